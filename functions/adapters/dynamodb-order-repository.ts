@@ -1,0 +1,170 @@
+/**
+ * The order store on DynamoDB (single table; design and operation counts in docs/dynamodb.md).
+ *
+ *   pk = ORDER#<shopId>#<orderId>   sk = STATE            the order's current state (a projection)
+ *   pk = ORDER#<shopId>#<orderId>   sk = EVENT#<eventId>  one item per distinct event: timeline + duplicate guard
+ *
+ * GSI byTrackingToken (trackingToken) and GSI byOrderNumber (shopOrderNumber) are sparse and KEYS_ONLY.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  paginateQuery,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { OrderEvent } from '../domain/order-events.js';
+import type {
+  AppendRequest,
+  AppendResult,
+  OrderKey,
+  OrderRepository,
+  OrderSnapshot,
+  StoredEvent,
+} from '../domain/ports.js';
+
+export const STATE_SK = 'STATE';
+export const EVENT_SK_PREFIX = 'EVENT#';
+export const TRACKING_TOKEN_INDEX = 'byTrackingToken';
+export const ORDER_NUMBER_INDEX = 'byOrderNumber';
+
+export const orderPk = (key: OrderKey): string => `ORDER#${key.shopId}#${key.orderId}`;
+export const shopOrderNumber = (shopId: string, orderNumber: string): string => `${shopId}#${orderNumber}`;
+
+interface StateItem {
+  pk: string;
+  sk: typeof STATE_SK;
+  version: number;
+  trackingToken?: string;
+  shopId: string;
+  orderId: string;
+}
+
+interface EventItem {
+  pk: string;
+  sk: string;
+  event: OrderEvent;
+  receivedAt: string;
+}
+
+export class DynamoDbOrderRepository implements OrderRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async load(key: OrderKey): Promise<OrderSnapshot | undefined> {
+    let state: StateItem | undefined;
+    const events: StoredEvent[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': orderPk(key) },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        if (item.sk === STATE_SK) state = item as StateItem;
+        else if (typeof item.sk === 'string' && item.sk.startsWith(EVENT_SK_PREFIX)) {
+          const { event, receivedAt } = item as EventItem;
+          events.push({ event, receivedAt });
+        }
+      }
+    }
+    if (!state) return undefined;
+    return { version: state.version, events, trackingToken: state.trackingToken };
+  }
+
+  async append(request: AppendRequest): Promise<AppendResult> {
+    const pk = orderPk(request.key);
+    const { state } = request.history;
+    const version = (request.expectedVersion ?? 0) + 1;
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  pk,
+                  sk: `${EVENT_SK_PREFIX}${request.event.event.eventId}`,
+                  type: request.event.event.type,
+                  occurredAt: request.event.event.occurredAt,
+                  event: request.event.event,
+                  receivedAt: request.event.receivedAt,
+                } satisfies EventItem & Record<string, unknown>,
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  pk,
+                  sk: STATE_SK,
+                  shopId: request.key.shopId,
+                  orderId: request.key.orderId,
+                  orderNumber: state.orderNumber,
+                  shopOrderNumber: shopOrderNumber(request.key.shopId, state.orderNumber),
+                  status: state.status,
+                  version,
+                  trackingToken: request.trackingToken,
+                  state,
+                  updatedAt: request.event.receivedAt,
+                },
+                ...(request.expectedVersion === undefined
+                  ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                  : {
+                      ConditionExpression: 'version = :expected',
+                      ExpressionAttributeValues: { ':expected': request.expectedVersion },
+                    }),
+              },
+            },
+          ],
+        }),
+      );
+      return 'ok';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [eventReason, stateReason] = error.CancellationReasons ?? [];
+      if (eventReason?.Code === 'ConditionalCheckFailed') return 'event_exists';
+      if (stateReason?.Code === 'ConditionalCheckFailed') return 'version_conflict';
+      // Two transactions touched the same items at once: the same as losing the race.
+      if (error.CancellationReasons?.some((reason) => reason.Code === 'TransactionConflict')) {
+        return 'version_conflict';
+      }
+      throw error;
+    }
+  }
+
+  /** Eventually consistent (GSI): fine for links the customer opens seconds after the message. */
+  async findByTrackingToken(token: string): Promise<OrderKey | undefined> {
+    return this.findOne(TRACKING_TOKEN_INDEX, 'trackingToken', token);
+  }
+
+  async findByOrderNumber(shopId: string, orderNumber: string): Promise<OrderKey | undefined> {
+    return this.findOne(ORDER_NUMBER_INDEX, 'shopOrderNumber', shopOrderNumber(shopId, orderNumber));
+  }
+
+  private async findOne(index: string, attribute: string, value: string): Promise<OrderKey | undefined> {
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index,
+        KeyConditionExpression: '#key = :value',
+        ExpressionAttributeNames: { '#key': attribute },
+        ExpressionAttributeValues: { ':value': value },
+        Limit: 1,
+      }),
+    );
+    const pk = result.Items?.[0]?.pk;
+    if (typeof pk !== 'string') return undefined;
+    const [, shopId, ...orderId] = pk.split('#');
+    if (!shopId || orderId.length === 0) return undefined;
+    return { shopId, orderId: orderId.join('#') };
+  }
+}

@@ -1,0 +1,48 @@
+/** The interfaces the domain needs from the outside world; adapters implement them. */
+
+import type { OrderEvent } from './order-events.js';
+import type { OrderHistory } from './order-lifecycle.js';
+
+export interface OrderKey {
+  readonly shopId: string;
+  readonly orderId: string;
+}
+
+export interface StoredEvent {
+  readonly event: OrderEvent;
+  /** When the backend first received it: for operators, never part of the lifecycle. */
+  readonly receivedAt: string;
+}
+
+export interface OrderSnapshot {
+  /** Optimistic-concurrency version of the order record: the number of distinct events recorded. */
+  readonly version: number;
+  readonly events: readonly StoredEvent[];
+  readonly trackingToken?: string | undefined;
+}
+
+export interface AppendRequest {
+  readonly key: OrderKey;
+  /** `undefined` when the order has no record yet. */
+  readonly expectedVersion: number | undefined;
+  readonly event: StoredEvent;
+  /** The order after the event, to store as its current state. */
+  readonly history: OrderHistory;
+  readonly trackingToken: string | undefined;
+}
+
+/**
+ * `ok`: the event, the new state and the duplicate guard were written together.
+ * `version_conflict`: someone else changed the order first; nothing was written.
+ * `event_exists`: the event id is already recorded; nothing was written.
+ */
+export type AppendResult = 'ok' | 'version_conflict' | 'event_exists';
+
+export interface OrderRepository {
+  load(key: OrderKey): Promise<OrderSnapshot | undefined>;
+  append(request: AppendRequest): Promise<AppendResult>;
+}
+
+export interface Clock {
+  now(): Date;
+}
