@@ -1,0 +1,34 @@
+/**
+ * Lambda entry point: production wiring of the ingest handler. Clients are created once per execution
+ * environment; endpoints come from the SDK's standard settings (AWS_ENDPOINT_URL_DYNAMODB,
+ * AWS_ENDPOINT_URL_SQS), which is how the local stack points the same code at local services.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import { documentClient } from '../adapters/aws-clients.js';
+import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.js';
+import { SqsDeadLetterSink } from '../adapters/sqs-dead-letters.js';
+import { readConfig } from '../commons/config.js';
+import { generateTrackingToken } from '../domain/tracking-token.js';
+import { makeIngestHandler } from './ingest.js';
+
+const config = readConfig({
+  ORDERS_TABLE_NAME: z.string().min(1),
+  DEAD_LETTER_QUEUE_URL: z.url(),
+  MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).max(1000),
+});
+
+const logger = new Logger({ serviceName: 'order-ingest' });
+
+export const handler = makeIngestHandler({
+  record: {
+    orders: new DynamoDbOrderRepository(documentClient(new DynamoDBClient({})), config.ORDERS_TABLE_NAME),
+    clock: { now: () => new Date() },
+    newTrackingToken: generateTrackingToken,
+  },
+  deadLetters: new SqsDeadLetterSink(new SQSClient({}), config.DEAD_LETTER_QUEUE_URL),
+  logger,
+  maxReceiveCount: config.MAX_RECEIVE_COUNT,
+});

@@ -1,0 +1,130 @@
+/**
+ * Ingest: order events from the EventBridge rule's SQS queue, recorded on their orders.
+ *
+ * Batches with partial failures: each message ends as recorded (applied, superseded, rejected with a
+ * reason, or awaiting placement), a duplicate, a dead letter with its reason (invalid event, reused event
+ * id, or retries exhausted), or a batch item failure that SQS delivers again. Nothing ends silently.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import type { DeadLetterSink } from '../adapters/sqs-dead-letters.js';
+import { InvalidEventError, OrderEventError } from '../domain/errors.js';
+import { type OrderEvent, parseOrderEvent } from '../domain/order-events.js';
+import {
+  type RecordOrderEventDeps,
+  type RecordResult,
+  recordOrderEvent,
+} from '../domain/record-order-event.js';
+
+export interface IngestDeps {
+  readonly record: RecordOrderEventDeps;
+  readonly deadLetters: DeadLetterSink;
+  readonly logger: Logger;
+  /** The queue's maxReceiveCount: on the last delivery a failure goes to the dead letters with its reason. */
+  readonly maxReceiveCount: number;
+}
+
+/** The parts of the EventBridge envelope the ingest reads; the rest is kept as sent. */
+const EnvelopeSchema = z.object({
+  id: z.string(),
+  'detail-type': z.string(),
+  source: z.string(),
+  detail: z.unknown(),
+});
+
+/** Failures retrying cannot fix besides our own: a request DynamoDB refuses as malformed. */
+const isPermanent = (error: unknown): boolean =>
+  (error instanceof OrderEventError && error.permanent) ||
+  (error instanceof Error && error.name === 'ValidationException');
+
+export const parseMessage = (body: string): OrderEvent => {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new InvalidEventError([{ path: 'body', message: 'is not JSON' }]);
+  }
+  const envelope = EnvelopeSchema.safeParse(json);
+  if (!envelope.success) {
+    throw new InvalidEventError(
+      envelope.error.issues.map((issue) => ({
+        path: issue.path.length > 0 ? issue.path.join('.') : 'body',
+        message: `${issue.message} (expected an EventBridge event)`,
+      })),
+    );
+  }
+  const parsed = parseOrderEvent(envelope.data['detail-type'], envelope.data.detail);
+  if (!parsed.ok) throw new InvalidEventError(parsed.problems);
+  return parsed.event;
+};
+
+const describeResult = (result: RecordResult): Record<string, unknown> =>
+  result.kind === 'duplicate'
+    ? { result: 'duplicate', attempts: result.attempts }
+    : {
+        result: result.outcome.kind,
+        ...('reason' in result.outcome ? { reason: result.outcome.reason } : {}),
+        status: result.status,
+        version: result.version,
+        attempts: result.attempts,
+      };
+
+export const makeIngestHandler = (deps: IngestDeps) => {
+  const { logger } = deps;
+  const processor = new BatchProcessor(EventType.SQS);
+
+  const processRecord = async (record: SQSRecord): Promise<void> => {
+    const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
+    let event: OrderEvent | undefined;
+    try {
+      event = parseMessage(record.body);
+      const result = await recordOrderEvent(deps.record, event);
+      // Ids and types only: the event's customer data never reaches the logs.
+      logger.info('order event recorded', {
+        eventId: event.eventId,
+        detailType: event.type,
+        shopId: event.shopId,
+        orderId: event.orderId,
+        ...describeResult(result),
+      });
+    } catch (error) {
+      const permanent = isPermanent(error);
+      if (!permanent && receiveCount < deps.maxReceiveCount) {
+        logger.warn('order event failed; SQS will deliver it again', {
+          messageId: record.messageId,
+          eventId: event?.eventId,
+          receiveCount,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        throw error;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      const reason = permanent ? message : `gave up after ${receiveCount} deliveries: ${message}`;
+      const errorType = error instanceof Error ? error.name : 'UnknownError';
+      // If this send fails, the record fails and SQS delivers it again: the event is never dropped.
+      await deps.deadLetters.send({
+        body: record.body,
+        reason,
+        errorType,
+        sourceMessageId: record.messageId,
+        receiveCount,
+      });
+      logger.error('order event dead-lettered', {
+        messageId: record.messageId,
+        eventId: event?.eventId,
+        detailType: event?.type,
+        errorType,
+        reason,
+      });
+    }
+  };
+
+  return middy(
+    async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+      processPartialResponse(event, processRecord, processor, { context }),
+  ).use(injectLambdaContext(logger, { resetKeys: true }));
+};

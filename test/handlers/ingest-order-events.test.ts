@@ -1,0 +1,339 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { documentClient } from '../../functions/adapters/aws-clients.js';
+import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
+import { SqsDeadLetterSink } from '../../functions/adapters/sqs-dead-letters.js';
+import type { OrderEvent } from '../../functions/domain/order-events.js';
+import { replay } from '../../functions/domain/order-lifecycle.js';
+import { generateTrackingToken } from '../../functions/domain/tracking-token.js';
+import { type IngestDeps, makeIngestHandler } from '../../functions/ingest-order-events/ingest.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
+import {
+  eventBridgeEnvelope,
+  exampleDetails,
+  lifecycleEvents,
+  orderRef,
+  SHOP_ID,
+} from '../fixtures/order-events.js';
+import { createOrderTable, type TestTable } from '../support/dynamodb.js';
+import { lambdaContext, sqsEvent } from '../support/lambda.js';
+
+const DLQ_URL = 'https://sqs.eu-central-1.amazonaws.com/123456789012/order-events-dead-letters';
+const MAX_RECEIVE_COUNT = 5;
+
+let table: TestTable;
+let repository: DynamoDbOrderRepository;
+const sqs = mockClient(SQSClient);
+let logs: string[];
+
+const makeDeps = (overrides: Partial<IngestDeps['record']> = {}): IngestDeps => ({
+  record: {
+    orders: repository,
+    clock: { now: () => new Date('2026-11-20T12:00:00Z') },
+    newTrackingToken: generateTrackingToken,
+    ...overrides,
+  },
+  deadLetters: new SqsDeadLetterSink(new SQSClient({ region: 'eu-central-1' }), DLQ_URL),
+  logger: new Logger({ serviceName: 'order-ingest' }),
+  maxReceiveCount: MAX_RECEIVE_COUNT,
+});
+
+const handle = (bodies: readonly string[], receiveCount = 1, deps = makeDeps()) =>
+  makeIngestHandler(deps)(sqsEvent(bodies, receiveCount), lambdaContext());
+
+const bodyOf = (event: OrderEvent | Record<string, unknown>) =>
+  JSON.stringify(eventBridgeEnvelope(event as OrderEvent));
+
+const deadLetters = () =>
+  sqs.commandCalls(SendMessageCommand).map((call) => {
+    const input = call.args[0].input;
+    return {
+      queue: input.QueueUrl,
+      body: input.MessageBody,
+      reason: input.MessageAttributes?.reason?.StringValue,
+      errorType: input.MessageAttributes?.errorType?.StringValue,
+    };
+  });
+
+beforeAll(async () => {
+  table = await createOrderTable();
+  repository = new DynamoDbOrderRepository(table.documents, table.tableName);
+});
+
+afterAll(async () => {
+  await table.drop();
+});
+
+beforeEach(() => {
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'dead-letter-1' });
+  logs = [];
+  const capture = (chunk: string | Uint8Array) => {
+    logs.push(String(chunk));
+    return true;
+  };
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+});
+
+afterEach(() => {
+  sqs.reset();
+  vi.restoreAllMocks();
+});
+
+describe('Handler: ingest order events', () => {
+  it('records a shuffled, duplicated lifecycle in one batch as if it had arrived in order', async () => {
+    // Prepare
+    const ref = orderRef(101);
+    const lifecycle = lifecycleEvents(ref, 'engravingHold');
+    const shuffled = [...lifecycle].reverse();
+    const bodies = [...shuffled, lifecycle[2], lifecycle[5], lifecycle[0]].map((event) =>
+      bodyOf(event as OrderEvent),
+    );
+
+    // Act
+    const response = await handle(bodies);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    const snapshot = await repository.load({ shopId: SHOP_ID, orderId: ref.orderId });
+    expect(snapshot?.version).toBe(lifecycle.length);
+    const stored = replay((snapshot?.events ?? []).map((entry) => entry.event));
+    expect(stored).toEqual(replay(lifecycle));
+    expect(stored.state.status).toBe('delivered');
+    expect(deadLetters()).toEqual([]);
+  });
+
+  it('changes nothing when a batch is delivered again', async () => {
+    // Prepare
+    const ref = orderRef(102);
+    const bodies = lifecycleEvents(ref, 'happyPath').map(bodyOf);
+    await handle(bodies);
+    const before = await repository.load({ shopId: SHOP_ID, orderId: ref.orderId });
+
+    // Act
+    const response = await handle(bodies, 2);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(await repository.load({ shopId: SHOP_ID, orderId: ref.orderId })).toEqual(before);
+  });
+
+  it('records concurrent batches carrying the same order without losing or doubling an event', async () => {
+    // Prepare: three Lambda invocations at once, each with an overlapping slice of the same order
+    const ref = orderRef(103);
+    const lifecycle = lifecycleEvents(ref, 'returnAndRefund');
+    const slices = [lifecycle.slice(0, 5), lifecycle.slice(3), [...lifecycle].reverse()];
+
+    // Act
+    const responses = await Promise.all(slices.map((slice) => handle(slice.map(bodyOf))));
+
+    // Assess
+    expect(responses).toEqual([
+      { batchItemFailures: [] },
+      { batchItemFailures: [] },
+      { batchItemFailures: [] },
+    ]);
+    const snapshot = await repository.load({ shopId: SHOP_ID, orderId: ref.orderId });
+    expect(snapshot?.events).toHaveLength(lifecycle.length);
+    expect(replay((snapshot?.events ?? []).map((entry) => entry.event))).toEqual(replay(lifecycle));
+  });
+
+  it('sends an invalid event to the dead letters with the field and the problem, and stores nothing', async () => {
+    // Prepare
+    const ref = orderRef(104);
+    const placed = { type: 'Order Placed', ...exampleDetails(ref)['Order Placed'] };
+    const invalid = { ...placed, customer: { ...placed.customer, email: 'not-an-address' } };
+    const body = bodyOf(invalid);
+
+    // Act
+    const response = await handle([body]);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(deadLetters()).toEqual([
+      {
+        queue: DLQ_URL,
+        body,
+        reason: 'invalid order event: detail.customer.email: expected an e-mail address',
+        errorType: 'InvalidEventError',
+      },
+    ]);
+    expect(await repository.load({ shopId: SHOP_ID, orderId: ref.orderId })).toBeUndefined();
+  });
+
+  it.each([
+    ['a body that is not JSON', '{"detail-type": "Order Placed", ', 'body: is not JSON'],
+    ['a message that is not an EventBridge event', '{"hello": "world"}', 'detail-type: Invalid input'],
+    [
+      'an unknown detail-type',
+      JSON.stringify({ ...eventBridgeEnvelope({ type: 'Order Teleported', eventId: 'x' }) }),
+      'detail-type: is not an order event type',
+    ],
+  ])('dead-letters %s with a reason', async (_name, body, reason) => {
+    // Act
+    const response = await handle([body]);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(deadLetters()[0]?.reason).toContain(reason);
+  });
+
+  it('dead-letters an event id reused for a different event, keeping the original', async () => {
+    // Prepare
+    const ref = orderRef(105);
+    const [placed, paid] = lifecycleEvents(ref, 'happyPath') as [OrderEvent, OrderEvent];
+    await handle([bodyOf(placed), bodyOf(paid)]);
+    const reused = { ...paid, amount: { amount: 1, currency: 'PLN' } };
+
+    // Act
+    const response = await handle([bodyOf(reused)]);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(deadLetters()).toMatchObject([
+      {
+        errorType: 'EventIdConflictError',
+        reason: `event id ${paid.eventId} was already used for a different event`,
+      },
+    ]);
+    const snapshot = await repository.load({ shopId: SHOP_ID, orderId: ref.orderId });
+    expect(snapshot?.events.find((entry) => entry.event.eventId === paid.eventId)?.event).toEqual(paid);
+  });
+
+  it('records a transition the order refuses in its timeline, not in the dead letters', async () => {
+    // Prepare
+    const ref = orderRef(106);
+    const lifecycle = lifecycleEvents(ref, 'cancelledAfterHold');
+    const shipped = lifecycleEvents(ref, 'happyPath').find(
+      (event) => event.type === 'Order Shipped',
+    ) as OrderEvent;
+    const lateShipped = { ...shipped, occurredAt: '2026-11-21T09:00:00.000Z' } as OrderEvent;
+
+    // Act
+    const response = await handle([...lifecycle, lateShipped].map(bodyOf));
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(deadLetters()).toEqual([]);
+    const snapshot = await repository.load({ shopId: SHOP_ID, orderId: ref.orderId });
+    const history = replay((snapshot?.events ?? []).map((entry) => entry.event));
+    expect(history.state.status).toBe('cancelled');
+    expect(history.timeline.at(-1)).toMatchObject({
+      event: { type: 'Order Shipped' },
+      outcome: { kind: 'rejected', reason: 'the order is cancelled' },
+    });
+  });
+
+  describe('when the store fails', () => {
+    const brokenDeps = () => {
+      const client = new DynamoDBClient({
+        endpoint: 'http://127.0.0.1:9',
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+        maxAttempts: 1,
+      });
+      return makeDeps({ orders: new DynamoDbOrderRepository(documentClient(client), table.tableName) });
+    };
+
+    it('reports only the failed message for another delivery, and dead-letters nothing yet', async () => {
+      // Prepare
+      const body = bodyOf(lifecycleEvents(orderRef(107), 'happyPath')[0] as OrderEvent);
+      const event = sqsEvent([body], 1);
+
+      // Act
+      const response = await makeIngestHandler(brokenDeps())(event, lambdaContext()).catch(
+        (error: Error) => error,
+      );
+
+      // Assess: a batch where every record failed is thrown whole, so Lambda retries it
+      expect(response).toBeInstanceOf(Error);
+      expect(deadLetters()).toEqual([]);
+    });
+
+    it('keeps the good messages of a batch and returns the failed one for retry', async () => {
+      // Prepare
+      const good = bodyOf(lifecycleEvents(orderRef(108), 'happyPath')[0] as OrderEvent);
+      const bad = bodyOf(lifecycleEvents(orderRef(109), 'happyPath')[0] as OrderEvent);
+      const event = sqsEvent([good, bad], 1);
+      const failing = makeDeps();
+      const orders = failing.record.orders;
+      const deps: IngestDeps = {
+        ...failing,
+        record: {
+          ...failing.record,
+          orders: {
+            load: (key) =>
+              key.orderId === orderRef(109).orderId ? brokenDeps().record.orders.load(key) : orders.load(key),
+            append: (request) => orders.append(request),
+          },
+        },
+      };
+
+      // Act
+      const response = await makeIngestHandler(deps)(event, lambdaContext());
+
+      // Assess
+      expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[1]?.messageId }]);
+      expect((await repository.load({ shopId: SHOP_ID, orderId: orderRef(108).orderId }))?.version).toBe(1);
+    });
+
+    it('dead-letters with the last error on the final delivery instead of failing again', async () => {
+      // Prepare
+      const body = bodyOf(lifecycleEvents(orderRef(110), 'happyPath')[0] as OrderEvent);
+
+      // Act
+      const response = await handle([body], MAX_RECEIVE_COUNT, brokenDeps());
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(deadLetters()).toHaveLength(1);
+      expect(deadLetters()[0]?.reason).toMatch(/^gave up after 5 deliveries: /);
+      expect(deadLetters()[0]?.body).toBe(body);
+    });
+
+    it('fails the message when even the dead-letter queue refuses it, so it is never dropped', async () => {
+      // Prepare
+      sqs.on(SendMessageCommand).rejects(new Error('AccessDenied'));
+      const body = bodyOf({ type: 'Order Placed', hello: 'world' });
+      const event = sqsEvent([body, bodyOf(lifecycleEvents(orderRef(111), 'happyPath')[0] as OrderEvent)]);
+
+      // Act
+      const response = await makeIngestHandler(makeDeps())(event, lambdaContext());
+
+      // Assess
+      expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.messageId }]);
+    });
+  });
+
+  it('logs ids and outcomes but none of the customer data', async () => {
+    // Prepare
+    const ref = orderRef(112);
+    const placed = lifecycleEvents(ref, 'happyPath')[0] as OrderEvent;
+    const invalid = {
+      ...placed,
+      customer: { name: 'Zofia Wąsowska', email: 'zofia@', locale: 'pl', timeZone: 'Mars/Base' },
+    };
+
+    // Act
+    await handle([bodyOf(placed), bodyOf(invalid)]);
+
+    // Assess
+    const output = logs.join('');
+    expect(output).toContain(placed.eventId);
+    expect(output).toContain('"result":"applied"');
+    expect(output).toContain('order event dead-lettered');
+    for (const secret of [
+      'Wąsowska',
+      'Wasowska',
+      'zofia',
+      '601 234 567',
+      'Kraków',
+      'PL61109010140000071219812874',
+    ]) {
+      expect(output).not.toContain(secret);
+    }
+  });
+});
