@@ -10,13 +10,23 @@ import { cpus, totalmem } from 'node:os';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../functions/adapters/aws-clients.js';
-import { DynamoDbOrderRepository, orderPk, STATE_SK } from '../functions/adapters/dynamodb-order-repository.js';
+import {
+  DynamoDbOrderRepository,
+  orderPk,
+  STATE_SK,
+} from '../functions/adapters/dynamodb-order-repository.js';
 import { orderTableDefinition } from '../functions/adapters/order-table.js';
 import type { OrderEvent } from '../functions/domain/order-events.js';
 import { recordOrderEvent } from '../functions/domain/record-order-event.js';
 import { generateTrackingToken } from '../functions/domain/tracking-token.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../local/dynamodb-local.js';
-import { LIFECYCLES, type LifecycleName, lifecycleEvents, orderRef, SHOP_ID } from '../test/fixtures/order-events.js';
+import {
+  LIFECYCLES,
+  type LifecycleName,
+  lifecycleEvents,
+  orderRef,
+  SHOP_ID,
+} from '../test/fixtures/order-events.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -41,7 +51,11 @@ const instrument = (client: DynamoDBClient) => {
       const name = String(context.commandName);
       tally.calls[name] = (tally.calls[name] ?? 0) + 1;
       const output = result.output as {
-        ConsumedCapacity?: { ReadCapacityUnits?: number; WriteCapacityUnits?: number; CapacityUnits?: number };
+        ConsumedCapacity?: {
+          ReadCapacityUnits?: number;
+          WriteCapacityUnits?: number;
+          CapacityUnits?: number;
+        };
       };
       const consumed = [output.ConsumedCapacity ?? []].flat() as Array<{
         ReadCapacityUnits?: number;
@@ -91,13 +105,21 @@ const inPool = async <T>(items: readonly T[], work: (item: T) => Promise<unknown
 
 const main = async () => {
   const dynamo = await startDynamoDbLocal();
-  const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
   instrument(client);
   const documents = documentClient(client);
   const tableName = 'orders-bench';
   await client.send(new CreateTableCommand(orderTableDefinition(tableName)));
   const repository = new DynamoDbOrderRepository(documents, tableName);
-  const deps = { orders: repository, clock: { now: () => new Date() }, newTrackingToken: generateTrackingToken };
+  const deps = {
+    orders: repository,
+    clock: { now: () => new Date() },
+    newTrackingToken: generateTrackingToken,
+  };
 
   try {
     const names = Object.keys(LIFECYCLES) as LifecycleName[];
@@ -140,9 +162,13 @@ const main = async () => {
 
     const sample = perOrder[1] ?? [];
     const key = { shopId: SHOP_ID, orderId: sample[0]?.orderId ?? '' };
-    const state = await documents.send(new GetCommand({ TableName: tableName, Key: { pk: orderPk(key), sk: STATE_SK } }));
+    const state = await documents.send(
+      new GetCommand({ TableName: tableName, Key: { pk: orderPk(key), sk: STATE_SK } }),
+    );
     const snapshot = await repository.load(key);
-    const eventSizes = (snapshot?.events ?? []).map((stored) => itemSize({ ...stored, pk: orderPk(key), sk: 'EVENT#x' }));
+    const eventSizes = (snapshot?.events ?? []).map((stored) =>
+      itemSize({ ...stored, pk: orderPk(key), sk: 'EVENT#x' }),
+    );
 
     const per = (value: number) => (value / eventCount).toFixed(2);
     const lines = [

@@ -33,14 +33,17 @@ const timestamp = z.iso.datetime({
   message: 'expected an ISO 8601 date-time with a time zone',
 });
 const calendarDate = z.iso.date({ message: 'expected a date as YYYY-MM-DD' });
-const httpsUrl = z.url({ protocol: /^https$/, message: 'expected an https:// URL' }).max(2048);
+const httpsUrl = z
+  .url({ protocol: /^https$/, message: 'expected an https:// URL', abort: true })
+  .max(2048)
+  .regex(/^https:\/\//, 'expected an https:// URL');
 
 export const CurrencySchema = z
   .string()
   .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code such as PLN or EUR');
 
 /** Amounts are integers in the currency's minor unit (grosze, cents) so sums never round. */
-const minorUnits = z.int().min(0).max(1_000_000_000_00);
+const minorUnits = z.int().min(0).max(10_000_000_000); // 100 million in the major unit
 
 export const MoneySchema = z.object({
   amount: minorUnits.describe('Amount in the minor unit of the currency (e.g. 12999 = 129.99 PLN).'),
@@ -58,6 +61,7 @@ const isTimeZone = (value: string): boolean => {
 
 const timeZone = z
   .string()
+  .min(1)
   .max(64)
   .refine(isTimeZone, 'expected an IANA time zone such as Europe/Warsaw')
   .describe('IANA time zone of the customer, used for quiet hours and dates in messages.');
@@ -122,7 +126,14 @@ export const PaymentInstructionsSchema = z.object({
     .describe('`paid` when payment was taken at checkout.'),
   dueBy: timestamp.optional(),
   paymentUrl: httpsUrl.optional(),
-  bankAccount: z.string().max(64).optional().describe('IBAN for a bank transfer.'),
+  bankAccount: z
+    .string()
+    .regex(
+      /^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$/,
+      'expected an IBAN without spaces, e.g. PL61109010140000071219812874',
+    )
+    .optional()
+    .describe('IBAN for a bank transfer.'),
   transferTitle: text(140).optional(),
 });
 
@@ -212,12 +223,16 @@ export const HoldReasonSchema = z.enum([
   'other',
 ]);
 
-export const ShopContactSchema = z.object({
-  phone: z.string().max(32).optional(),
-  email: z.email().optional(),
-  chatUrl: httpsUrl.optional(),
-  hours: text(200).optional().describe('When the shop answers, e.g. "Mon-Fri 9:00-17:00".'),
-});
+export const ShopContactSchema = z
+  .object({
+    phone: phone.optional(),
+    email: z.email({ message: 'expected an e-mail address' }).max(254).optional(),
+    chatUrl: httpsUrl.optional(),
+    hours: text(200).optional().describe('When the shop answers, e.g. "Mon-Fri 9:00-17:00".'),
+  })
+  .refine((contact) => contact.phone || contact.email || contact.chatUrl, {
+    message: 'needs at least one of phone, email or chatUrl',
+  });
 
 const orderOnHold = EventBaseSchema.extend({
   reason: HoldReasonSchema,
@@ -243,7 +258,13 @@ const orderShipped = EventBaseSchema.extend({
 });
 
 const orderOutForDelivery = EventBaseSchema.extend({
-  expectedBetween: z.object({ from: timestamp, to: timestamp }).optional(),
+  expectedBetween: z
+    .object({ from: timestamp, to: timestamp })
+    .refine((window) => Date.parse(window.from) <= Date.parse(window.to), {
+      path: ['to'],
+      message: 'must not be before from',
+    })
+    .optional(),
 });
 
 const orderDelivered = EventBaseSchema.extend({
@@ -307,7 +328,7 @@ const complaintOpened = EventBaseSchema.extend({
 const complaintResolved = EventBaseSchema.extend({
   complaintId: identifier(64),
   outcome: z.enum(['accepted', 'rejected']),
-  remedy: z.enum(['repair', 'replacement', 'price_reduction', 'refund', 'none']),
+  remedy: z.enum(['repair', 'replacement', 'price_reduction', 'refund', 'none']).default('none'),
   note: text(1000).optional(),
 }).refine((detail) => detail.outcome === 'rejected' || detail.remedy !== 'none', {
   path: ['remedy'],

@@ -181,6 +181,47 @@ describe('Function: parseOrderEvent', () => {
     ]);
   });
 
+  it('lets a rejected complaint leave the remedy out', () => {
+    // Prepare
+    const { remedy: _remedy, ...rejected } = {
+      ...exampleDetails()['Complaint Resolved'],
+      outcome: 'rejected' as const,
+    };
+
+    // Act
+    const result = parseOrderEvent('Complaint Resolved', rejected);
+
+    // Assess
+    expect(result.ok && result.event.type === 'Complaint Resolved' && result.event.remedy).toBe('none');
+  });
+
+  it('needs a way to reach the shop when a hold names a contact', () => {
+    // Act
+    const problems = problemsOf('Order On Hold', {
+      ...exampleDetails()['Order On Hold'],
+      contact: { hours: '9-17' },
+    });
+
+    // Assess
+    expect(problems).toEqual([
+      { path: 'detail.contact', message: 'needs at least one of phone, email or chatUrl' },
+    ]);
+  });
+
+  it('refuses a delivery window that ends before it starts', () => {
+    // Prepare
+    const detail = {
+      ...exampleDetails()['Order Out For Delivery'],
+      expectedBetween: { from: '2026-11-25T14:00:00+01:00', to: '2026-11-25T10:00:00+01:00' },
+    };
+
+    // Act
+    const problems = problemsOf('Order Out For Delivery', detail);
+
+    // Assess
+    expect(problems).toEqual([{ path: 'detail.expectedBetween.to', message: 'must not be before from' }]);
+  });
+
   it.each([null, 'a string', 42, [], undefined])('rejects a detail that is not an object (%j)', (detail) => {
     // Act
     const problems = problemsOf('Order Delivered', detail);

@@ -1,0 +1,317 @@
+/**
+ * Generates the published event contract (schemas/events/*.json and docs/events.md) from the zod schemas in
+ * functions/domain/order-events.ts. `--check` writes nothing and exits 1 when a file is out of date; it runs
+ * in `npm test` so the published contract cannot drift from what the backend actually accepts.
+ */
+
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import {
+  DEFAULT_EVENT_SOURCE,
+  EVENT_SCHEMA_VERSION,
+  ORDER_EVENT_SCHEMAS,
+  ORDER_EVENT_TYPES,
+  type OrderEventType,
+} from '../functions/domain/order-events.js';
+import { exampleDetails } from '../test/fixtures/order-events.js';
+import { renderLifecycleDocs } from './lifecycle-docs.js';
+
+type JsonSchema = z.core.JSONSchema.JSONSchema;
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SCHEMA_DIR = 'schemas/events';
+const DOCS_FILE = 'docs/events.md';
+const LIFECYCLE_DOCS_FILE = 'docs/lifecycle.md';
+const SCHEMA_BASE_URL = 'https://order-notifications.dev/schemas/events/';
+const GENERATED_NOTE =
+  'Generated from functions/domain/order-events.ts by scripts/generate-event-schemas.ts.';
+
+/** One line per detail-type for the docs; a Record so a new detail-type fails the typecheck until described. */
+const PURPOSES: Record<OrderEventType, string> = {
+  'Order Placed':
+    'A customer placed an order. The customer gets a confirmation with the order summary and the next step, usually how and by when to pay.',
+  'Payment Received': 'Accounting registered the payment for the order.',
+  'Order Accepted': 'The shop checked that the goods are available and accepted the order.',
+  'Order On Hold':
+    'The order cannot go ahead until the customer contacts the shop (e.g. to confirm an engraving, a made-to-measure item or a size). Says what to confirm, by when, and how to reach the shop.',
+  'Order Resumed': 'The hold is over; the order goes ahead from where it stopped.',
+  'Order Preparing': 'The shop is preparing the order: making, picking or packing it.',
+  'Order Shipped':
+    'The parcel was handed to the carrier. Carries the carrier, the tracking number and URL, and the expected delivery date.',
+  'Order Out For Delivery': 'The carrier is delivering the parcel today, optionally within a time window.',
+  'Order Delivered':
+    'The parcel reached the customer. This is the final fulfilment step and the order is archived; only a return or a complaint can follow.',
+  'Order Cancelled':
+    'The customer or the shop cancelled the order. Says why, whose fault it is (which decides who bears the costs) and what will be refunded. A delivered order cannot be cancelled: send Return Requested instead.',
+  'Return Requested': 'The customer asked to return some or all of the goods.',
+  'Return Received': 'The shop received the returned goods and noted their condition.',
+  'Refund Issued': 'The shop sent money back to the customer, for a return or otherwise.',
+  'Complaint Opened': 'The customer reported a defect, as a complaint or under warranty.',
+  'Complaint Resolved': 'The shop decided on a complaint or warranty claim and, if accepted, on the remedy.',
+};
+
+const INTRO = `# Order events: the contract for shop platforms
+
+<!-- ${GENERATED_NOTE} Do not edit by hand: change the schemas or the script and run \`npm run schemas\`. -->
+
+Shop platforms tell this backend about every change to an order by sending one event to Amazon EventBridge.
+This page is the contract: how to send an event, what each event type means and which fields it carries.
+The field tables and the JSON Schema files are generated from the backend's own validation code.
+
+## How to send an event
+
+Call EventBridge \`PutEvents\` with one entry per order change:
+
+- \`Source\`: \`${DEFAULT_EVENT_SOURCE}\` (unless your integration was set up with its own source);
+- \`DetailType\`: one of the event types below, spelled exactly;
+- \`Detail\`: the event's fields as a JSON string (the examples below show it as an object to be readable).
+
+## Fields every event carries
+
+- \`schemaVersion\`: always \`${EVENT_SCHEMA_VERSION}\`.
+- \`eventId\`: unique id of this event. Sending an event with the same id again counts as a redelivery: a
+  duplicate, which changes nothing. Reusing an id for different content is refused, so never reuse ids.
+- \`shopId\` and \`orderId\` identify the order; \`orderNumber\` is the number the customer sees.
+- \`occurredAt\`: when the change happened at the shop, ISO 8601 with seconds and a time zone offset,
+  e.g. \`2026-11-20T10:42:00+01:00\` or \`2026-11-20T09:42:00Z\`.
+- \`sequence\` (optional): a per-order counter. When every event of an order carries one, it orders the
+  order's timeline; otherwise \`occurredAt\` does.
+
+Amounts are integers in the currency's minor unit (grosze for PLN: \`12999\` is 129.99 PLN), so sums never
+round. Text fields are trimmed, so a text of only spaces is rejected. Fields not listed here are ignored.
+
+## Delivery, duplicates and ordering
+
+Events may arrive late, twice or out of order, and the backend copes: a duplicate changes nothing, and a
+late event takes its place in the order's timeline instead of moving the order backwards.
+
+## Invalid events
+
+An event that does not match its schema is not stored. It goes to the dead-letter queue with a reason that
+names each offending field, e.g. \`detail.customer.email: expected an e-mail address\`. Sending the same
+bytes again cannot succeed: fix the event and send it again (it may keep its \`eventId\`, as the invalid
+one was not stored).
+
+## Rules the JSON Schemas cannot express
+
+The JSON Schemas check each field on its own. The backend also enforces these rules:
+
+- Order Placed: \`totals.subtotal\` must equal the sum of \`quantity × unitPrice\` over \`lines\`, and
+  \`totals.total\` must equal \`subtotal + shipping - discount\`.
+- Order Placed: \`customer\` needs at least one contact channel: \`email\`, \`phone\` or a \`pushTargets\` entry.
+- Order Placed: \`customer.phone\` is required when \`customer.channels.sms\` is \`true\`.
+- Order Placed: \`customer.timeZone\` must be an IANA time zone such as \`Europe/Warsaw\`.
+- Order On Hold: \`contact\`, when given, needs at least one of \`phone\`, \`email\` or \`chatUrl\`.
+- Order Out For Delivery: \`expectedBetween.to\` must not be before \`expectedBetween.from\`.
+- Complaint Resolved: an \`accepted\` complaint needs a \`remedy\` other than \`none\`.
+
+What each event then does to the order, in every status, is in [lifecycle.md](lifecycle.md).
+`;
+
+const TABLE_LEGEND = `In the field tables, a dot separates the fields of nested objects and \`[]\` stands for each item of
+an array; _Required_ means required within the enclosing object, and a field with a default may be left out.`;
+
+const OUTRO = `## Validating on the producer side
+
+Each event type has a JSON Schema (draft 2020-12) in [\`schemas/events/\`](../schemas/events/), listed by
+detail-type in [\`index.json\`](../schemas/events/index.json). Validate each \`Detail\` against the schema of
+its \`DetailType\` before sending to catch most mistakes early. The cross-field rules (totals add up, SMS
+needs a phone, an accepted complaint needs a remedy, at least one contact channel) and the other rules
+listed in [Rules the JSON Schemas cannot express](#rules-the-json-schemas-cannot-express) are enforced by
+the backend only.
+`;
+
+const toKebabCase = (detailType: string): string => detailType.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+const schemaFileOf = (detailType: OrderEventType): string => `${toKebabCase(detailType)}.schema.json`;
+const formatJson = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+const buildJsonSchema = (detailType: OrderEventType): JsonSchema => {
+  // 'input': producers send the raw detail, so fields with defaults are optional, as zod treats them.
+  const { $schema, ...rest } = z.toJSONSchema(ORDER_EVENT_SCHEMAS[detailType], {
+    io: 'input',
+    target: 'draft-2020-12',
+  });
+  return {
+    $schema,
+    $id: `${SCHEMA_BASE_URL}${schemaFileOf(detailType)}`,
+    $comment: GENERATED_NOTE,
+    title: detailType,
+    description: `The \`detail\` of the EventBridge event with detail-type "${detailType}".`,
+    ...rest,
+  };
+};
+
+type FieldRow = { readonly path: string; readonly schema: JsonSchema; readonly required: boolean };
+
+// zod emits `items` as one schema; tuples (an array of schemas) do not occur in the contract.
+const itemsOf = ({ items }: JsonSchema): JsonSchema | undefined =>
+  items && typeof items === 'object' && !Array.isArray(items) ? items : undefined;
+
+/** Flattens nested objects and arrays of objects into rows, so producers see every leaf field. */
+const listFields = (schema: JsonSchema, prefix = ''): FieldRow[] =>
+  Object.entries(schema.properties ?? {}).flatMap(([name, property]) => {
+    if (typeof property === 'boolean') return [];
+    const fieldPath = prefix ? `${prefix}.${name}` : name;
+    const row = { path: fieldPath, schema: property, required: schema.required?.includes(name) ?? false };
+    const items = itemsOf(property);
+    const nested = items ? listFields(items, `${fieldPath}[]`) : listFields(property, fieldPath);
+    return [row, ...nested];
+  });
+
+const describeType = (schema: JsonSchema): string => {
+  const items = itemsOf(schema);
+  if (items) return `array of ${describeType(items)}`;
+  return [schema.type ?? 'any'].flat().join(' or ');
+};
+
+const describeRange = (label: string, min?: number, max?: number): string | undefined => {
+  if (min !== undefined && max !== undefined) return `${label}: ${min}–${max}.`;
+  if (max !== undefined) return `${label}: at most ${max}.`;
+  if (min !== undefined) return `${label}: at least ${min}.`;
+  return undefined;
+};
+
+const code = (value: unknown): string => `\`${typeof value === 'string' ? value : JSON.stringify(value)}\``;
+
+const describeConstraints = (schema: JsonSchema): string[] => {
+  const notes = [
+    schema.const !== undefined ? `Must be ${code(schema.const)}.` : undefined,
+    schema.enum ? `One of ${schema.enum.map(code).join(', ')}.` : undefined,
+    schema.format ? `Format ${code(schema.format)}.` : undefined,
+    // The pattern of a format (date-time, email) is an unreadable implementation of it; the format says it.
+    schema.pattern && !schema.format ? `Pattern ${code(schema.pattern)}.` : undefined,
+    describeRange('Length', schema.minLength, schema.maxLength),
+    describeRange('Value', schema.minimum, schema.maximum),
+    describeRange('Items', schema.minItems, schema.maxItems),
+  ];
+  return notes.filter((note): note is string => note !== undefined);
+};
+
+const escapeCell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+const renderFieldTable = (schema: JsonSchema): string => {
+  const rows = listFields(schema).map((field) => {
+    const { schema: property } = field;
+    const details = [property.description, ...describeConstraints(property)].filter(Boolean).join(' ');
+    const cells = [
+      code(field.path),
+      describeType(property),
+      field.required ? 'yes' : 'no',
+      property.default === undefined ? '' : code(property.default),
+      details,
+    ];
+    return `| ${cells.map(escapeCell).join(' | ')} |`;
+  });
+  return [
+    '| Field | Type | Required | Default | Description |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+};
+
+const renderExample = (detailType: OrderEventType): string => {
+  const entry = {
+    Source: DEFAULT_EVENT_SOURCE,
+    DetailType: detailType,
+    Detail: exampleDetails()[detailType],
+  };
+  return `\`\`\`json\n${JSON.stringify(entry, null, 2)}\n\`\`\``;
+};
+
+const renderEventSection = (detailType: OrderEventType, schema: JsonSchema): string => {
+  const file = schemaFileOf(detailType);
+  return [
+    `## ${detailType}`,
+    PURPOSES[detailType],
+    `JSON Schema: [\`${file}\`](../schemas/events/${file})`,
+    '**Fields**',
+    renderFieldTable(schema),
+    '**Example** `PutEvents` entry',
+    renderExample(detailType),
+  ].join('\n\n');
+};
+
+const renderDocs = (schemas: ReadonlyMap<OrderEventType, JsonSchema>): string => {
+  const contents = ORDER_EVENT_TYPES.map(
+    (detailType) => `- [${detailType}](#${toKebabCase(detailType)}): ${PURPOSES[detailType]}`,
+  );
+  const sections = [...schemas].map(([detailType, schema]) => renderEventSection(detailType, schema));
+  const parts = [INTRO, `## Event types\n\n${contents.join('\n')}\n\n${TABLE_LEGEND}`, ...sections, OUTRO];
+  return `${parts.map((part) => part.trim()).join('\n\n')}\n`;
+};
+
+/** Every generated file, relative to the repo root, with its exact content. */
+const generateFiles = (): Map<string, string> => {
+  const schemas = new Map(ORDER_EVENT_TYPES.map((detailType) => [detailType, buildJsonSchema(detailType)]));
+  const files = new Map<string, string>();
+  for (const [detailType, schema] of schemas) {
+    files.set(`${SCHEMA_DIR}/${schemaFileOf(detailType)}`, formatJson(schema));
+  }
+  const index = Object.fromEntries(
+    ORDER_EVENT_TYPES.map((detailType) => [detailType, schemaFileOf(detailType)]),
+  );
+  files.set(`${SCHEMA_DIR}/index.json`, formatJson(index));
+  files.set(DOCS_FILE, renderDocs(schemas));
+  files.set(LIFECYCLE_DOCS_FILE, renderLifecycleDocs());
+  return files;
+};
+
+const readIfExists = (file: string): Promise<string | undefined> =>
+  readFile(path.join(ROOT, file), 'utf8').catch((error: NodeJS.ErrnoException) =>
+    error.code === 'ENOENT' ? undefined : Promise.reject(error),
+  );
+
+/** Schema files of detail-types that no longer exist; left behind they would still look published. */
+const findLeftoverSchemas = async (files: ReadonlyMap<string, string>): Promise<string[]> => {
+  const present = await readdir(path.join(ROOT, SCHEMA_DIR)).catch(() => []);
+  return present
+    .map((name) => `${SCHEMA_DIR}/${name}`)
+    .filter((file) => file.endsWith('.json') && !files.has(file))
+    .sort();
+};
+
+const checkFiles = async (files: ReadonlyMap<string, string>): Promise<string[]> => {
+  const problems: string[] = [];
+  for (const [file, content] of files) {
+    const existing = await readIfExists(file);
+    if (existing === undefined) problems.push(`missing: ${file}`);
+    else if (existing !== content) problems.push(`stale: ${file}`);
+  }
+  for (const file of await findLeftoverSchemas(files))
+    problems.push(`leftover: ${file} (no such detail-type)`);
+  return problems;
+};
+
+const writeFiles = async (files: ReadonlyMap<string, string>): Promise<void> => {
+  for (const file of await findLeftoverSchemas(files)) {
+    await rm(path.join(ROOT, file));
+    console.log(`removed ${file}`);
+  }
+  for (const [file, content] of files) {
+    await mkdir(path.dirname(path.join(ROOT, file)), { recursive: true });
+    await writeFile(path.join(ROOT, file), content);
+  }
+  console.log(`wrote ${files.size} files: ${SCHEMA_DIR}/*.json and ${DOCS_FILE}`);
+};
+
+const main = async (): Promise<void> => {
+  const files = generateFiles();
+  if (!process.argv.includes('--check')) return writeFiles(files);
+  const problems = await checkFiles(files);
+  if (problems.length === 0) {
+    console.log(`event schemas and ${DOCS_FILE} are up to date`);
+    return;
+  }
+  console.error(
+    [
+      'The generated event contract does not match functions/domain/order-events.ts:',
+      ...problems.map((problem) => `  ${problem}`),
+      'Run `npm run schemas` to regenerate, then commit the result.',
+    ].join('\n'),
+  );
+  process.exitCode = 1;
+};
+
+await main();
