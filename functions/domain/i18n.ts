@@ -1,0 +1,119 @@
+/**
+ * Languages, labels and formats shared by every customer-facing text (messages, status page).
+ *
+ * Polish and English exist for every text; a customer whose locale is neither gets the shop's default.
+ * Dates, money and plural forms come from Intl (full ICU in Node and Lambda), never from hand-written
+ * rules.
+ */
+import type { FulfilmentStatus, OrderStatus, PaymentStatus } from './order-lifecycle.js';
+
+export const LANGUAGES = ['pl', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+const INTL_LOCALE: Record<Language, string> = { pl: 'pl-PL', en: 'en-GB' };
+
+/** The language for a BCP 47 tag (`pl-PL`, `en`, `de-DE`...), falling back to the shop's default. */
+export const resolveLanguage = (locale: string | undefined, fallback: Language = 'pl'): Language => {
+  const primary = locale?.toLowerCase().split(/[-_]/)[0];
+  return (LANGUAGES as readonly string[]).includes(primary ?? '') ? (primary as Language) : fallback;
+};
+
+/**
+ * Picks the language from an HTTP Accept-Language header, honouring q-values; undefined when the header
+ * names no language we have.
+ */
+export const languageFromAcceptLanguage = (header: string | undefined): Language | undefined => {
+  if (!header) return undefined;
+  const ranked = header
+    .split(',')
+    .slice(0, 20)
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((param) => /^\s*q=([0-9.]+)\s*$/.exec(param)?.[1]).find(Boolean);
+      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q), index };
+    })
+    .filter((entry) => entry.q > 0 && !Number.isNaN(entry.q))
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { tag } of ranked) {
+    const primary = tag.split('-')[0];
+    if ((LANGUAGES as readonly string[]).includes(primary ?? '')) return primary as Language;
+  }
+  return undefined;
+};
+
+export const STATUS_LABELS: Record<Language, Record<OrderStatus, string>> = {
+  pl: {
+    awaiting_placement: 'Oczekuje na potwierdzenie',
+    placed: 'Zamówienie złożone',
+    accepted: 'Przyjęte do realizacji',
+    on_hold: 'Oczekuje na kontakt',
+    preparing: 'W przygotowaniu do wysyłki',
+    shipped: 'Wysłane',
+    out_for_delivery: 'W doręczeniu',
+    delivered: 'Dostarczone',
+    cancelled: 'Anulowane',
+  },
+  en: {
+    awaiting_placement: 'Awaiting confirmation',
+    placed: 'Order placed',
+    accepted: 'Accepted for fulfilment',
+    on_hold: 'Waiting for your contact',
+    preparing: 'Being prepared for shipment',
+    shipped: 'Shipped',
+    out_for_delivery: 'Out for delivery',
+    delivered: 'Delivered',
+    cancelled: 'Cancelled',
+  },
+};
+
+export const PAYMENT_LABELS: Record<Language, Record<PaymentStatus, string>> = {
+  pl: {
+    awaiting: 'Oczekuje na płatność',
+    paid: 'Opłacone',
+    partially_refunded: 'Częściowo zwrócone',
+    refunded: 'Zwrócone',
+  },
+  en: {
+    awaiting: 'Awaiting payment',
+    paid: 'Paid',
+    partially_refunded: 'Partly refunded',
+    refunded: 'Refunded',
+  },
+};
+
+export const statusLabel = (status: OrderStatus | FulfilmentStatus, language: Language): string =>
+  STATUS_LABELS[language][status];
+
+/** "25 listopada 2026" / "25 November 2026", in the customer's time zone. */
+export const formatDate = (iso: string, language: Language, timeZone = 'Europe/Warsaw'): string => {
+  // A calendar date (YYYY-MM-DD) has no time zone: format it as that day wherever the customer is.
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(iso);
+  return new Intl.DateTimeFormat(INTL_LOCALE[language], {
+    dateStyle: 'long',
+    timeZone: dateOnly ? 'UTC' : timeZone,
+  }).format(new Date(dateOnly ? `${iso}T12:00:00Z` : iso));
+};
+
+/** "25 listopada 2026, 14:30" / "25 November 2026 at 14:30", in the customer's time zone. */
+export const formatDateTime = (iso: string, language: Language, timeZone = 'Europe/Warsaw'): string =>
+  new Intl.DateTimeFormat(INTL_LOCALE[language], { dateStyle: 'long', timeStyle: 'short', timeZone }).format(
+    new Date(iso),
+  );
+
+/** "115,97 zł" / "PLN 115.97" from minor units. */
+export const formatMoney = (minorUnits: number, currency: string, language: Language): string => {
+  const format = new Intl.NumberFormat(INTL_LOCALE[language], { style: 'currency', currency });
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(minorUnits / 10 ** digits);
+};
+
+export type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
+
+/**
+ * The right plural form for a count: Polish has one / few / many ("1 produkt", "2 produkty",
+ * "5 produktów"); `#` in the form is replaced by the count.
+ */
+export const plural = (count: number, forms: PluralForms, language: Language): string => {
+  const rule = new Intl.PluralRules(INTL_LOCALE[language]).select(count);
+  return (forms[rule] ?? forms.other).replace('#', String(count));
+};
