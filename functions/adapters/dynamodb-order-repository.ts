@@ -114,6 +114,12 @@ export class DynamoDbOrderRepository implements OrderRepository {
                   version,
                   trackingToken: request.trackingToken,
                   state,
+                  // What the notifier diffs between the stream's old and new images: the events whose
+                  // outcome is applied. A late event can apply earlier ones too (a late Order Placed).
+                  appliedEventIds: request.history.timeline
+                    .filter((entry) => entry.outcome.kind === 'applied')
+                    .map((entry) => entry.event.eventId),
+                  lastEventId: request.event.event.eventId,
                   updatedAt: request.event.receivedAt,
                 },
                 ...(request.expectedVersion === undefined

@@ -11,6 +11,7 @@ export type Channel = (typeof CHANNELS)[number];
 
 /**
  * - `sending`: claimed by a worker, the provider call is under way (or the worker stopped during it);
+ * - `retrying`: the provider failed in a way that may pass (throttling, an outage); the job is retried;
  * - `deferred`: waiting for the end of the customer's quiet hours;
  * - `sent`: the provider accepted it; `delivered`: the provider reported delivery;
  * - `failed`: permanently refused, or retries exhausted, with the reason;
@@ -20,6 +21,7 @@ export type Channel = (typeof CHANNELS)[number];
  */
 export const NOTIFICATION_OUTCOMES = [
   'sending',
+  'retrying',
   'deferred',
   'sent',
   'delivered',
@@ -51,6 +53,12 @@ export interface NotificationRecord {
   readonly sentAt?: string | undefined;
   readonly deliverAfter?: string | undefined;
   readonly providerMessageId?: string | undefined;
+  /** While `sending`: until when the claiming worker owns the record. */
+  readonly leaseUntil?: string | undefined;
+  /** A `failed` record whose retries ran out: a redriven job may try it again. */
+  readonly retriable?: boolean | undefined;
+  /** Set when this notification stands in for another channel that could not be used. */
+  readonly fallbackFor?: Channel | undefined;
 }
 
 export interface NotificationLog {

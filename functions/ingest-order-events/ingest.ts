@@ -5,13 +5,10 @@
  * reason, or awaiting placement), a duplicate, a dead letter with its reason (invalid event, reused event
  * id, or retries exhausted), or a batch item failure that SQS delivers again. Nothing ends silently.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import type { DeadLetterSink } from '../adapters/sqs-dead-letters.js';
+import { makeSqsBatchHandler } from '../commons/sqs-batch.js';
 import { InvalidEventError, OrderEventError } from '../domain/errors.js';
 import { type OrderEvent, parseOrderEvent } from '../domain/order-events.js';
 import {
@@ -73,58 +70,20 @@ const describeResult = (result: RecordResult): Record<string, unknown> =>
         attempts: result.attempts,
       };
 
-export const makeIngestHandler = (deps: IngestDeps) => {
-  const { logger } = deps;
-  const processor = new BatchProcessor(EventType.SQS);
-
-  const processRecord = async (record: SQSRecord): Promise<void> => {
-    const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
-    let event: OrderEvent | undefined;
-    try {
-      event = parseMessage(record.body);
-      const result = await recordOrderEvent(deps.record, event);
-      // Ids and types only: the event's customer data never reaches the logs.
-      logger.info('order event recorded', {
-        eventId: event.eventId,
-        detailType: event.type,
-        shopId: event.shopId,
-        orderId: event.orderId,
-        ...describeResult(result),
-      });
-    } catch (error) {
-      const permanent = isPermanent(error);
-      if (!permanent && receiveCount < deps.maxReceiveCount) {
-        logger.warn('order event failed; SQS will deliver it again', {
-          messageId: record.messageId,
-          eventId: event?.eventId,
-          receiveCount,
-          error: error instanceof Error ? error.message : String(error),
-        });
-        throw error;
-      }
-      const message = error instanceof Error ? error.message : String(error);
-      const reason = permanent ? message : `gave up after ${receiveCount} deliveries: ${message}`;
-      const errorType = error instanceof Error ? error.name : 'UnknownError';
-      // If this send fails, the record fails and SQS delivers it again: the event is never dropped.
-      await deps.deadLetters.send({
-        body: record.body,
-        reason,
-        errorType,
-        sourceMessageId: record.messageId,
-        receiveCount,
-      });
-      logger.error('order event dead-lettered', {
-        messageId: record.messageId,
-        eventId: event?.eventId,
-        detailType: event?.type,
-        errorType,
-        reason,
-      });
-    }
-  };
-
-  return middy(
-    async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-      processPartialResponse(event, processRecord, processor, { context }),
-  ).use(injectLambdaContext(logger, { resetKeys: true }));
-};
+export const makeIngestHandler = (deps: IngestDeps) =>
+  makeSqsBatchHandler<OrderEvent>({
+    logger: deps.logger,
+    deadLetters: deps.deadLetters,
+    maxReceiveCount: deps.maxReceiveCount,
+    parse: parseMessage,
+    handle: async (event) => describeResult(await recordOrderEvent(deps.record, event)),
+    // Ids and types only: the event's customer data never reaches the logs.
+    describe: (event) => ({
+      eventId: event.eventId,
+      detailType: event.type,
+      shopId: event.shopId,
+      orderId: event.orderId,
+    }),
+    isPermanent,
+    handledMessage: 'order event recorded',
+  });

@@ -324,7 +324,7 @@ describe('Handler: ingest order events', () => {
     const output = logs.join('');
     expect(output).toContain(placed.eventId);
     expect(output).toContain('"result":"applied"');
-    expect(output).toContain('order event dead-lettered');
+    expect(output).toContain('message dead-lettered');
     for (const secret of [
       'Wąsowska',
       'Wasowska',

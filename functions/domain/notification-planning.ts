@@ -1,0 +1,180 @@
+/**
+ * Which notifications an order change calls for, and whether one may be sent now. Pure.
+ */
+import { isValidPhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js';
+import { type Channel, maskEmail, maskPhone } from './notification-log.js';
+import type { OrderEvent, OrderEventType } from './order-events.js';
+import type { OrderState } from './order-lifecycle.js';
+import { channelsFor, type ShopConfig } from './shop-config.js';
+
+/** The events whose outcome became `applied` between two versions of an order. */
+export const newlyApplied = (before: readonly string[] | undefined, after: readonly string[]): string[] => {
+  const known = new Set(before ?? []);
+  return after.filter((eventId) => !known.has(eventId));
+};
+
+/** A job for the sender: one event of one order on one channel. */
+export interface NotificationJob {
+  readonly shopId: string;
+  readonly orderId: string;
+  readonly eventId: string;
+  readonly channel: Channel;
+  /** Set when this job stands in for another channel that could not be used. */
+  readonly fallbackFor?: Channel | undefined;
+}
+
+export const planJobs = (
+  shop: ShopConfig | undefined,
+  events: ReadonlyArray<Pick<OrderEvent, 'shopId' | 'orderId' | 'eventId' | 'type'>>,
+): NotificationJob[] =>
+  events.flatMap((event) =>
+    // An unconfigured shop still gets e-mail jobs, so the sender records why nothing was sent.
+    (shop ? channelsFor(shop, event.type) : (['email'] as const)).map((channel) => ({
+      shopId: event.shopId,
+      orderId: event.orderId,
+      eventId: event.eventId,
+      channel,
+    })),
+  );
+
+/**
+ * Whether a message about `event` is old news for an order that is now in `state`. Status messages are
+ * superseded once the order has left that status (no "accepted" after "shipped", no "please call us"
+ * after the hold ended); the confirmation and money matters stay worth telling.
+ */
+export const supersededBy = (type: OrderEventType, state: OrderState): string | undefined => {
+  const left = (status: string) =>
+    state.status === status ? undefined : `the order has moved on to ${state.status.replaceAll('_', ' ')}`;
+  switch (type) {
+    case 'Order Placed':
+      return state.status === 'cancelled' ? 'the order has been cancelled' : undefined;
+    case 'Order Accepted':
+      return left('accepted');
+    case 'Order On Hold':
+      return left('on_hold');
+    case 'Order Preparing':
+      return left('preparing');
+    case 'Order Shipped':
+      return left('shipped');
+    case 'Order Out For Delivery':
+      return left('out_for_delivery');
+    case 'Order Resumed':
+      return ['accepted', 'placed', 'preparing'].includes(state.status) ? undefined : left('resumed');
+    case 'Order Delivered':
+    case 'Order Cancelled':
+    case 'Payment Received':
+    case 'Return Requested':
+    case 'Return Received':
+    case 'Refund Issued':
+    case 'Complaint Opened':
+    case 'Complaint Resolved':
+      return undefined;
+  }
+};
+
+/* Quiet hours ------------------------------------------------------------------------------------ */
+
+const minutesOf = (clock: string): number => {
+  const [hours = 0, minutes = 0] = clock.split(':').map(Number);
+  return hours * 60 + minutes;
+};
+
+const localMinutes = (instant: Date, timeZone: string): number => {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  })
+    .formatToParts(instant)
+    .reduce<Record<string, string>>((all, part) => ({ ...all, [part.type]: part.value }), {});
+  return Number(parts.hour) * 60 + Number(parts.minute);
+};
+
+/**
+ * When the customer's quiet hours end, if `now` falls inside them; undefined when sending now is fine.
+ * Windows may span midnight (21:00-08:00). Daylight-saving shifts are corrected by reading the local
+ * time of the result back.
+ */
+export const quietHoursEnd = (
+  now: Date,
+  timeZone: string,
+  window: { readonly start: string; readonly end: string } | null,
+): Date | undefined => {
+  if (!window) return undefined;
+  const start = minutesOf(window.start);
+  const end = minutesOf(window.end);
+  if (start === end) return undefined;
+  const current = localMinutes(now, timeZone);
+  const inside = start < end ? current >= start && current < end : current >= start || current < end;
+  if (!inside) return undefined;
+  const wholeMinute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+  let candidate = new Date(
+    wholeMinute.getTime() + (((end - current + 1440) % 1440) * 60_000 || 1440 * 60_000),
+  );
+  const drift = end - localMinutes(candidate, timeZone);
+  if (drift !== 0 && Math.abs(drift) <= 120) candidate = new Date(candidate.getTime() + drift * 60_000);
+  return candidate;
+};
+
+/* Addresses -------------------------------------------------------------------------------------- */
+
+export type Address =
+  | { readonly channel: 'email'; readonly email: string; readonly masked: string }
+  | { readonly channel: 'sms'; readonly phoneNumber: string; readonly masked: string }
+  | {
+      readonly channel: 'push';
+      readonly targets: ReadonlyArray<{
+        readonly platform: 'apns' | 'apns_sandbox' | 'fcm';
+        readonly deviceToken: string;
+      }>;
+      readonly masked: string;
+    };
+
+/** Normalises a phone number to E.164 using the delivery country as the default region. */
+export const normalisePhone = (raw: string, country: string | undefined): string | undefined => {
+  const region = (country ?? 'PL') as Parameters<typeof parsePhoneNumberFromString>[1];
+  const parsed = parsePhoneNumberFromString(raw, region);
+  if (!parsed || !isValidPhoneNumber(parsed.number)) return undefined;
+  return parsed.number;
+};
+
+/** The customer's address on a channel, or why there is none. */
+export const addressFor = (
+  channel: Channel,
+  state: OrderState,
+  options: { readonly disabledPushTokens?: ReadonlySet<string> } = {},
+): Address | { readonly missing: string } => {
+  const customer = state.customer;
+  if (!customer) return { missing: 'the order has no customer contact yet' };
+  if (!customer.channels[channel]) return { missing: `the customer did not choose ${channel}` };
+  switch (channel) {
+    case 'email':
+      return customer.email
+        ? { channel, email: customer.email, masked: maskEmail(customer.email) }
+        : { missing: 'the order has no e-mail address' };
+    case 'sms': {
+      if (!customer.phone) return { missing: 'the order has no phone number' };
+      const phoneNumber = normalisePhone(customer.phone, state.delivery?.country);
+      return phoneNumber
+        ? { channel, phoneNumber, masked: maskPhone(phoneNumber) }
+        : { missing: 'the phone number is not a valid number' };
+    }
+    case 'push': {
+      const targets = customer.pushTargets.filter(
+        (target) => !options.disabledPushTokens?.has(target.deviceToken),
+      );
+      if (customer.pushTargets.length === 0) return { missing: 'the order has no push device' };
+      if (targets.length === 0) return { missing: 'every push device of the order is disabled' };
+      return {
+        channel,
+        targets,
+        masked: targets.map((target) => `${target.platform} …${target.deviceToken.slice(-4)}`).join(', '),
+      };
+    }
+  }
+};
+
+/** The channels to try instead of `channel` when it cannot be used. */
+export const fallbacksFor = (shop: ShopConfig, channel: Channel): readonly Channel[] =>
+  (shop.fallbacks[channel] ?? []).filter((other) => other !== channel);
