@@ -5,7 +5,7 @@
  * matches the schema below. These zod schemas are the single source of truth: the JSON Schema files in
  * `schemas/` and the field tables in `docs/events.md` are generated from them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const EVENT_SCHEMA_VERSION = 1;
 

@@ -3,7 +3,7 @@
  * told on which channel, quiet hours, fallbacks, and the status page. Validated with clear errors; every
  * field has a sensible default so a shop starts with a name, a sender and a base URL.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OrderEventType } from './order-events.js';
 
 const httpsUrl = z

@@ -6,7 +6,7 @@
  * id, or retries exhausted), or a batch item failure that SQS delivers again. Nothing ends silently.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DeadLetterSink } from '../adapters/sqs-dead-letters.js';
 import { makeSqsBatchHandler } from '../commons/sqs-batch.js';
 import { InvalidEventError, OrderEventError } from '../domain/errors.js';
