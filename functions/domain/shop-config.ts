@@ -165,6 +165,17 @@ export interface ShopDirectory {
   get(shopId: string): ShopConfig | undefined;
 }
 
+/** The shop directory from the JSON a function gets in its environment (SHOPS_CONFIG). */
+export const shopDirectoryFromJson = (json: string): ShopDirectory => {
+  let input: unknown;
+  try {
+    input = JSON.parse(json);
+  } catch {
+    throw new InvalidShopConfigError(['shops: the configuration is not valid JSON']);
+  }
+  return staticShopDirectory(parseShopConfigs(input));
+};
+
 export const staticShopDirectory = (shops: readonly ShopConfig[]): ShopDirectory => {
   const byId = new Map(shops.map((shop) => [shop.shopId, shop]));
   return { get: (shopId) => byId.get(shopId) };

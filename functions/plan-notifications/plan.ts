@@ -1,0 +1,77 @@
+/**
+ * Plan: from the order table's stream, one notification job per newly applied event and channel.
+ *
+ * Driven by the stored change itself, so a change that was stored is always notified and one that was
+ * not, never. The state item carries the ids of its applied events; the difference between the old and
+ * new image is what is new (a late Order Placed can apply several events at once).
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import middy from '@middy/core';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { STATE_SK } from '../adapters/dynamodb-order-repository.js';
+import { newlyApplied, planJobs } from '../domain/notification-planning.js';
+import type { JobQueue } from '../domain/notification-ports.js';
+import type { OrderRepository } from '../domain/ports.js';
+import type { ShopDirectory } from '../domain/shop-config.js';
+
+export interface PlanDeps {
+  readonly orders: OrderRepository;
+  readonly shops: ShopDirectory;
+  readonly jobs: JobQueue;
+  readonly logger: Logger;
+}
+
+interface StateImage {
+  readonly pk: string;
+  readonly sk: string;
+  readonly shopId: string;
+  readonly orderId: string;
+  readonly appliedEventIds?: string[];
+}
+
+const imageOf = (image: Record<string, unknown> | undefined): StateImage | undefined =>
+  image ? (unmarshall(image as Record<string, AttributeValue>) as StateImage) : undefined;
+
+export const makePlanHandler = (deps: PlanDeps) => {
+  const processor = new BatchProcessor(EventType.DynamoDBStreams);
+
+  const processRecord = async (record: DynamoDBRecord): Promise<void> => {
+    const after = imageOf(record.dynamodb?.NewImage);
+    if (!after || after.sk !== STATE_SK || !after.pk.startsWith('ORDER#')) return;
+    const fresh = newlyApplied(
+      imageOf(record.dynamodb?.OldImage)?.appliedEventIds,
+      after.appliedEventIds ?? [],
+    );
+    if (fresh.length === 0) return;
+
+    const key = { shopId: after.shopId, orderId: after.orderId };
+    const snapshot = await deps.orders.load(key);
+    const wanted = new Set(fresh);
+    const events = (snapshot?.events ?? [])
+      .map((stored) => stored.event)
+      .filter((event) => wanted.has(event.eventId));
+    const shop = deps.shops.get(key.shopId);
+    if (!shop)
+      deps.logger.warn('order of a shop that is not configured', {
+        shopId: key.shopId,
+        orderId: key.orderId,
+      });
+    const jobs = planJobs(shop, events);
+    await deps.jobs.enqueue(jobs);
+    deps.logger.info('notifications planned', {
+      shopId: key.shopId,
+      orderId: key.orderId,
+      events: events.map((event) => event.type),
+      jobs: jobs.length,
+    });
+  };
+
+  return middy(
+    async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
+      processPartialResponse(event, processRecord, processor, { context }),
+  ).use(injectLambdaContext(deps.logger, { resetKeys: true }));
+};

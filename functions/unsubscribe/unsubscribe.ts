@@ -1,0 +1,94 @@
+/**
+ * Unsubscribe: the signed link in every e-mail's footer and List-Unsubscribe header.
+ *
+ * GET shows a confirmation page with a button (link scanners and previews must not unsubscribe anyone);
+ * POST unsubscribes: the button, or the mail client's RFC 8058 one-click POST. An invalid link gets a 400
+ * page saying so.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { htmlEscape } from 'escape-goat';
+import { type Language, languageFromAcceptLanguage } from '../domain/i18n.js';
+import type { SuppressionList } from '../domain/notification-ports.js';
+import type { ShopDirectory } from '../domain/shop-config.js';
+import { verifySubscription } from '../domain/signed-links.js';
+
+export interface UnsubscribeDeps {
+  readonly secret: string;
+  readonly suppressions: SuppressionList;
+  readonly shops: ShopDirectory;
+  readonly logger: Logger;
+}
+
+const TEXTS = {
+  pl: {
+    title: 'Rezygnacja z powiadomień',
+    confirm: (shop: string, channel: string) =>
+      `Czy na pewno nie chcesz otrzymywać od ${shop} powiadomień o zamówieniach (${channel})?`,
+    button: 'Tak, wypisz mnie',
+    done: (shop: string, channel: string) =>
+      `Gotowe. ${shop} nie będzie już wysyłać Ci powiadomień o zamówieniach (${channel}).`,
+    invalid:
+      'Ten link jest nieprawidłowy lub niekompletny. Skopiuj cały link z wiadomości albo skontaktuj się ze sklepem.',
+    channel: { email: 'e-mail', sms: 'SMS', push: 'powiadomienia push' },
+  },
+  en: {
+    title: 'Unsubscribe from notifications',
+    confirm: (shop: string, channel: string) =>
+      `Do you want to stop order notifications from ${shop} (${channel})?`,
+    button: 'Yes, unsubscribe me',
+    done: (shop: string, channel: string) =>
+      `Done. ${shop} will no longer send you order notifications (${channel}).`,
+    invalid: 'This link is invalid or incomplete. Copy the whole link from the message, or contact the shop.',
+    channel: { email: 'e-mail', sms: 'SMS', push: 'push notifications' },
+  },
+} as const;
+
+const page = (language: Language, status: number, body: string): APIGatewayProxyResultV2 => ({
+  statusCode: status,
+  headers: {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-security-policy':
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    'referrer-policy': 'no-referrer',
+    'x-content-type-options': 'nosniff',
+  },
+  body: htmlEscape`<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${TEXTS[language].title}</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}button{font:inherit;padding:.6rem 1.2rem;border:0;border-radius:.4rem;background:#1f4e79;color:#fff}</style></head><body><main><h1>${TEXTS[language].title}</h1>`.concat(
+    body,
+    '</main></body></html>',
+  ),
+});
+
+export const makeUnsubscribeHandler = (deps: UnsubscribeDeps) =>
+  middy(async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyResultV2> => {
+    const language: Language = languageFromAcceptLanguage(event.headers['accept-language']) ?? 'pl';
+    const texts = TEXTS[language];
+    const token = event.queryStringParameters?.token ?? '';
+    const subscription = verifySubscription(deps.secret, token);
+    const shop = subscription && deps.shops.get(subscription.shopId);
+    if (!subscription || !shop) {
+      deps.logger.warn('unsubscribe link rejected');
+      return page(language, 400, htmlEscape`<p>${texts.invalid}</p>`);
+    }
+    const channel = texts.channel[subscription.channel];
+    if (event.requestContext.http.method === 'POST') {
+      await deps.suppressions.suppress(
+        subscription.shopId,
+        subscription.channel,
+        subscription.address,
+        'unsubscribed by the customer',
+      );
+      deps.logger.info('unsubscribed', { shopId: subscription.shopId, channel: subscription.channel });
+      return page(language, 200, htmlEscape`<p>${texts.done(shop.name, channel)}</p>`);
+    }
+    if (event.requestContext.http.method !== 'GET')
+      return page(language, 405, htmlEscape`<p>${texts.invalid}</p>`);
+    return page(
+      language,
+      200,
+      htmlEscape`<p>${texts.confirm(shop.name, channel)}</p><form method="post" action="?token=${token}"><button type="submit">${texts.button}</button></form>`,
+    );
+  }).use(injectLambdaContext(deps.logger, { resetKeys: true }));
