@@ -17,6 +17,24 @@ export interface StreamReader {
   read(): Promise<DynamoDBStreamEvent>;
 }
 
+type Image = Record<string, unknown>;
+
+/**
+ * The Streams client turns an empty map attribute (`{ "M": {} }`) into `{}`, which unmarshall rejects;
+ * Lambda delivers the JSON as sent. Only maps can come out empty this way (an empty list stays `{ L: [] }`).
+ */
+const restoreEmptyMaps = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(restoreEmptyMaps);
+  if (!value || typeof value !== 'object' || value instanceof Uint8Array) return value;
+  const entries = Object.entries(value as Image);
+  if (entries.length === 0) return { M: {} };
+  return Object.fromEntries(entries.map(([key, nested]) => [key, restoreEmptyMaps(nested)]));
+};
+
+const restoreImage = (image: Image | undefined): Image | undefined =>
+  image &&
+  (Object.fromEntries(Object.entries(image).map(([key, value]) => [key, restoreEmptyMaps(value)])) as Image);
+
 const toLambdaRecord = (record: _Record, streamArn: string): DynamoDBRecord =>
   ({
     eventID: record.eventID,
@@ -27,6 +45,8 @@ const toLambdaRecord = (record: _Record, streamArn: string): DynamoDBRecord =>
     eventSourceARN: streamArn,
     dynamodb: {
       ...record.dynamodb,
+      NewImage: restoreImage(record.dynamodb?.NewImage as Image | undefined),
+      OldImage: restoreImage(record.dynamodb?.OldImage as Image | undefined),
       ApproximateCreationDateTime: record.dynamodb?.ApproximateCreationDateTime
         ? Math.floor(record.dynamodb.ApproximateCreationDateTime.getTime() / 1000)
         : undefined,
@@ -43,19 +63,45 @@ export const openStream = async (
   const streamArn = table.Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`table ${tableName} has no stream: enable NEW_AND_OLD_IMAGES`);
   const iterators = new Map<string, string | undefined>();
+  /** The last sequence number read per shard: where to resume when an iterator goes stale. */
+  const positions = new Map<string, string>();
+
+  const iteratorFor = async (shardId: string): Promise<string | undefined> => {
+    const after = positions.get(shardId);
+    const result = await streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: streamArn,
+        ShardId: shardId,
+        ...(after
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
+          : { ShardIteratorType: options.from ?? 'TRIM_HORIZON' }),
+      }),
+    );
+    return result.ShardIterator;
+  };
 
   const discoverShards = async () => {
     const description = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     for (const shard of description.StreamDescription?.Shards ?? []) {
       if (!shard.ShardId || iterators.has(shard.ShardId)) continue;
-      const iterator = await streams.send(
-        new GetShardIteratorCommand({
-          StreamArn: streamArn,
-          ShardId: shard.ShardId,
-          ShardIteratorType: options.from ?? 'TRIM_HORIZON',
-        }),
-      );
-      iterators.set(shard.ShardId, iterator.ShardIterator);
+      iterators.set(shard.ShardId, await iteratorFor(shard.ShardId));
+    }
+  };
+
+  const readShard = async (shardId: string, iterator: string) => {
+    try {
+      return await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+    } catch (error) {
+      // Iterators expire (15 minutes on AWS) and DynamoDB Local sometimes reports a fresh TRIM_HORIZON
+      // iterator as trimmed: resume after the last record read, as Lambda's poller does.
+      if (
+        !(error instanceof Error) ||
+        !['ExpiredIteratorException', 'TrimmedDataAccessException'].includes(error.name)
+      ) {
+        throw error;
+      }
+      const fresh = await iteratorFor(shardId);
+      return fresh ? streams.send(new GetRecordsCommand({ ShardIterator: fresh, Limit: 1000 })) : undefined;
     }
   };
 
@@ -65,9 +111,12 @@ export const openStream = async (
       const records: DynamoDBRecord[] = [];
       for (const [shardId, iterator] of iterators) {
         if (!iterator) continue;
-        const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-        records.push(...(page.Records ?? []).map((record) => toLambdaRecord(record, streamArn)));
-        iterators.set(shardId, page.NextShardIterator);
+        const page = await readShard(shardId, iterator);
+        const batch = page?.Records ?? [];
+        records.push(...batch.map((record) => toLambdaRecord(record, streamArn)));
+        const last = batch.at(-1)?.dynamodb?.SequenceNumber;
+        if (last) positions.set(shardId, last);
+        iterators.set(shardId, page?.NextShardIterator);
       }
       return { Records: records };
     },

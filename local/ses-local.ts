@@ -43,8 +43,15 @@ export const startSesLocal = async (options: { readonly port?: number } = {}): P
   return {
     endpoint,
     emails: async () => ((await (await get('/store')).json()) as { emails: StoredEmail[] }).emails,
-    rawEmail: async (messageId) =>
-      (await get(`/get-emlContent?messageId=${encodeURIComponent(messageId)}`)).text(),
+    rawEmail: async (messageId) => {
+      // The body comes as a JSON-serialised Buffer: { type: 'Buffer', data: [bytes] }.
+      const eml = (await (
+        await get(`/get-emlContent?messageId=${encodeURIComponent(messageId)}`)
+      ).json()) as {
+        body: { data: number[] };
+      };
+      return Buffer.from(eml.body.data).toString('utf8');
+    },
     clear: async () => {
       await fetch(`${endpoint}/clear-store`, { method: 'POST' });
     },

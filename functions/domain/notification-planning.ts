@@ -144,10 +144,10 @@ export const addressFor = (
   channel: Channel,
   state: OrderState,
   options: { readonly disabledPushTokens?: ReadonlySet<string> } = {},
-): Address | { readonly missing: string } => {
+): Address | { readonly missing: string; readonly notChosen?: true } => {
   const customer = state.customer;
   if (!customer) return { missing: 'the order has no customer contact yet' };
-  if (!customer.channels[channel]) return { missing: `the customer did not choose ${channel}` };
+  if (!customer.channels[channel]) return { missing: `the customer did not choose ${channel}`, notChosen: true };
   switch (channel) {
     case 'email':
       return customer.email

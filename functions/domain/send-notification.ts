@@ -1,0 +1,405 @@
+/**
+ * The sender: one job (an order event on one channel) to exactly one outcome in the notification log.
+ *
+ * Exactly once: the log record for (event, channel) is created conditionally before anything is sent, and
+ * every later move is conditional on the outcome it moves from; a redelivered or concurrent job finds the
+ * record and stops. The one window no provider lets us close: a worker that stops after the provider
+ * accepted the message but before the record says so. Such a record stays `sending`; when its lease runs
+ * out it is closed as failed with "outcome unknown" rather than sent twice.
+ */
+
+import { resolveLanguage } from './i18n.js';
+import { type MessageInput, renderEmail, renderPush, renderSms, templateIdOf } from './messages/index.js';
+import type {
+  Channel,
+  NotificationLog,
+  NotificationOutcome,
+  NotificationRecord,
+} from './notification-log.js';
+import {
+  type Address,
+  addressFor,
+  fallbacksFor,
+  type NotificationJob,
+  quietHoursEnd,
+  supersededBy,
+} from './notification-planning.js';
+import {
+  type EmailSender,
+  type JobQueue,
+  type LinkBuilder,
+  type OutcomePublisher,
+  PermanentDeliveryError,
+  type PushSender,
+  type SmsSender,
+  type SuppressionList,
+} from './notification-ports.js';
+import type { OrderEvent } from './order-events.js';
+import { type OrderState, replay } from './order-lifecycle.js';
+import type { Clock, OrderRepository } from './ports.js';
+import type { ShopConfig, ShopDirectory } from './shop-config.js';
+
+export interface SendNotificationDeps {
+  readonly orders: OrderRepository;
+  readonly notifications: NotificationLog;
+  readonly shops: ShopDirectory;
+  readonly email: EmailSender;
+  readonly sms: SmsSender;
+  readonly push: PushSender;
+  readonly suppressions: SuppressionList;
+  readonly jobs: JobQueue;
+  readonly outcomes: OutcomePublisher;
+  readonly links: LinkBuilder;
+  readonly clock: Clock;
+  /** How long a worker may hold a record in `sending`. @default 5 minutes */
+  readonly leaseMs?: number;
+}
+
+export type SendResult =
+  | { readonly kind: 'recorded'; readonly outcome: NotificationOutcome; readonly reason?: string | undefined }
+  | { readonly kind: 'duplicate'; readonly outcome: NotificationOutcome }
+  | { readonly kind: 'requeued'; readonly until: string };
+
+/** Another worker holds the record; the job is retried later (by which time it is done or abandoned). */
+export class NotificationBusyError extends Error {
+  constructor(job: NotificationJob) {
+    super(`notification ${job.eventId}/${job.channel} is being sent by another worker`);
+    this.name = 'NotificationBusyError';
+  }
+}
+
+/** A job that can never be processed (its order or event does not exist). */
+export class UnknownJobError extends Error {
+  readonly permanent = true;
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'UnknownJobError';
+  }
+}
+
+const TERMINAL: readonly NotificationOutcome[] = [
+  'sent',
+  'delivered',
+  'failed',
+  'skipped',
+  'superseded',
+  'bounced',
+  'complained',
+];
+const SQS_MAX_DELAY_SECONDS = 900;
+
+type Decision =
+  | { readonly kind: 'send'; readonly address: Address }
+  | { readonly kind: 'skip'; readonly reason: string; readonly fallback: boolean; readonly masked?: string }
+  | { readonly kind: 'supersede'; readonly reason: string }
+  | { readonly kind: 'defer'; readonly until: Date; readonly address: Address };
+
+interface Context {
+  readonly job: NotificationJob;
+  readonly shop: ShopConfig | undefined;
+  readonly state: OrderState;
+  readonly event: OrderEvent;
+  readonly applied: { readonly ok: true } | { readonly ok: false; readonly reason: string };
+  readonly trackingToken: string | undefined;
+}
+
+const addressKey = (address: Address): string =>
+  address.channel === 'email'
+    ? address.email.toLowerCase()
+    : address.channel === 'sms'
+      ? address.phoneNumber
+      : '';
+
+const decide = async (deps: SendNotificationDeps, context: Context): Promise<Decision> => {
+  const { job, shop, state, event } = context;
+  if (!shop) return { kind: 'skip', reason: `shop ${job.shopId} is not configured`, fallback: false };
+  if (!context.applied.ok)
+    return { kind: 'supersede', reason: `the event no longer applies: ${context.applied.reason}` };
+  const stale = supersededBy(event.type, state);
+  if (stale) return { kind: 'supersede', reason: stale };
+  if (job.channel === 'email' && !shop.email) {
+    return { kind: 'skip', reason: 'the shop has no e-mail sender configured', fallback: true };
+  }
+
+  const tokens = state.customer?.pushTargets.map((target) => target.deviceToken) ?? [];
+  const disabledPushTokens =
+    job.channel === 'push' && tokens.length > 0
+      ? await deps.suppressions.disabledPushTokens(job.shopId, tokens)
+      : undefined;
+  const address = addressFor(job.channel, state, { disabledPushTokens });
+  // A channel the customer did not choose is a choice, not a failure: no fallback for it.
+  if ('missing' in address) return { kind: 'skip', reason: address.missing, fallback: !address.notChosen };
+
+  if (address.channel !== 'push') {
+    const suppressed = await deps.suppressions.check(job.shopId, job.channel, addressKey(address));
+    if (suppressed) return { kind: 'skip', reason: suppressed, fallback: true, masked: address.masked };
+  }
+  if (address.channel === 'sms' && (await deps.sms.isOptedOut(address.phoneNumber))) {
+    await deps.suppressions.suppress(
+      job.shopId,
+      'sms',
+      address.phoneNumber,
+      'the number opted out of SMS (STOP)',
+    );
+    return {
+      kind: 'skip',
+      reason: 'the number opted out of SMS (STOP)',
+      fallback: true,
+      masked: address.masked,
+    };
+  }
+  if (job.channel !== 'email') {
+    const until = quietHoursEnd(
+      deps.clock.now(),
+      state.customer?.timeZone ?? 'Europe/Warsaw',
+      shop.quietHours,
+    );
+    if (until) return { kind: 'defer', until, address };
+  }
+  return { kind: 'send', address };
+};
+
+const messageInput = (
+  deps: SendNotificationDeps,
+  context: Context,
+  shop: ShopConfig,
+  address: Address,
+): MessageInput => {
+  const language = resolveLanguage(context.state.customer?.locale, shop.defaultLanguage);
+  return {
+    shop,
+    language,
+    timeZone: context.state.customer?.timeZone ?? 'Europe/Warsaw',
+    state: context.state,
+    event: context.event,
+    trackingUrl: context.trackingToken
+      ? deps.links.trackingUrl(shop.statusPage.baseUrl, context.trackingToken, language)
+      : shop.statusPage.baseUrl,
+    unsubscribeUrl: deps.links.unsubscribeUrl(shop.statusPage.baseUrl, {
+      shopId: shop.shopId,
+      channel: address.channel,
+      address: addressKey(address),
+    }),
+  };
+};
+
+/** Hands the message to the provider; for push, to every device, succeeding if any device took it. */
+const deliver = async (
+  deps: SendNotificationDeps,
+  input: MessageInput,
+  address: Address,
+  job: NotificationJob,
+) => {
+  switch (address.channel) {
+    case 'email': {
+      const { subject, html, text } = renderEmail(input);
+      const unsubscribe = input.unsubscribeUrl;
+      return deps.email.send({
+        to: address.email,
+        from: input.shop.email?.from ?? '',
+        replyTo: input.shop.email?.replyTo,
+        subject,
+        html,
+        text,
+        headers: [
+          { name: 'List-Unsubscribe', value: `<${unsubscribe}>` },
+          { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+        ],
+        reference: { shopId: job.shopId, orderId: job.orderId, eventId: job.eventId },
+      });
+    }
+    case 'sms':
+      return deps.sms.send({
+        phoneNumber: address.phoneNumber,
+        text: renderSms(input).text,
+        senderId: input.shop.sms.senderId,
+      });
+    case 'push': {
+      const message = renderPush(input);
+      const ids: string[] = [];
+      const refusals: PermanentDeliveryError[] = [];
+      for (const target of address.targets) {
+        try {
+          ids.push((await deps.push.send({ ...target, ...message })).messageId);
+        } catch (error) {
+          if (!(error instanceof PermanentDeliveryError)) throw error;
+          if (error.disabledTarget) {
+            await deps.suppressions.suppress(job.shopId, 'push', error.disabledTarget, error.message);
+          }
+          refusals.push(error);
+        }
+      }
+      if (ids.length === 0)
+        throw new PermanentDeliveryError(refusals.map((refusal) => refusal.message).join('; '));
+      return { messageId: ids.join(',') };
+    }
+  }
+};
+
+export const processNotificationJob = async (
+  deps: SendNotificationDeps,
+  job: NotificationJob,
+  options: { readonly finalAttempt: boolean },
+): Promise<SendResult> => {
+  const now = () => deps.clock.now().toISOString();
+  const key = { shopId: job.shopId, orderId: job.orderId };
+  const recordKey = { ...key, eventId: job.eventId, channel: job.channel };
+
+  const snapshot = await deps.orders.load(key);
+  if (!snapshot) throw new UnknownJobError(`order ${job.shopId}/${job.orderId} does not exist`);
+  const history = replay(snapshot.events.map((stored) => stored.event));
+  const entry = history.timeline.find((candidate) => candidate.event.eventId === job.eventId);
+  if (!entry) throw new UnknownJobError(`event ${job.eventId} is not an event of order ${job.orderId}`);
+  const shop = deps.shops.get(job.shopId);
+  const context: Context = {
+    job,
+    shop,
+    state: history.state,
+    event: entry.event,
+    applied:
+      entry.outcome.kind === 'applied' ? { ok: true } : { ok: false, reason: describeOutcome(entry.outcome) },
+    trackingToken: snapshot.trackingToken,
+  };
+  const language = resolveLanguage(history.state.customer?.locale, shop?.defaultLanguage ?? 'pl');
+
+  const finish = async (
+    outcome: NotificationOutcome,
+    changes: Partial<NotificationRecord>,
+  ): Promise<SendResult> => {
+    const moved = await deps.notifications.update(recordKey, ['sending'], {
+      outcome,
+      updatedAt: now(),
+      leaseUntil: undefined,
+      ...changes,
+    });
+    if (!moved)
+      return { kind: 'duplicate', outcome: (await deps.notifications.get(recordKey))?.outcome ?? outcome };
+    const record = await deps.notifications.get(recordKey);
+    if (record) await deps.outcomes.publish(record, history.state.orderNumber);
+    return { kind: 'recorded', outcome, reason: changes.reason };
+  };
+
+  const requeue = async (until: Date): Promise<SendResult> => {
+    const seconds = Math.ceil((until.getTime() - deps.clock.now().getTime()) / 1000);
+    await deps.jobs.enqueue([job], Math.max(0, Math.min(SQS_MAX_DELAY_SECONDS, seconds)));
+    return { kind: 'requeued', until: until.toISOString() };
+  };
+
+  const fallBack = async () => {
+    if (!shop || job.fallbackFor) return;
+    const channels = fallbacksFor(shop, job.channel);
+    if (channels.length > 0) {
+      await deps.jobs.enqueue(
+        channels.map((channel) => ({ ...key, eventId: job.eventId, channel, fallbackFor: job.channel })),
+      );
+    }
+  };
+
+  // 1. Claim the record: create it, or take it over from a state that allows it.
+  let existing = await deps.notifications.get(recordKey);
+  if (!existing) {
+    const created = await deps.notifications.create({
+      ...recordKey,
+      eventType: entry.event.type,
+      template: templateIdOf(entry.event.type),
+      language,
+      outcome: 'sending',
+      attempts: 1,
+      createdAt: now(),
+      updatedAt: now(),
+      leaseUntil: new Date(deps.clock.now().getTime() + (deps.leaseMs ?? 300_000)).toISOString(),
+      ...(job.fallbackFor ? { fallbackFor: job.fallbackFor } : {}),
+    } as NotificationRecord);
+    if (!created) existing = await deps.notifications.get(recordKey);
+  }
+  if (existing) {
+    const retriable = existing.outcome === 'failed' && existing.retriable === true;
+    if (TERMINAL.includes(existing.outcome) && !retriable)
+      return { kind: 'duplicate', outcome: existing.outcome };
+    if (existing.outcome === 'sending') {
+      if (existing.leaseUntil && existing.leaseUntil > now()) throw new NotificationBusyError(job);
+      const abandoned = await finish('failed', {
+        reason: 'outcome unknown: the worker stopped while sending; not sent again to avoid a duplicate',
+      });
+      return abandoned;
+    }
+    if (existing.outcome === 'deferred' && existing.deliverAfter && existing.deliverAfter > now()) {
+      return requeue(new Date(existing.deliverAfter));
+    }
+    const claimed = await deps.notifications.update(recordKey, [existing.outcome], {
+      outcome: 'sending',
+      attempts: existing.attempts + 1,
+      updatedAt: now(),
+      leaseUntil: new Date(deps.clock.now().getTime() + (deps.leaseMs ?? 300_000)).toISOString(),
+      retriable: undefined,
+    });
+    if (!claimed) throw new NotificationBusyError(job);
+  }
+
+  // 2. Decide with the order as it is now.
+  const decision = await decide(deps, context);
+  if (decision.kind === 'supersede') return finish('superseded', { reason: decision.reason });
+  if (decision.kind === 'skip') {
+    const result = await finish('skipped', { reason: decision.reason, address: decision.masked });
+    if (decision.fallback && result.kind === 'recorded') await fallBack();
+    return result;
+  }
+  if (decision.kind === 'defer') {
+    const moved = await deps.notifications.update(recordKey, ['sending'], {
+      outcome: 'deferred',
+      deliverAfter: decision.until.toISOString(),
+      address: decision.address.masked,
+      reason: 'quiet hours in the customer’s time zone',
+      updatedAt: now(),
+      leaseUntil: undefined,
+    });
+    return moved ? requeue(decision.until) : { kind: 'duplicate', outcome: 'deferred' };
+  }
+
+  // 3. Send, and record what happened.
+  if (!shop) throw new Error('unreachable: a decision to send needs a shop');
+  try {
+    const { messageId } = await deliver(
+      deps,
+      messageInput(deps, context, shop, decision.address),
+      decision.address,
+      job,
+    );
+    return await finish('sent', {
+      providerMessageId: messageId,
+      sentAt: now(),
+      address: decision.address.masked,
+      reason: undefined,
+      deliverAfter: undefined,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof PermanentDeliveryError) {
+      const result = await finish('failed', { reason: message, address: decision.address.masked });
+      await fallBack();
+      return result;
+    }
+    if (options.finalAttempt) {
+      await finish('failed', {
+        reason: `gave up after the last attempt: ${message}`,
+        address: decision.address.masked,
+        retriable: true,
+      });
+    } else {
+      await deps.notifications.update(recordKey, ['sending'], {
+        outcome: 'retrying',
+        reason: message,
+        updatedAt: now(),
+        leaseUntil: undefined,
+      });
+    }
+    throw error;
+  }
+};
+
+const describeOutcome = (outcome: { kind: string; reason?: string }): string =>
+  outcome.reason
+    ? `${outcome.kind.replaceAll('_', ' ')}: ${outcome.reason}`
+    : outcome.kind.replaceAll('_', ' ');
+
+export type { Channel };

@@ -1,0 +1,65 @@
+/** Lambda entry point: the notification sender. Clients once per execution environment. */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import * as z from 'zod';
+import { documentClient } from '../adapters/aws-clients.js';
+import { DynamoDbNotificationLog } from '../adapters/dynamodb-notification-log.js';
+import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.js';
+import { DynamoDbSuppressionList } from '../adapters/dynamodb-suppression-list.js';
+import { EventBridgeOutcomePublisher } from '../adapters/eventbridge-outcome-publisher.js';
+import { SesEmailSender } from '../adapters/ses-email-sender.js';
+import { SnsPushSender } from '../adapters/sns-push-sender.js';
+import { SnsSmsSender } from '../adapters/sns-sms-sender.js';
+import { SqsDeadLetterSink } from '../adapters/sqs-dead-letters.js';
+import { SqsJobQueue } from '../adapters/sqs-job-queue.js';
+import { readConfig } from '../commons/config.js';
+import { shopDirectoryFromJson } from '../domain/shop-config.js';
+import { signedLinks } from '../domain/signed-links.js';
+import { makeSendHandler } from './send.js';
+
+const config = readConfig({
+  ORDERS_TABLE_NAME: z.string().min(1),
+  NOTIFICATION_QUEUE_URL: z.url(),
+  DEAD_LETTER_QUEUE_URL: z.url(),
+  MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).max(1000),
+  EVENT_BUS_NAME: z.string().min(1),
+  SHOPS_CONFIG: z.string().min(2),
+  UNSUBSCRIBE_SECRET: z.string().min(32),
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  PUSH_PLATFORM_APPLICATIONS: z
+    .string()
+    .default('{}')
+    .transform((json) =>
+      z
+        .object({ apns: z.string(), apns_sandbox: z.string(), fcm: z.string() })
+        .partial()
+        .parse(JSON.parse(json)),
+    ),
+});
+
+const documents = documentClient(new DynamoDBClient({}));
+const sns = new SNSClient({});
+const sqs = new SQSClient({});
+
+export const handler = makeSendHandler({
+  send: {
+    orders: new DynamoDbOrderRepository(documents, config.ORDERS_TABLE_NAME),
+    notifications: new DynamoDbNotificationLog(documents, config.ORDERS_TABLE_NAME),
+    shops: shopDirectoryFromJson(config.SHOPS_CONFIG),
+    email: new SesEmailSender(new SESv2Client({}), config.SES_CONFIGURATION_SET),
+    sms: new SnsSmsSender(sns),
+    push: new SnsPushSender(sns, config.PUSH_PLATFORM_APPLICATIONS),
+    suppressions: new DynamoDbSuppressionList(documents, config.ORDERS_TABLE_NAME),
+    jobs: new SqsJobQueue(sqs, config.NOTIFICATION_QUEUE_URL),
+    outcomes: new EventBridgeOutcomePublisher(new EventBridgeClient({}), config.EVENT_BUS_NAME),
+    links: signedLinks(config.UNSUBSCRIBE_SECRET),
+    clock: { now: () => new Date() },
+  },
+  deadLetters: new SqsDeadLetterSink(sqs, config.DEAD_LETTER_QUEUE_URL),
+  logger: new Logger(),
+  maxReceiveCount: config.MAX_RECEIVE_COUNT,
+});

@@ -1,0 +1,560 @@
+/**
+ * The notification pipeline end to end: events recorded in DynamoDB Local, the table's real stream read
+ * back into the planner, jobs run through the sender, e-mails into the local SES (read back and parsed
+ * as MIME), SMS and push into mocked SNS clients, outcome events into a mocked EventBridge client.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import {
+  CheckIfPhoneNumberIsOptedOutCommand,
+  CreatePlatformEndpointCommand,
+  PublishCommand,
+  SNSClient,
+} from '@aws-sdk/client-sns';
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { simpleParser } from 'mailparser';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
+import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
+import { DynamoDbSuppressionList } from '../../functions/adapters/dynamodb-suppression-list.js';
+import { EventBridgeOutcomePublisher } from '../../functions/adapters/eventbridge-outcome-publisher.js';
+import { SesEmailSender } from '../../functions/adapters/ses-email-sender.js';
+import { SnsPushSender } from '../../functions/adapters/sns-push-sender.js';
+import { SnsSmsSender } from '../../functions/adapters/sns-sms-sender.js';
+import { SqsDeadLetterSink } from '../../functions/adapters/sqs-dead-letters.js';
+import { SqsJobQueue } from '../../functions/adapters/sqs-job-queue.js';
+import type { NotificationJob } from '../../functions/domain/notification-planning.js';
+import type { OrderEvent } from '../../functions/domain/order-events.js';
+import { recordOrderEvent } from '../../functions/domain/record-order-event.js';
+import type { SendNotificationDeps } from '../../functions/domain/send-notification.js';
+import { parseShopConfigs, staticShopDirectory } from '../../functions/domain/shop-config.js';
+import { signedLinks } from '../../functions/domain/signed-links.js';
+import { generateTrackingToken } from '../../functions/domain/tracking-token.js';
+import { makePlanHandler } from '../../functions/plan-notifications/plan.js';
+import { makeSendHandler } from '../../functions/send-notifications/send.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
+import { openStream, type StreamReader } from '../../local/dynamodb-stream.js';
+import { type SesLocal, startSesLocal } from '../../local/ses-local.js';
+import { exampleDetails, lifecycleEvents, orderRef, SHOP_ID, toEvent } from '../fixtures/order-events.js';
+import { createOrderTable, type TestTable } from '../support/dynamodb.js';
+import { lambdaContext, sqsEvent } from '../support/lambda.js';
+
+const MAX_RECEIVE_COUNT = 4;
+const SECRET = 'unsubscribe-secret-for-tests-only-0123456789';
+const NOON_IN_WARSAW = new Date('2026-11-20T11:00:00Z');
+
+const sns = mockClient(SNSClient);
+const sqs = mockClient(SQSClient);
+const eventBridge = mockClient(EventBridgeClient);
+
+let table: TestTable;
+let ses: SesLocal;
+let stream: StreamReader;
+let now: Date;
+
+const [shop] = parseShopConfigs([
+  {
+    shopId: SHOP_ID,
+    name: 'Sklep Pod Dębem',
+    statusPage: { baseUrl: 'https://status.podebem.example.pl' },
+    email: { from: 'Sklep Pod Dębem <zamowienia@podebem.example.pl>' },
+    contact: { phone: '+48 12 345 67 89', email: 'pomoc@podebem.example.pl' },
+    links: { returns: 'https://podebem.example.pl/zwroty' },
+    sms: { senderId: 'PodDebem' },
+  },
+]);
+if (!shop) throw new Error('fixture shop');
+
+const repository = () => new DynamoDbOrderRepository(table.documents, table.tableName);
+const notificationLog = () => new DynamoDbNotificationLog(table.documents, table.tableName);
+const suppressions = () => new DynamoDbSuppressionList(table.documents, table.tableName);
+
+const sendDeps = (overrides: Partial<SendNotificationDeps> = {}): SendNotificationDeps => {
+  const snsClient = new SNSClient({ region: LOCAL_REGION });
+  return {
+    orders: repository(),
+    notifications: notificationLog(),
+    shops: staticShopDirectory([shop]),
+    email: new SesEmailSender(
+      new SESv2Client({ endpoint: ses.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
+      'order-notifications',
+    ),
+    sms: new SnsSmsSender(snsClient),
+    push: new SnsPushSender(snsClient, { fcm: 'arn:aws:sns:eu-central-1:123456789012:app/GCM/shop-app' }),
+    suppressions: suppressions(),
+    jobs: new SqsJobQueue(new SQSClient({ region: LOCAL_REGION }), 'https://sqs.local/notification-jobs'),
+    outcomes: new EventBridgeOutcomePublisher(new EventBridgeClient({ region: LOCAL_REGION }), 'orders'),
+    links: signedLinks(SECRET),
+    clock: { now: () => now },
+    ...overrides,
+  };
+};
+
+const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+
+/** Jobs the planner or the sender queued since the last call, with their delay. */
+const takeQueuedJobs = (): Array<{ job: NotificationJob; delay: number }> => {
+  const jobs = sqs.commandCalls(SendMessageBatchCommand).flatMap((call) =>
+    (call.args[0].input.Entries ?? []).map((entry) => ({
+      job: JSON.parse(entry.MessageBody ?? '{}') as NotificationJob,
+      delay: entry.DelaySeconds ?? 0,
+    })),
+  );
+  sqs.resetHistory();
+  return jobs;
+};
+
+const record = async (...events: OrderEvent[]) => {
+  for (const event of events) {
+    await recordOrderEvent(
+      { orders: repository(), clock: { now: () => now }, newTrackingToken: generateTrackingToken },
+      event,
+    );
+  }
+};
+
+/** Stream -> planner -> queued jobs. */
+const plan = async (): Promise<NotificationJob[]> => {
+  const event = await stream.read();
+  const response = await makePlanHandler({
+    orders: repository(),
+    shops: staticShopDirectory([shop]),
+    jobs: new SqsJobQueue(new SQSClient({ region: LOCAL_REGION }), 'https://sqs.local/notification-jobs'),
+    logger,
+  })(event, lambdaContext('plan'));
+  expect(response.batchItemFailures).toEqual([]);
+  return takeQueuedJobs().map((queued) => queued.job);
+};
+
+const send = async (jobs: readonly NotificationJob[], receiveCount = 1, deps = sendDeps()) =>
+  makeSendHandler({
+    send: deps,
+    deadLetters: new SqsDeadLetterSink(
+      new SQSClient({ region: LOCAL_REGION }),
+      'https://sqs.local/notification-dlq',
+    ),
+    logger,
+    maxReceiveCount: MAX_RECEIVE_COUNT,
+  })(
+    sqsEvent(
+      jobs.map((job) => JSON.stringify(job)),
+      receiveCount,
+    ),
+    lambdaContext('send'),
+  );
+
+const logOf = (orderId: string) => notificationLog().list({ shopId: SHOP_ID, orderId });
+const outcomeOf = async (orderId: string, eventSuffix: string, channel: string) =>
+  (await logOf(orderId)).find((entry) => entry.eventId.endsWith(eventSuffix) && entry.channel === channel);
+const emailsTo = async (orderNumber: string) =>
+  (await ses.emails()).filter((email) => email.subject.includes(orderNumber));
+
+beforeAll(async () => {
+  table = await createOrderTable();
+  ses = await startSesLocal();
+  const streams = new DynamoDBStreamsClient({
+    endpoint: inject('dynamoDbEndpoint'),
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  stream = await openStream(table.client, streams, table.tableName);
+});
+
+afterAll(async () => {
+  await ses.stop();
+  await table.drop();
+});
+
+beforeEach(async () => {
+  now = NOON_IN_WARSAW;
+  sns.on(PublishCommand).resolves({ MessageId: 'sns-message-1' });
+  sns.on(CheckIfPhoneNumberIsOptedOutCommand).resolves({ isOptedOut: false });
+  sns
+    .on(CreatePlatformEndpointCommand)
+    .resolves({ EndpointArn: 'arn:aws:sns:eu-central-1:123456789012:endpoint/GCM/shop-app/1' });
+  sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'dlq-1' });
+  eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+  await plan(); // drain what earlier tests left on the stream
+});
+
+afterEach(() => {
+  sns.reset();
+  sqs.reset();
+  eventBridge.reset();
+  vi.restoreAllMocks();
+});
+
+describe('Notification pipeline', () => {
+  it('confirms a placed order by e-mail with the tracking link, unsubscribe headers and payment instructions', async () => {
+    // Prepare
+    const ref = orderRef(201);
+    const [placed] = lifecycleEvents(ref, 'happyPath') as [OrderEvent];
+    await record(placed);
+
+    // Act
+    const jobs = await plan();
+    const response = await send(jobs);
+
+    // Assess
+    expect(jobs).toEqual([
+      { shopId: SHOP_ID, orderId: ref.orderId, eventId: placed.eventId, channel: 'email' },
+    ]);
+    expect(response.batchItemFailures).toEqual([]);
+    const [email] = await emailsTo(ref.orderNumber);
+    expect(email?.destination.to).toEqual(['zofia.wasowska@example.pl']);
+    const token = (await repository().load({ shopId: SHOP_ID, orderId: ref.orderId }))?.trackingToken;
+    const mime = await simpleParser(await ses.rawEmail(email?.messageId ?? ''));
+    expect(mime.html).toContain(`https://status.podebem.example.pl/t/${token}?lang=pl`);
+    expect(mime.text).toContain(`https://status.podebem.example.pl/t/${token}?lang=pl`);
+    expect(mime.text).toContain('PL61 1090 1014 0000 0712 1981 2874');
+    // The headers as handed to SES (the emulator's MIME rebuild keeps only some of them)
+    const headers = Object.fromEntries((email?.headers ?? []).map((header) => [header.name, header.value]));
+    expect(headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    expect(headers['List-Unsubscribe']).toMatch(
+      /^<https:\/\/status\.podebem\.example\.pl\/v1\/unsubscribe\?token=[\w-]+\.[\w-]+>$/,
+    );
+    expect(await outcomeOf(ref.orderId, '-placed', 'email')).toMatchObject({
+      outcome: 'sent',
+      address: 'z***@example.pl',
+      template: 'order-placed',
+      language: 'pl',
+    });
+    const published = eventBridge
+      .commandCalls(PutEventsCommand)
+      .map((call) => call.args[0].input.Entries?.[0]);
+    expect(published).toMatchObject([{ Source: 'order-notifications', DetailType: 'Notification Sent' }]);
+    expect(published[0]?.Detail).not.toContain('zofia');
+  });
+
+  it('tells every status change on the shop’s channels once, and nothing for preparation', async () => {
+    // Prepare
+    const ref = orderRef(202);
+    const events = lifecycleEvents(ref, 'happyPath');
+
+    // Act: each change planned and sent as it happens
+    const jobs: NotificationJob[] = [];
+    for (const event of events) {
+      await record(event);
+      const planned = await plan();
+      jobs.push(...planned);
+      await send(planned);
+    }
+
+    // Assess
+    const log = await logOf(ref.orderId);
+    const summary = log.map((entry) => `${entry.eventType}/${entry.channel}/${entry.outcome}`).sort();
+    expect(summary).toEqual(
+      [
+        'Order Placed/email/sent',
+        'Payment Received/email/sent',
+        'Order Accepted/email/sent',
+        'Order Shipped/email/sent',
+        'Order Shipped/sms/sent',
+        'Order Shipped/push/skipped',
+        'Order Out For Delivery/sms/sent',
+        'Order Out For Delivery/push/skipped',
+        'Order Delivered/email/sent',
+        'Order Delivered/push/skipped',
+      ].sort(),
+    );
+    expect(log.find((entry) => entry.channel === 'push')?.reason).toBe('the customer did not choose push');
+    expect(await emailsTo(ref.orderNumber)).toHaveLength(5);
+    const sms = sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
+    expect(sms).toHaveLength(2);
+    expect(sms[0]).toMatchObject({
+      PhoneNumber: '+48601234567',
+      MessageAttributes: {
+        'AWS.SNS.SMS.SMSType': { StringValue: 'Transactional' },
+        'AWS.SNS.SMS.SenderID': { StringValue: 'PodDebem' },
+      },
+    });
+  });
+
+  it('sends exactly once under redelivery and concurrent workers', async () => {
+    // Prepare
+    const ref = orderRef(203);
+    const [placed] = lifecycleEvents(ref, 'happyPath') as [OrderEvent];
+    await record(placed);
+    const jobs = await plan();
+
+    // Act: the same job three times in one batch and in a second batch at once; a worker that finds the
+    // record claimed by another fails the message, and SQS delivers it again
+    const concurrent = await Promise.allSettled([send([...jobs, ...jobs, ...jobs]), send(jobs, 2)]);
+    const redelivered = await send(jobs, 3);
+
+    // Assess
+    expect(concurrent.some((result) => result.status === 'fulfilled')).toBe(true);
+    expect(redelivered.batchItemFailures).toEqual([]);
+    expect(await emailsTo(ref.orderNumber)).toHaveLength(1);
+    expect((await logOf(ref.orderId)).map((entry) => [entry.outcome, entry.attempts])).toEqual([['sent', 1]]);
+  });
+
+  it('supersedes a message about a status the order has already left', async () => {
+    // Prepare: shipped and delivered both stored before the sender gets to the shipped job
+    const ref = orderRef(204);
+    const events = lifecycleEvents(ref, 'happyPath');
+    await record(...events.slice(0, 5));
+    await send(await plan());
+    await record(...events.slice(5));
+
+    // Act
+    await send(await plan());
+
+    // Assess
+    expect(await outcomeOf(ref.orderId, '-out', 'sms')).toMatchObject({
+      outcome: 'superseded',
+      reason: 'the order has moved on to delivered',
+    });
+    expect(await outcomeOf(ref.orderId, '-delivered', 'email')).toMatchObject({ outcome: 'sent' });
+  });
+
+  it('holds SMS in the customer’s quiet hours and sends it in the morning', async () => {
+    // Prepare: shipped at 23:30 in Warsaw
+    const ref = orderRef(205);
+    const events = lifecycleEvents(ref, 'happyPath');
+    await record(...events.slice(0, 5));
+    now = new Date('2026-11-20T22:30:00Z');
+
+    // Act
+    await send(await plan());
+    const requeued = takeQueuedJobs();
+    now = new Date('2026-11-21T07:00:30Z');
+    await send(requeued.map((queued) => queued.job));
+
+    // Assess
+    expect(requeued.map((queued) => [queued.job.channel, queued.delay])).toEqual([['sms', 900]]);
+    expect(await outcomeOf(ref.orderId, '-shipped', 'sms')).toMatchObject({ outcome: 'sent', attempts: 2 });
+    expect(await outcomeOf(ref.orderId, '-shipped', 'email')).toMatchObject({ outcome: 'sent', attempts: 1 });
+  });
+
+  it('drops a deferred SMS whose status the order left during the night', async () => {
+    // Prepare
+    const ref = orderRef(206);
+    const events = lifecycleEvents(ref, 'happyPath');
+    await record(...events.slice(0, 5));
+    now = new Date('2026-11-20T22:30:00Z');
+    await send(await plan());
+    const requeued = takeQueuedJobs().map((queued) => queued.job);
+
+    // Act: delivered before the customer woke up
+    await record(...events.slice(5));
+    now = new Date('2026-11-21T07:00:30Z');
+    await send(requeued);
+
+    // Assess
+    expect(await outcomeOf(ref.orderId, '-shipped', 'sms')).toMatchObject({ outcome: 'superseded' });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('retries a throttled provider and records the attempts', async () => {
+    // Prepare
+    const ref = orderRef(207);
+    const events = lifecycleEvents(ref, 'happyPath');
+    await record(...events.slice(0, 5));
+    const jobs = (await plan()).filter((job) => job.eventId.endsWith('-shipped') && job.channel === 'sms');
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    sns.on(PublishCommand).rejectsOnce(throttled).resolves({ MessageId: 'sns-2' });
+
+    // Act
+    const first = await send(jobs, 1).catch((error: Error) => error);
+    const afterFirst = await outcomeOf(ref.orderId, '-shipped', 'sms');
+    const second = await send(jobs, 2);
+
+    // Assess
+    expect(first).toBeInstanceOf(Error);
+    expect(afterFirst).toMatchObject({ outcome: 'retrying', reason: 'Rate exceeded' });
+    expect(second.batchItemFailures).toEqual([]);
+    expect(await outcomeOf(ref.orderId, '-shipped', 'sms')).toMatchObject({ outcome: 'sent', attempts: 2 });
+  });
+
+  it('fails a job for good on its last delivery, dead-letters it, and sends it when redriven', async () => {
+    // Prepare
+    const ref = orderRef(208);
+    const events = lifecycleEvents(ref, 'happyPath');
+    await record(...events.slice(0, 5));
+    const jobs = (await plan()).filter((job) => job.channel === 'sms');
+    sns
+      .on(PublishCommand)
+      .rejects(Object.assign(new Error('Service unavailable'), { name: 'InternalErrorException' }));
+
+    // Act
+    const last = await send(jobs, MAX_RECEIVE_COUNT);
+    const failed = await outcomeOf(ref.orderId, '-shipped', 'sms');
+    const deadLetters = sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input);
+    sns.on(PublishCommand).resolves({ MessageId: 'sns-redriven' });
+    await send(jobs, 1);
+
+    // Assess
+    expect(last.batchItemFailures).toEqual([]);
+    expect(failed).toMatchObject({
+      outcome: 'failed',
+      retriable: true,
+      reason: 'gave up after the last attempt: Service unavailable',
+    });
+    expect(deadLetters).toHaveLength(1);
+    expect(deadLetters[0]?.MessageAttributes?.reason?.StringValue).toBe(
+      `gave up after ${MAX_RECEIVE_COUNT} deliveries: Service unavailable`,
+    );
+    expect(await outcomeOf(ref.orderId, '-shipped', 'sms')).toMatchObject({
+      outcome: 'sent',
+      providerMessageId: 'sns-redriven',
+    });
+  });
+
+  it('falls back to e-mail when an SMS is refused for good', async () => {
+    // Prepare: out for delivery is told by SMS and push only
+    const ref = orderRef(209);
+    await record(...lifecycleEvents(ref, 'happyPath').slice(0, 6));
+    const outSms = (await plan()).filter((job) => job.eventId.endsWith('-out') && job.channel === 'sms');
+    sns
+      .on(PublishCommand)
+      .rejects(
+        Object.assign(new Error('Invalid parameter: PhoneNumber'), { name: 'InvalidParameterException' }),
+      );
+
+    // Act
+    await send(outSms);
+    const fallbacks = takeQueuedJobs().map((queued) => queued.job);
+    await send(fallbacks);
+
+    // Assess
+    expect(fallbacks).toEqual([
+      {
+        shopId: SHOP_ID,
+        orderId: ref.orderId,
+        eventId: `${ref.orderId}-out`,
+        channel: 'email',
+        fallbackFor: 'sms',
+      },
+    ]);
+    expect(await outcomeOf(ref.orderId, '-out', 'sms')).toMatchObject({ outcome: 'failed' });
+    expect(await outcomeOf(ref.orderId, '-out', 'email')).toMatchObject({
+      outcome: 'sent',
+      fallbackFor: 'sms',
+    });
+    expect(takeQueuedJobs()).toEqual([]);
+  });
+
+  it('honours opt-outs: an unsubscribed e-mail address and a number that replied STOP', async () => {
+    // Prepare
+    const ref = orderRef(210);
+    const events = lifecycleEvents(ref, 'happyPath');
+    await suppressions().suppress(
+      SHOP_ID,
+      'email',
+      'Zofia.Wasowska@example.pl',
+      'unsubscribed by the customer',
+    );
+    sns.on(CheckIfPhoneNumberIsOptedOutCommand).resolves({ isOptedOut: true });
+    await record(...events.slice(0, 5));
+
+    // Act
+    await send((await plan()).filter((job) => job.eventId.endsWith('-shipped')));
+
+    // Assess
+    expect(await outcomeOf(ref.orderId, '-shipped', 'email')).toMatchObject({
+      outcome: 'skipped',
+      reason: 'unsubscribed by the customer',
+    });
+    expect(await outcomeOf(ref.orderId, '-shipped', 'sms')).toMatchObject({
+      outcome: 'skipped',
+      reason: 'the number opted out of SMS (STOP)',
+    });
+    expect(await suppressions().check(SHOP_ID, 'sms', '+48601234567')).toBe(
+      'the number opted out of SMS (STOP)',
+    );
+    expect(await emailsTo(ref.orderNumber)).toHaveLength(0);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('records a push device SNS reports disabled and never uses it again', async () => {
+    // Prepare
+    const ref = orderRef(211);
+    const details = exampleDetails(ref);
+    const placed = toEvent('Order Placed', {
+      ...details['Order Placed'],
+      customer: {
+        ...details['Order Placed'].customer,
+        channels: { email: true, sms: false, push: true },
+        pushTargets: [{ platform: 'fcm', deviceToken: 'fcm-device-token-0001' }],
+      },
+    });
+    const shipped = toEvent('Order Shipped', details['Order Shipped']);
+    const delivered = toEvent('Order Delivered', details['Order Delivered']);
+    sns
+      .on(PublishCommand)
+      .rejects(Object.assign(new Error('Endpoint is disabled'), { name: 'EndpointDisabledException' }));
+    await record(placed, shipped);
+    await send((await plan()).filter((job) => job.channel === 'push'));
+
+    // Act
+    await record(delivered);
+    await send((await plan()).filter((job) => job.channel === 'push'));
+
+    // Assess
+    expect(await outcomeOf(ref.orderId, '-shipped', 'push')).toMatchObject({ outcome: 'failed' });
+    expect(await outcomeOf(ref.orderId, '-delivered', 'push')).toMatchObject({
+      outcome: 'skipped',
+      reason: 'every push device of the order is disabled',
+    });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+  });
+
+  it('closes a record abandoned mid-send as failed with an unknown outcome instead of sending twice', async () => {
+    // Prepare: a worker claimed the record and stopped before recording the outcome
+    const ref = orderRef(212);
+    const [placed] = lifecycleEvents(ref, 'happyPath') as [OrderEvent];
+    await record(placed);
+    const jobs = await plan();
+    await notificationLog().create({
+      shopId: SHOP_ID,
+      orderId: ref.orderId,
+      eventId: placed.eventId,
+      channel: 'email',
+      eventType: 'Order Placed',
+      template: 'order-placed',
+      language: 'pl',
+      outcome: 'sending',
+      attempts: 1,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      leaseUntil: new Date(now.getTime() + 60_000).toISOString(),
+    });
+
+    // Act
+    const whileLeased = await send(jobs, 2).catch((error: Error) => error);
+    now = new Date(now.getTime() + 120_000);
+    await send(jobs, 3);
+
+    // Assess
+    expect(whileLeased).toBeInstanceOf(Error);
+    expect(await outcomeOf(ref.orderId, '-placed', 'email')).toMatchObject({
+      outcome: 'failed',
+      reason: expect.stringContaining('outcome unknown'),
+    });
+    expect(await emailsTo(ref.orderNumber)).toHaveLength(0);
+  });
+
+  it('notifies events applied late, when their Order Placed arrives after them', async () => {
+    // Prepare
+    const ref = orderRef(213);
+    const events = lifecycleEvents(ref, 'happyPath');
+    const shipped = events[4] as OrderEvent;
+    await record(shipped);
+    const beforePlacement = await plan();
+
+    // Act
+    await record(events[0] as OrderEvent);
+    const afterPlacement = await plan();
+
+    // Assess
+    expect(beforePlacement).toEqual([]);
+    expect(
+      afterPlacement.map((job) => `${job.eventId.replace(`${ref.orderId}-`, '')}/${job.channel}`).sort(),
+    ).toEqual(['placed/email', 'shipped/email', 'shipped/push', 'shipped/sms'].sort());
+  });
+});
