@@ -85,10 +85,9 @@ const localMinutes = (instant: Date, timeZone: string): number => {
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
-  })
-    .formatToParts(instant)
-    .reduce<Record<string, string>>((all, part) => ({ ...all, [part.type]: part.value }), {});
-  return Number(parts.hour) * 60 + Number(parts.minute);
+  }).formatToParts(instant);
+  const value = (type: 'hour' | 'minute') => Number(parts.find((part) => part.type === type)?.value);
+  return value('hour') * 60 + value('minute');
 };
 
 /**
@@ -147,7 +146,8 @@ export const addressFor = (
 ): Address | { readonly missing: string; readonly notChosen?: true } => {
   const customer = state.customer;
   if (!customer) return { missing: 'the order has no customer contact yet' };
-  if (!customer.channels[channel]) return { missing: `the customer did not choose ${channel}`, notChosen: true };
+  if (!customer.channels[channel])
+    return { missing: `the customer did not choose ${channel}`, notChosen: true };
   switch (channel) {
     case 'email':
       return customer.email

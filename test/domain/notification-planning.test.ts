@@ -127,7 +127,10 @@ describe('Function: addressFor', () => {
     const state = stateAfter(1);
     const noPhone = { ...state, customer: state.customer && { ...state.customer, phone: '+48 000' } };
     expect(addressFor('sms', noPhone)).toEqual({ missing: 'the phone number is not a valid number' });
-    expect(addressFor('push', state)).toEqual({ missing: 'the customer did not choose push', notChosen: true });
+    expect(addressFor('push', state)).toEqual({
+      missing: 'the customer did not choose push',
+      notChosen: true,
+    });
   });
 
   it('leaves out disabled push devices', () => {
