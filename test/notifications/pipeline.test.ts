@@ -262,7 +262,20 @@ describe('Notification pipeline', () => {
       ].sort(),
     );
     expect(log.find((entry) => entry.channel === 'push')?.reason).toBe('the customer did not choose push');
-    expect(await emailsTo(ref.orderNumber)).toHaveLength(5);
+    const emails = await emailsTo(ref.orderNumber);
+    expect(emails).toHaveLength(5);
+    const token = (await repository().load({ shopId: SHOP_ID, orderId: ref.orderId }))?.trackingToken;
+    for (const email of emails) {
+      // Every e-mail, as MIME: both parts, the tracking link, the order number, Polish, the shop's name
+      const mime = await simpleParser(await ses.rawEmail(email.messageId));
+      const trackingLink = `https://status.podebem.example.pl/t/${token}?lang=pl`;
+      expect(mime.html, email.subject).toContain(`href="${trackingLink}"`);
+      expect(mime.html).toMatch(/<html[^>]* lang="pl"/);
+      expect(mime.text).toContain(trackingLink);
+      expect(mime.text).toContain(ref.orderNumber);
+      expect(mime.text).toContain('Sklep Pod Dębem');
+      expect(mime.html).not.toMatch(/<script/i);
+    }
     const sms = sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
     expect(sms).toHaveLength(2);
     expect(sms[0]).toMatchObject({
