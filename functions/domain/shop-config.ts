@@ -4,6 +4,7 @@
  * field has a sensible default so a shop starts with a name, a sender and a base URL.
  */
 import * as z from 'zod';
+import { validateTemplateOverrides } from './messages/overrides.js';
 import type { OrderEventType } from './order-events.js';
 
 const httpsUrl = z
@@ -40,6 +41,22 @@ export const DEFAULT_CHANNEL_MATRIX: Readonly<Record<OrderEventType, readonly ('
     'Complaint Opened': ['email'],
     'Complaint Resolved': ['email', 'sms'],
   };
+
+/** A shop's own wording for one message in one language; every field is optional. */
+const TemplateTextsSchema = z
+  .strictObject({
+    subject: z.string().trim().min(1).max(200),
+    intro: z
+      .string()
+      .trim()
+      .min(1)
+      .max(2000)
+      .describe('A paragraph shown above the standard e-mail content.'),
+    sms: z.string().trim().min(1).max(480),
+    pushTitle: z.string().trim().min(1).max(200),
+    pushBody: z.string().trim().min(1).max(500),
+  })
+  .partial();
 
 export const ShopConfigSchema = z.object({
   shopId: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and - only'),
@@ -105,8 +122,14 @@ export const ShopConfigSchema = z.object({
         .string()
         .regex(/^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/, 'expected 1-11 letters and digits, at least one letter')
         .optional(),
+      polishCharacters: z
+        .enum(['keep', 'transliterate'])
+        .default('keep')
+        .describe(
+          'Polish letters force an SMS into UCS-2 (70 characters a segment instead of 160): `transliterate` sends ą as a, ł as l… so texts stay GSM-7.',
+        ),
     })
-    .default({}),
+    .default({ polishCharacters: 'keep' }),
   channels: z
     .record(z.string(), channelSet)
     .default({})
@@ -121,6 +144,12 @@ export const ShopConfigSchema = z.object({
     .partial()
     .default({ sms: ['email'], push: ['email'] })
     .describe('Where a notification goes when its channel cannot be used or fails permanently.'),
+  templates: z
+    .record(z.string(), z.strictObject({ pl: TemplateTextsSchema, en: TemplateTextsSchema }).partial())
+    .optional()
+    .describe(
+      'Overrides of the standard texts per template id (e.g. "order-shipped") and language, in Mustache; see docs/messages.md.',
+    ),
 });
 
 export type ShopConfig = z.output<typeof ShopConfigSchema>;
@@ -153,6 +182,8 @@ export const parseShopConfigs = (input: unknown): ShopConfig[] => {
       .map((type) => `shops[${shop.shopId}].channels: ${type} is not an order event type`),
   );
   if (unknownEvents.length > 0) throw new InvalidShopConfigError(unknownEvents);
+  const badTemplates = parsed.data.flatMap(validateTemplateOverrides);
+  if (badTemplates.length > 0) throw new InvalidShopConfigError(badTemplates);
   return parsed.data;
 };
 
