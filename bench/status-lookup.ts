@@ -1,0 +1,249 @@
+/**
+ * Status lookup latency and throughput: the full `GET /v1/orders/{token}` handler path (rate-limit
+ * counter, token index query, order and notification reads, replay, view, JSON, ETag) and the tracking
+ * page, against a bare GetItem of the order's state item on the same DynamoDB Local table, measured in
+ * the same run as the floor.
+ *
+ *   npm run bench:status -- [requests=2000] [--no-append]
+ *
+ * Prints a markdown table and appends it to bench/RESULTS.md under "## Status lookup".
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../functions/adapters/aws-clients.js';
+import { DynamoDbNotificationLog } from '../functions/adapters/dynamodb-notification-log.js';
+import {
+  DynamoDbOrderRepository,
+  orderPk,
+  STATE_SK,
+} from '../functions/adapters/dynamodb-order-repository.js';
+import { DynamoDbRateLimiter } from '../functions/adapters/dynamodb-rate-limiter.js';
+import { orderTableDefinition } from '../functions/adapters/order-table.js';
+import type { OrderKey } from '../functions/domain/ports.js';
+import { staticShopDirectory } from '../functions/domain/shop-config.js';
+import type { HttpResponse } from '../functions/status-api/http.js';
+import { makeStatusApiHandler } from '../functions/status-api/status-api.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../local/dynamodb-local.js';
+import {
+  LIFECYCLES,
+  type LifecycleName,
+  lifecycleEvents,
+  orderRef,
+  SHOP_ID,
+} from '../test/fixtures/order-events.js';
+import {
+  apiEvent,
+  quietLogger,
+  seedNotifications,
+  seedOrder,
+  shopConfig,
+} from '../test/status-api/fixtures.js';
+import { lambdaContext } from '../test/support/lambda.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const RESULTS_FILE = path.join(ROOT, 'bench/RESULTS.md');
+const SECTION = '## Status lookup';
+
+const requests = Number(process.argv.find((arg) => /^\d+$/.test(arg)) ?? 2000);
+const append = !process.argv.includes('--no-append');
+const ORDERS = 100;
+const CONCURRENCIES = [1, 16];
+
+interface Measurement {
+  readonly name: string;
+  readonly concurrency: number;
+  readonly latencies: number[];
+  readonly seconds: number;
+}
+
+/** Runs `work` `count` times with `concurrency` in flight; records each call's latency. */
+const measure = async (
+  name: string,
+  concurrency: number,
+  count: number,
+  work: (i: number) => Promise<void>,
+): Promise<Measurement> => {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t0 = performance.now();
+        await work(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { name, concurrency, latencies, seconds: (performance.now() - started) / 1000 };
+};
+
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))] ?? Number.NaN;
+
+const summarise = (m: Measurement) => {
+  const sorted = [...m.latencies].sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    throughput: m.latencies.length / m.seconds,
+  };
+};
+
+/** A markdown table with padded columns, as the repository's formatter (Biome) writes them. */
+const markdownTable = (rows: readonly string[][]): string[] => {
+  const widths = (rows[0] ?? []).map((_, column) =>
+    Math.max(...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    `| ${widths.map((width, column) => (cells[column] ?? '').padEnd(width)).join(' | ')} |`;
+  const [header = [], ...body] = rows;
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...body.map(line)];
+};
+
+/** Puts the run at the end of this benchmark's section, creating the file or the section if missing. */
+const appendResult = async (text: string): Promise<void> => {
+  const existing = await readFile(RESULTS_FILE, 'utf8').catch(() => '# Benchmark results\n');
+  const start = existing.indexOf(`${SECTION}\n`);
+  if (start === -1) {
+    await writeFile(RESULTS_FILE, `${existing.trimEnd()}\n\n${SECTION}\n\n${text}\n`);
+    return;
+  }
+  const nextSection = existing.indexOf('\n## ', start + SECTION.length);
+  const end = nextSection === -1 ? existing.length : nextSection + 1;
+  const before = existing.slice(0, end).trimEnd();
+  const after = existing.slice(end);
+  await writeFile(RESULTS_FILE, `${before}\n\n${text}\n${after ? `\n${after}` : ''}`);
+};
+
+const main = async () => {
+  const dynamo = await startDynamoDbLocal();
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const perRequest: Record<string, number> = {};
+  let counting = false;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (counting)
+        perRequest[String(context.commandName)] = (perRequest[String(context.commandName)] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchCount' },
+  );
+  const documents = documentClient(client);
+  const tableName = 'orders-bench-status';
+  await client.send(new CreateTableCommand(orderTableDefinition(tableName)));
+  const repository = new DynamoDbOrderRepository(documents, tableName);
+  const log = new DynamoDbNotificationLog(documents, tableName);
+  const clock = { now: () => new Date('2026-11-21T12:00:00Z') };
+  const handler = makeStatusApiHandler({
+    orders: repository,
+    notifications: log,
+    shops: staticShopDirectory([shopConfig()]),
+    clock,
+    rateLimiter: new DynamoDbRateLimiter(documents, tableName, 'bench-salt-0123456789', clock),
+    // Production limits would stop one client long before the benchmark ends.
+    rateLimits: {
+      token: { limit: 10_000_000, windowSeconds: 3600 },
+      lookup: { limit: 10_000_000, windowSeconds: 3600 },
+    },
+    logger: quietLogger(),
+  });
+  const context = lambdaContext('status-api');
+
+  try {
+    const names = Object.keys(LIFECYCLES) as LifecycleName[];
+    const orders: Array<{ key: OrderKey; token: string }> = [];
+    for (let i = 0; i < ORDERS; i++) {
+      const ref = orderRef(i + 1);
+      const token = await seedOrder(
+        repository,
+        lifecycleEvents(ref, names[i % names.length] as LifecycleName),
+      );
+      await seedNotifications(log, ref);
+      orders.push({ key: { shopId: SHOP_ID, orderId: ref.orderId }, token });
+    }
+    const pick = (i: number) => orders[(i * 7919) % orders.length] as { key: OrderKey; token: string };
+    const getItem = async (i: number) => {
+      await documents.send(
+        new GetCommand({ TableName: tableName, Key: { pk: orderPk(pick(i).key), sk: STATE_SK } }),
+      );
+    };
+    const call = (prefix: string) => async (i: number) => {
+      const response = (await handler(
+        apiEvent(`${prefix}${pick(i).token}`, { sourceIp: `10.0.${i % 250}.1` }),
+        context,
+      )) as HttpResponse;
+      if (response.statusCode !== 200) throw new Error(`${prefix}: HTTP ${response.statusCode}`);
+    };
+    const operations: Array<[string, (i: number) => Promise<void>]> = [
+      ['GetItem of the state item (baseline)', getItem],
+      ['`GET /v1/orders/{token}` (JSON)', call('/v1/orders/')],
+      ['`GET /t/{token}` (page)', call('/t/')],
+    ];
+
+    // Warm-up: JIT, connections, DynamoDB Local's caches.
+    for (const [, work] of operations) await measure('warm-up', 8, 300, work);
+    counting = true;
+    await call('/v1/orders/')(0);
+    counting = false;
+
+    const results: Measurement[] = [];
+    for (const concurrency of CONCURRENCIES) {
+      for (const [name, work] of operations) results.push(await measure(name, concurrency, requests, work));
+    }
+
+    const baseline = new Map(
+      results.filter((m) => m.name.includes('baseline')).map((m) => [m.concurrency, summarise(m)] as const),
+    );
+    const rows = results.map((m) => {
+      const s = summarise(m);
+      const floor = baseline.get(m.concurrency);
+      const ratio = floor
+        ? `${(s.p50 / floor.p50).toFixed(1)}× / ${(floor.throughput / s.throughput).toFixed(1)}×`
+        : '';
+      return [
+        m.name,
+        String(m.concurrency),
+        s.p50.toFixed(2),
+        s.p99.toFixed(2),
+        s.throughput.toFixed(0),
+        ratio,
+      ];
+    });
+    const calls = Object.entries(perRequest)
+      .map(([name, count]) => `${count} ${name.replace(/Command$/, '')}`)
+      .join(' + ');
+    const text = [
+      `### ${new Date().toISOString().slice(0, 10)}: ${requests} requests per row`,
+      '',
+      `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, DynamoDB Local (in memory) on the same machine`,
+      `workload: ${ORDERS} orders over ${names.length} lifecycles with 3 notification records each; one status lookup sends ${calls} to DynamoDB`,
+      '',
+      ...markdownTable([
+        ['operation', 'concurrency', 'p50 ms', 'p99 ms', 'requests/s', 'vs baseline (p50 / throughput)'],
+        ...rows,
+      ]),
+    ].join('\n');
+    console.log(text);
+    if (append) {
+      await appendResult(text);
+      console.log(`\nappended to ${path.relative(ROOT, RESULTS_FILE)}`);
+    }
+  } finally {
+    client.destroy();
+    await dynamo.stop();
+  }
+};
+
+await main();

@@ -1,0 +1,57 @@
+/**
+ * Lambda entry point: production wiring of the status API. Clients are created once per execution
+ * environment; the shops' configuration is parsed and checked at cold start, so a bad deployment fails
+ * before it answers anyone. The DynamoDB endpoint comes from the SDK's standard settings
+ * (AWS_ENDPOINT_URL_DYNAMODB), which is how the local stack points this same code at DynamoDB Local.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { documentClient } from '../adapters/aws-clients.js';
+import { DynamoDbNotificationLog } from '../adapters/dynamodb-notification-log.js';
+import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.js';
+import { DynamoDbRateLimiter } from '../adapters/dynamodb-rate-limiter.js';
+import { readConfig } from '../commons/config.js';
+import { parseShopConfigs, staticShopDirectory } from '../domain/shop-config.js';
+import { DEFAULT_RATE_LIMITS, makeStatusApiHandler } from './status-api.js';
+
+const count = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
+
+const config = readConfig({
+  ORDERS_TABLE_NAME: z.string().min(1),
+  /** The shops array (JSON), the same shape as config/shops.example.json. */
+  SHOPS_CONFIG: z.string().min(2),
+  /** Keys the HMAC of client addresses in the rate-limit counters; keep it secret and stable. */
+  RATE_LIMIT_SALT: z.string().min(16),
+  LOOKUP_RATE_LIMIT: count(DEFAULT_RATE_LIMITS.lookup.limit),
+  LOOKUP_RATE_WINDOW_SECONDS: count(DEFAULT_RATE_LIMITS.lookup.windowSeconds),
+  TOKEN_RATE_LIMIT: count(DEFAULT_RATE_LIMITS.token.limit),
+  TOKEN_RATE_WINDOW_SECONDS: count(DEFAULT_RATE_LIMITS.token.windowSeconds),
+});
+
+const parseShops = (text: string) => {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error('invalid function configuration: SHOPS_CONFIG: is not valid JSON');
+  }
+  return parseShopConfigs(json);
+};
+
+const shops = staticShopDirectory(parseShops(config.SHOPS_CONFIG));
+const documents = documentClient(new DynamoDBClient({}));
+const clock = { now: () => new Date() };
+
+export const handler = makeStatusApiHandler({
+  orders: new DynamoDbOrderRepository(documents, config.ORDERS_TABLE_NAME),
+  notifications: new DynamoDbNotificationLog(documents, config.ORDERS_TABLE_NAME),
+  shops,
+  clock,
+  rateLimiter: new DynamoDbRateLimiter(documents, config.ORDERS_TABLE_NAME, config.RATE_LIMIT_SALT, clock),
+  rateLimits: {
+    lookup: { limit: config.LOOKUP_RATE_LIMIT, windowSeconds: config.LOOKUP_RATE_WINDOW_SECONDS },
+    token: { limit: config.TOKEN_RATE_LIMIT, windowSeconds: config.TOKEN_RATE_WINDOW_SECONDS },
+  },
+  logger: new Logger({ serviceName: 'order-status-api' }),
+});

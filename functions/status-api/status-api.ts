@@ -1,0 +1,190 @@
+/**
+ * The public order status API (API Gateway HTTP API, payload format 2.0):
+ *
+ *   GET  /v1/orders/{token}   the order's status as JSON
+ *   GET  /t/{token}           the tracking page (HTML, Polish or English)
+ *   POST /v1/lookup           a tracking link for shop + order number + the customer's e-mail or phone
+ *
+ * This file only routes and translates: the reads are in order-status.ts, the view in
+ * domain/order-view.ts, the page in render-page.ts, the HTTP details in http.ts. Every failure is a 4xx
+ * with a message, or a 500 with a generic body that is logged in full. Tokens are never logged: only a
+ * short hash of them, to correlate requests.
+ */
+import { createHash } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { RateLimit, RateLimiter } from '../adapters/dynamodb-rate-limiter.js';
+import { resolveLanguage } from '../domain/i18n.js';
+import { buildOrderView, type OrderView } from '../domain/order-view.js';
+import type { Clock } from '../domain/ports.js';
+import { HttpError, MethodNotAllowedError, NotFoundError, TooManyRequestsError } from './errors.js';
+import {
+  cacheable,
+  checkUriLength,
+  contentSecurityPolicy,
+  fallbackLanguage,
+  HTML_TYPE,
+  type HttpResponse,
+  htmlResponse,
+  JSON_TYPE,
+  jsonError,
+  jsonResponse,
+  MAX_PATH_LENGTH,
+  readJsonBody,
+  requestedLanguage,
+} from './http.js';
+import { findTrackedOrder, lookupTrackingUrl, type OrderStatusDeps } from './order-status.js';
+import { type MessagePageKind, renderMessagePage, renderTrackingPage } from './render-page.js';
+import { LookupRequestSchema } from './schemas.js';
+
+export interface RateLimits {
+  /** POST /v1/lookup, per client: tight, as each try guesses an order number and a contact. */
+  readonly lookup: RateLimit;
+  /** GET /v1/orders/{token} and /t/{token} together, per client: loose, tokens cannot be guessed. */
+  readonly token: RateLimit;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  lookup: { limit: 10, windowSeconds: 300 },
+  token: { limit: 120, windowSeconds: 60 },
+};
+
+export const MAX_LOOKUP_BODY_BYTES = 4096;
+
+export interface StatusApiDeps extends OrderStatusDeps {
+  readonly clock: Clock;
+  readonly rateLimiter: RateLimiter;
+  /** @default DEFAULT_RATE_LIMITS */
+  readonly rateLimits?: Partial<RateLimits>;
+  readonly logger: Logger;
+}
+
+type Route = 'order_json' | 'tracking_page' | 'lookup' | 'unmatched';
+
+const TOKEN_PATHS: ReadonlyArray<readonly [RegExp, Route]> = [
+  [/^\/v1\/orders\/([^/]+)$/, 'order_json'],
+  [/^\/t\/([^/]+)$/, 'tracking_page'],
+];
+
+const INTERNAL_ERROR_MESSAGE = 'Something went wrong on our side; please try again later.';
+
+/** A correlation id for logs that cannot be turned back into the token. */
+const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex').slice(0, 12);
+
+const matchRoute = (path: string): { route: Route; token?: string } => {
+  if (path === '/v1/lookup') return { route: 'lookup' };
+  for (const [pattern, route] of TOKEN_PATHS) {
+    const token = pattern.exec(path)?.[1];
+    if (token !== undefined) return { route, token };
+  }
+  return { route: 'unmatched' };
+};
+
+const PAGE_KIND: Partial<Record<number, MessagePageKind>> = { 404: 'not_found', 429: 'too_many_requests' };
+
+export const makeStatusApiHandler = (deps: StatusApiDeps) => {
+  const { logger } = deps;
+  const limits: RateLimits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
+
+  const enforceLimit = async (event: APIGatewayProxyEventV2, bucket: keyof RateLimits): Promise<void> => {
+    const client = event.requestContext?.http?.sourceIp || 'unknown';
+    const decision = await deps.rateLimiter.hit(bucket, client, limits[bucket]);
+    if (!decision.allowed) throw new TooManyRequestsError(decision.retryAfterSeconds);
+  };
+
+  const orderView = async (event: APIGatewayProxyEventV2, token: string): Promise<OrderView> => {
+    const explicit = requestedLanguage(event); // a bad ?lang= is a 400 before anything is read
+    await enforceLimit(event, 'token');
+    const order = await findTrackedOrder(deps, token);
+    if (order.kind === 'shop_not_configured') {
+      logger.warn('order of a shop that is not configured; answered as not found', {
+        shopId: order.shopId,
+        tokenHash: tokenHash(token),
+      });
+    }
+    if (order.kind !== 'found') throw new NotFoundError();
+    const { history, shop, notifications } = order;
+    const language = explicit ?? resolveLanguage(history.state.customer?.locale, shop.defaultLanguage);
+    return buildOrderView({ history, notifications, shop, language, now: deps.clock.now() });
+  };
+
+  /** One request to one response; failures are thrown as HttpError (4xx) or anything else (500). */
+  const handle = async (
+    event: APIGatewayProxyEventV2,
+    route: Route,
+    token?: string,
+  ): Promise<HttpResponse> => {
+    const method = event.requestContext?.http?.method ?? 'GET';
+    if (route === 'unmatched') throw new NotFoundError();
+    if (route === 'lookup') {
+      if (method !== 'POST') throw new MethodNotAllowedError(method, 'POST');
+      const request = readJsonBody(event, LookupRequestSchema, MAX_LOOKUP_BODY_BYTES);
+      await enforceLimit(event, 'lookup');
+      const result = await lookupTrackingUrl(deps, request);
+      if (result.kind !== 'found') throw new NotFoundError();
+      return jsonResponse(200, { trackingUrl: result.trackingUrl });
+    }
+    if (method !== 'GET') throw new MethodNotAllowedError(method, 'GET');
+    const view = await orderView(event, token ?? '');
+    if (route === 'order_json') {
+      return cacheable(event, JSON.stringify(view), {
+        contentType: JSON_TYPE,
+        csp: contentSecurityPolicy(),
+        language: view.language,
+      });
+    }
+    const page = renderTrackingPage(view);
+    return cacheable(event, page.html, {
+      contentType: HTML_TYPE,
+      csp: contentSecurityPolicy(page),
+      language: view.language,
+    });
+  };
+
+  const errorResponse = (event: APIGatewayProxyEventV2, html: boolean, error: HttpError | undefined) => {
+    if (!html) {
+      return error
+        ? jsonError(error)
+        : jsonResponse(500, { error: 'internal_error', message: INTERNAL_ERROR_MESSAGE });
+    }
+    const language = fallbackLanguage(event);
+    const kind = error ? (PAGE_KIND[error.statusCode] ?? 'bad_request') : 'error';
+    return htmlResponse(
+      error?.statusCode ?? 500,
+      renderMessagePage(kind, language, error?.message),
+      language,
+      error?.headers,
+    );
+  };
+
+  return middy(async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
+    const path = event.rawPath ?? '';
+    const html = path === '/t' || path.startsWith('/t/');
+    const matched = path.length <= MAX_PATH_LENGTH ? matchRoute(path) : { route: 'unmatched' as const };
+    const hash = matched.token === undefined ? undefined : tokenHash(matched.token);
+    let response: HttpResponse;
+    try {
+      checkUriLength(event);
+      response = await handle(event, matched.route, matched.token);
+    } catch (error) {
+      if (error instanceof HttpError) response = errorResponse(event, html, error);
+      else {
+        logger.error('status request failed', {
+          route: matched.route,
+          tokenHash: hash,
+          error: error instanceof Error ? error : new Error(String(error)),
+        });
+        response = errorResponse(event, html, undefined);
+      }
+    }
+    logger.info('status request', {
+      route: matched.route,
+      method: event.requestContext?.http?.method,
+      statusCode: response.statusCode,
+      tokenHash: hash,
+    });
+    return response;
+  }).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }));
+};

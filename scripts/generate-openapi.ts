@@ -1,0 +1,223 @@
+/**
+ * Generates docs/openapi.json (OpenAPI 3.1) for the public status API from the zod schemas the handler
+ * answers with (functions/domain/order-view.ts, functions/status-api/schemas.ts). `--check` writes
+ * nothing and exits 1 when the file is out of date; it runs in `npm test`, so the published contract
+ * cannot drift from the code.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { NOT_FOUND_MESSAGE } from '../functions/status-api/errors.js';
+import { MAX_PATH_LENGTH, MAX_QUERY_LENGTH } from '../functions/status-api/http.js';
+import { STATUS_API_SCHEMAS } from '../functions/status-api/schemas.js';
+import { DEFAULT_RATE_LIMITS, MAX_LOOKUP_BODY_BYTES } from '../functions/status-api/status-api.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const OUTPUT = 'docs/openapi.json';
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+
+/** Components: every registered schema, with zod's per-schema $schema and $id dropped (OpenAPI has its own). */
+const components = (): Record<string, unknown> => {
+  const { schemas } = z.toJSONSchema(STATUS_API_SCHEMAS, {
+    target: 'draft-2020-12',
+    uri: (id) => `#/components/schemas/${id}`,
+  });
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, schema]) => {
+      const { $schema: _schema, $id: _id, ...rest } = schema as Record<string, unknown>;
+      return [id, rest];
+    }),
+  );
+};
+
+const securityHeaders = {
+  'Content-Security-Policy': {
+    description:
+      "`default-src 'none'` and, for the page, only its inline stylesheet (by hash) and the shop's logo origin.",
+    schema: { type: 'string' },
+  },
+  'Referrer-Policy': {
+    description: '`no-referrer`: the token never leaves in a Referer.',
+    schema: { type: 'string' },
+  },
+  'Strict-Transport-Security': { schema: { type: 'string' } },
+  'X-Content-Type-Options': { schema: { type: 'string', const: 'nosniff' } },
+};
+
+const cacheHeaders = {
+  ETag: { description: 'Strong validator: a hash of the body.', schema: { type: 'string' } },
+  'Cache-Control': { description: '`private, max-age=30`.', schema: { type: 'string' } },
+  Vary: { schema: { type: 'string', const: 'Accept-Language' } },
+  ...securityHeaders,
+};
+
+const errorResponse = (description: string, extraHeaders: Record<string, unknown> = {}) => ({
+  description,
+  headers: { 'Cache-Control': { description: '`no-store`.', schema: { type: 'string' } }, ...extraHeaders },
+  content: { 'application/json': { schema: ref('Error') } },
+});
+
+const htmlResponse = (description: string, extraHeaders: Record<string, unknown> = {}) => ({
+  description,
+  headers: extraHeaders,
+  content: { 'text/html': { schema: { type: 'string' } } },
+});
+
+const retryAfter = {
+  'Retry-After': {
+    description: 'Seconds until the client may try again.',
+    schema: { type: 'integer', minimum: 1 },
+  },
+};
+
+const tokenParameter = {
+  name: 'token',
+  in: 'path',
+  required: true,
+  description:
+    "The order's tracking token from a message link: 32 URL-safe characters (192 random bits). Unknown, malformed and expired tokens all get the same 404.",
+  schema: { type: 'string', maxLength: MAX_PATH_LENGTH },
+};
+
+const languageParameters = [
+  {
+    name: 'lang',
+    in: 'query',
+    required: false,
+    description:
+      "Language of the response; wins over Accept-Language. Default: Accept-Language, then the customer's language, then the shop's.",
+    schema: { type: 'string', enum: ['pl', 'en'] },
+  },
+  { name: 'Accept-Language', in: 'header', required: false, schema: { type: 'string' } },
+  {
+    name: 'If-None-Match',
+    in: 'header',
+    required: false,
+    description: 'An ETag from an earlier response: a 304 without a body if nothing changed.',
+    schema: { type: 'string' },
+  },
+];
+
+const tokenErrors = {
+  '304': { description: 'Not modified: the If-None-Match ETag is current.', headers: cacheHeaders },
+  '400': errorResponse('A bad `lang` value.'),
+  '404': errorResponse(
+    `No such order. Always the same body: \`{"error":"not_found","message":"${NOT_FOUND_MESSAGE}"}\`.`,
+  ),
+  '414': errorResponse(
+    `The path is longer than ${MAX_PATH_LENGTH} or the query string than ${MAX_QUERY_LENGTH} characters.`,
+  ),
+  '429': errorResponse(
+    `More than ${DEFAULT_RATE_LIMITS.token.limit} requests in ${DEFAULT_RATE_LIMITS.token.windowSeconds} s from one client (default, configurable) on the token routes together.`,
+    retryAfter,
+  ),
+  '500': errorResponse('An unexpected error; the body never says more than that.'),
+};
+
+const buildOpenApiDocument = () => ({
+  openapi: '3.1.0',
+  info: {
+    title: 'Order status API',
+    version: '1.0.0',
+    description:
+      'Public, read-only order status for customers: the JSON view of an order, the tracking page, and a lookup for customers without the link. No login: the unguessable token in the link is the credential. See docs/status-api.md for the security model.',
+    license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+  },
+  servers: [
+    {
+      url: 'https://status.example.pl',
+      description: "A shop's status domain (ShopConfig.statusPage.baseUrl).",
+    },
+  ],
+  paths: {
+    '/v1/orders/{token}': {
+      get: {
+        operationId: 'getOrderStatus',
+        summary: 'The order behind a tracking token, as JSON',
+        parameters: [tokenParameter, ...languageParameters],
+        responses: {
+          '200': {
+            description: 'The public view of the order.',
+            headers: cacheHeaders,
+            content: { 'application/json': { schema: ref('OrderView') } },
+          },
+          ...tokenErrors,
+        },
+      },
+    },
+    '/t/{token}': {
+      get: {
+        operationId: 'getTrackingPage',
+        summary: 'The tracking page (HTML, Polish or English, no JavaScript)',
+        parameters: [tokenParameter, ...languageParameters],
+        responses: {
+          '200': htmlResponse('The tracking page.', cacheHeaders),
+          '304': tokenErrors['304'],
+          '400': htmlResponse('A bad `lang` value, explained on the page.'),
+          '404': htmlResponse('The same "not found" page for every unknown, malformed or expired token.'),
+          '414': htmlResponse('The address is too long.'),
+          '429': htmlResponse('Too many requests from this client.', retryAfter),
+          '500': htmlResponse('An unexpected error.'),
+        },
+      },
+    },
+    '/v1/lookup': {
+      post: {
+        operationId: 'lookupTrackingUrl',
+        summary: "The tracking link for shop + order number + the customer's e-mail or phone",
+        description:
+          'Every mismatch (unknown shop, unknown order number, wrong contact, order not placed yet) gives the same 404 after the same reads.',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: ref('LookupRequest') } },
+        },
+        responses: {
+          '200': {
+            description: 'The order matched.',
+            headers: {
+              'Cache-Control': { description: '`no-store`.', schema: { type: 'string' } },
+              ...securityHeaders,
+            },
+            content: { 'application/json': { schema: ref('LookupResponse') } },
+          },
+          '400': errorResponse(
+            'The body is empty, not UTF-8, not JSON, or a field is wrong; the message names the field.',
+          ),
+          '404': errorResponse('No order matches.'),
+          '405': errorResponse('Only POST.'),
+          '413': errorResponse(`The body is larger than ${MAX_LOOKUP_BODY_BYTES} bytes.`),
+          '415': errorResponse('The body is not `application/json` in UTF-8.'),
+          '429': errorResponse(
+            `More than ${DEFAULT_RATE_LIMITS.lookup.limit} lookups in ${DEFAULT_RATE_LIMITS.lookup.windowSeconds} s from one client (default, configurable).`,
+            retryAfter,
+          ),
+          '500': errorResponse('An unexpected error; the body never says more than that.'),
+        },
+      },
+    },
+  },
+  components: { schemas: components() },
+});
+
+const main = async (): Promise<void> => {
+  const content = `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`;
+  const file = path.join(ROOT, OUTPUT);
+  if (!process.argv.includes('--check')) {
+    await writeFile(file, content);
+    console.log(`wrote ${OUTPUT}`);
+    return;
+  }
+  const existing = await readFile(file, 'utf8').catch(() => undefined);
+  if (existing === content) {
+    console.log(`${OUTPUT} is up to date`);
+    return;
+  }
+  console.error(
+    `${OUTPUT} is ${existing === undefined ? 'missing' : 'stale'}: it does not match the status API's zod schemas.\nRun \`npm run openapi\` to regenerate, then commit the result.`,
+  );
+  process.exitCode = 1;
+};
+
+await main();

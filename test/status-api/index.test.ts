@@ -1,0 +1,80 @@
+/**
+ * The production entry point: configuration checked at cold start, and the handler wired to DynamoDB
+ * through the SDK's standard endpoint variable (as the local stack runs it).
+ */
+import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
+import { orderRef } from '../fixtures/order-events.js';
+import { createOrderTable, type TestTable } from '../support/dynamodb.js';
+import { lambdaContext } from '../support/lambda.js';
+import { apiEvent, eventsUntil, SHOP_INPUT, seedOrder } from './fixtures.js';
+
+let table: TestTable;
+let token: string;
+
+const ENV = () => ({
+  ORDERS_TABLE_NAME: table.tableName,
+  SHOPS_CONFIG: JSON.stringify([SHOP_INPUT]),
+  RATE_LIMIT_SALT: 'index-test-salt-0001',
+});
+
+const loadEntryPoint = async (env: Record<string, string | undefined>) => {
+  vi.resetModules();
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  return import('../../functions/status-api/index.js');
+};
+
+beforeAll(async () => {
+  table = await createOrderTable();
+  token = await seedOrder(
+    new DynamoDbOrderRepository(table.documents, table.tableName),
+    eventsUntil(orderRef(501), 'happyPath', 'Order Shipped'),
+  );
+});
+
+afterAll(async () => {
+  await table.drop();
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('Module: status-api/index', () => {
+  it('serves an order with the clients and configuration from the environment', async () => {
+    // Prepare
+    const { handler } = await loadEntryPoint({
+      ...ENV(),
+      AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint'),
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+    });
+
+    // Act
+    const found = (await handler(apiEvent(`/v1/orders/${token}`), lambdaContext('status-api'))) as Exclude<
+      APIGatewayProxyResultV2,
+      string
+    >;
+
+    // Assess
+    expect(found.statusCode).toBe(200);
+    expect(JSON.parse(found.body ?? '{}')).toMatchObject({ status: { code: 'shipped' } });
+  });
+
+  it.each([
+    [{ SHOPS_CONFIG: '[{"shopId": ' }, 'SHOPS_CONFIG: is not valid JSON'],
+    [
+      { SHOPS_CONFIG: '[{"shopId": "Bad Shop"}]' },
+      'shops[0].shopId: use lower-case letters, digits and - only',
+    ],
+    [{ RATE_LIMIT_SALT: 'short' }, 'RATE_LIMIT_SALT'],
+    [{ ORDERS_TABLE_NAME: undefined }, 'ORDERS_TABLE_NAME'],
+    [{ LOOKUP_RATE_LIMIT: '0' }, 'LOOKUP_RATE_LIMIT'],
+  ])('fails the cold start on bad configuration (%j)', async (change, message) => {
+    await expect(loadEntryPoint({ ...ENV(), ...change })).rejects.toThrow(message);
+  });
+});
