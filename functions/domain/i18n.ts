@@ -84,25 +84,51 @@ export const PAYMENT_LABELS: Record<Language, Record<PaymentStatus, string>> = {
 export const statusLabel = (status: OrderStatus | FulfilmentStatus, language: Language): string =>
   STATUS_LABELS[language][status];
 
+/** Intl formatters are costly to build (about a millisecond each) and immutable: build each kind once. */
+const cached = <T>(cache: Map<string, T>, key: string, build: () => T): T => {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = build();
+    cache.set(key, value);
+  }
+  return value;
+};
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+const pluralRules = new Map<string, Intl.PluralRules>();
+
+const dateFormat = (language: Language, timeZone: string, withTime: boolean) =>
+  cached(
+    dateFormats,
+    `${language}|${timeZone}|${withTime}`,
+    () =>
+      new Intl.DateTimeFormat(INTL_LOCALE[language], {
+        dateStyle: 'long',
+        ...(withTime ? { timeStyle: 'short' } : {}),
+        timeZone,
+      }),
+  );
+
 /** "25 listopada 2026" / "25 November 2026", in the customer's time zone. */
 export const formatDate = (iso: string, language: Language, timeZone = 'Europe/Warsaw'): string => {
   // A calendar date (YYYY-MM-DD) has no time zone: format it as that day wherever the customer is.
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(iso);
-  return new Intl.DateTimeFormat(INTL_LOCALE[language], {
-    dateStyle: 'long',
-    timeZone: dateOnly ? 'UTC' : timeZone,
-  }).format(new Date(dateOnly ? `${iso}T12:00:00Z` : iso));
+  return dateFormat(language, dateOnly ? 'UTC' : timeZone, false).format(
+    new Date(dateOnly ? `${iso}T12:00:00Z` : iso),
+  );
 };
 
 /** "25 listopada 2026, 14:30" / "25 November 2026 at 14:30", in the customer's time zone. */
 export const formatDateTime = (iso: string, language: Language, timeZone = 'Europe/Warsaw'): string =>
-  new Intl.DateTimeFormat(INTL_LOCALE[language], { dateStyle: 'long', timeStyle: 'short', timeZone }).format(
-    new Date(iso),
-  );
+  dateFormat(language, timeZone, true).format(new Date(iso));
 
 /** "115,97 zł" / "PLN 115.97" from minor units. */
 export const formatMoney = (minorUnits: number, currency: string, language: Language): string => {
-  const format = new Intl.NumberFormat(INTL_LOCALE[language], { style: 'currency', currency });
+  const format = cached(
+    moneyFormats,
+    `${language}|${currency}`,
+    () => new Intl.NumberFormat(INTL_LOCALE[language], { style: 'currency', currency }),
+  );
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
   return format.format(minorUnits / 10 ** digits);
 };
@@ -114,6 +140,6 @@ export type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>> & { other
  * "5 produktów"); `#` in the form is replaced by the count.
  */
 export const plural = (count: number, forms: PluralForms, language: Language): string => {
-  const rule = new Intl.PluralRules(INTL_LOCALE[language]).select(count);
+  const rule = cached(pluralRules, language, () => new Intl.PluralRules(INTL_LOCALE[language])).select(count);
   return (forms[rule] ?? forms.other).replace('#', String(count));
 };
