@@ -7,7 +7,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { NOT_FOUND_MESSAGE } from '../functions/status-api/errors.js';
 import { MAX_PATH_LENGTH, MAX_QUERY_LENGTH } from '../functions/status-api/http.js';
 import { STATUS_API_SCHEMAS } from '../functions/status-api/schemas.js';

@@ -12,7 +12,7 @@
  *
  * Pure: no I/O, no clock (the instant is a parameter), no AWS.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   formatDate,
   formatDateTime,

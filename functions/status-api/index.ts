@@ -6,7 +6,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { documentClient } from '../adapters/aws-clients.js';
 import { DynamoDbNotificationLog } from '../adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.js';

@@ -2,7 +2,7 @@
  * The status API's request and response contract (zod). docs/openapi.json is generated from these and
  * from the order view schema by scripts/generate-openapi.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ContactViewSchema,
   LocalizedDateSchema,
