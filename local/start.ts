@@ -1,0 +1,72 @@
+/**
+ * `npm start`: the whole backend offline. Prints where everything is; Ctrl-C stops it cleanly.
+ * `npm start -- --demo` also sends the demo shop's orders once the stack is up.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runDemo } from './demo.js';
+import { JavaMissingError } from './dynamodb-local.js';
+import { portsFromEnvironment } from './ports.js';
+import { type LocalStack, startLocalStack } from './stack.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const describe = (stack: LocalStack) => `
+order-notifications is running offline.
+
+  Outbox (every e-mail, SMS and push; orders with timelines)   ${stack.urls.outbox}
+  Status API and tracking pages                                ${stack.urls.api}/v1/orders/{token}, ${stack.urls.api}/t/{token}
+  EventBridge endpoint (PutEvents, bus "${stack.eventBusName}", source "${stack.eventSource}")   ${stack.urls.eventBridge}
+
+  Send events from your shop's code with the real SDK, pointed here:
+    new EventBridgeClient({ endpoint: '${stack.urls.eventBridge}', region: 'eu-central-1',
+                            credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })
+  Or run the demo shop:   npm run demo
+
+  Behind it: DynamoDB Local ${stack.urls.dynamodb} (data in .local/data), SES ${stack.urls.ses},
+  SQS ${stack.urls.sqs}, SNS ${stack.urls.sns}
+
+Ctrl-C stops everything.
+`;
+
+const main = async () => {
+  let ports: ReturnType<typeof portsFromEnvironment>;
+  try {
+    ports = portsFromEnvironment();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+  let stack: LocalStack;
+  try {
+    stack = await startLocalStack({ ports, dataDir: path.join(ROOT, '.local', 'data') });
+  } catch (error) {
+    if (error instanceof JavaMissingError) console.error(error.message);
+    else
+      console.error(
+        `The local stack could not start: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    process.exit(1);
+  }
+  console.log(describe(stack));
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping…');
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  if (process.argv.includes('--demo')) {
+    console.log('Sending the demo orders…');
+    await runDemo(stack.urls.eventBridge);
+    console.log(`Demo sent. Open ${stack.urls.outbox}`);
+  }
+};
+
+await main();

@@ -1,0 +1,195 @@
+/**
+ * End to end on the local stack: events in through the real EventBridge client, out as stored timelines,
+ * e-mails in the local SES, SMS in the local SNS, and the tracking page in headless Chromium.
+ */
+import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { documentClient } from '../../functions/adapters/aws-clients.js';
+import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
+import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
+import type { NotificationRecord } from '../../functions/domain/notification-log.js';
+import type { OrderEvent } from '../../functions/domain/order-events.js';
+import { replay } from '../../functions/domain/order-lifecycle.js';
+import { toPutEventsEntry } from '../../local/demo.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
+import { type LocalStack, startLocalStack } from '../../local/stack.js';
+import { lifecycleEvents, orderRef, SHOP_ID } from '../fixtures/order-events.js';
+
+let stack: LocalStack;
+let events: EventBridgeClient;
+
+const eventually = async <T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+};
+
+const put = async (entries: ReadonlyArray<ReturnType<typeof toPutEventsEntry>>) => {
+  for (let i = 0; i < entries.length; i += 10) {
+    const result = await events.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) }));
+    expect(result.FailedEntryCount).toBe(0);
+  }
+};
+
+const TERMINAL = new Set(['sent', 'skipped', 'superseded', 'failed']);
+
+beforeAll(async () => {
+  stack = await startLocalStack({
+    dynamoDbEndpoint: inject('dynamoDbEndpoint'),
+    tableName: `orders-e2e-${Date.now()}`,
+    visibilityTimeoutSeconds: 1,
+  });
+  events = new EventBridgeClient({
+    endpoint: stack.urls.eventBridge,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  events?.destroy();
+  await stack?.stop();
+});
+
+describe('Local stack, end to end', () => {
+  it('takes an order from placed to delivered: stored timeline, e-mails, SMS and the tracking page', async () => {
+    // Prepare: the whole lifecycle, shuffled, with two events sent twice
+    const ref = orderRef(9001);
+    const lifecycle = lifecycleEvents(ref, 'happyPath');
+    const arrivals: OrderEvent[] = [...lifecycle].reverse();
+    arrivals.push(lifecycle[0] as OrderEvent, lifecycle[4] as OrderEvent);
+
+    // Act
+    await put(arrivals.map((event) => toPutEventsEntry(event, stack.eventBusName)));
+
+    // Assess: the order is stored as if the events had arrived in order
+    const documents = documentClient(
+      new DynamoDBClient({
+        endpoint: stack.urls.dynamodb,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+      }),
+    );
+    const orders = new DynamoDbOrderRepository(documents, stack.tableName);
+    const key = { shopId: SHOP_ID, orderId: ref.orderId };
+    const snapshot = await eventually(async () => {
+      const loaded = await orders.load(key);
+      return loaded && loaded.events.length === lifecycle.length ? loaded : undefined;
+    }, 'all events stored');
+    expect(replay(snapshot.events.map((stored) => stored.event))).toEqual(replay(lifecycle));
+
+    // Every notification reached an outcome, once per event and channel
+    const log = new DynamoDbNotificationLog(documents, stack.tableName);
+    const records = await eventually(async () => {
+      const listed = await log.list(key);
+      const delivered = listed.find(
+        (record) => record.eventType === 'Order Delivered' && record.channel === 'email',
+      );
+      return delivered && listed.every((record) => TERMINAL.has(record.outcome)) ? listed : undefined;
+    }, 'the notifications to settle');
+    const keys = records.map((record) => `${record.eventId}/${record.channel}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const sent = (channel: NotificationRecord['channel']) =>
+      records.filter((record) => record.channel === channel && record.outcome === 'sent').length;
+    const emails = (await stack.ses.emails()).filter((email) => email.subject.includes(ref.orderNumber));
+    expect(emails).toHaveLength(sent('email'));
+    expect(emails.some((email) => email.subject.includes('dostarczone'))).toBe(true);
+    const sms = stack.sns.sms().filter((message) => message.phoneNumber === '+48601234567');
+    expect(sms).toHaveLength(sent('sms'));
+    for (const message of sms) expect(message.segments).toBeLessThanOrEqual(2);
+    // A status the order had already left by the time its message was due was not sent
+    for (const record of records.filter((entry) => entry.outcome === 'superseded')) {
+      expect(record.reason).toMatch(/moved on|no longer applies/);
+    }
+
+    // The tracking page, in a real browser, in both languages
+    const token = snapshot.trackingToken;
+    expect(token).toMatch(/^[\w-]{32}$/);
+    const profile = await mkdtemp(path.join(tmpdir(), 'chromium-e2e-'));
+    const browser = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(message.text());
+      });
+      page.on('requestfailed', (request) =>
+        problems.push(`${request.url()} ${request.failure()?.errorText ?? ''}`),
+      );
+      mkdirSync('test-results', { recursive: true });
+
+      await page.goto(`${stack.urls.api}/t/${token}?lang=pl`);
+      await expect.poll(() => page.textContent('body')).toContain('Dostarczone');
+      expect(await page.textContent('body')).toContain('620123456789012345678901');
+      expect(await page.getAttribute('html', 'lang')).toBe('pl');
+      await page.screenshot({ path: 'test-results/e2e-tracking-pl.png', fullPage: true });
+
+      await page.goto(`${stack.urls.api}/t/${token}?lang=en`);
+      expect(await page.textContent('body')).toContain('Delivered');
+      await page.screenshot({ path: 'test-results/e2e-tracking-en.png', fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+      await rm(profile, { recursive: true, force: true });
+    }
+  });
+
+  it('sends an invalid event to the dead-letter queue with the reason, and stores nothing', async () => {
+    // Prepare
+    const ref = orderRef(9002);
+    const [placed] = lifecycleEvents(ref, 'happyPath') as [OrderEvent];
+    const entry = toPutEventsEntry(placed, stack.eventBusName);
+    const broken = JSON.parse(entry.Detail) as { customer: { email: string } };
+    broken.customer.email = 'not-an-address';
+
+    // Act
+    await put([{ ...entry, Detail: JSON.stringify(broken) }]);
+
+    // Assess
+    const deadLetter = await eventually(
+      async () =>
+        stack.sqs.peek('order-events-dead-letters').find((message) => message.body.includes(ref.orderId)),
+      'the dead letter',
+    );
+    expect(deadLetter.messageAttributes.reason?.StringValue).toBe(
+      'invalid order event: detail.customer.email: expected an e-mail address',
+    );
+  });
+
+  it('serves the outbox with the orders and messages it sent', async () => {
+    // Act
+    const response = await fetch(stack.urls.outbox);
+    const html = await response.text();
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(html).toContain('ZAM/2026/11/9001');
+    expect(html).toMatch(/E-mails \(\d+\)/);
+    expect(html).toMatch(/SMS \(\d+\)/);
+  });
+});
