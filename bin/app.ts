@@ -3,7 +3,9 @@
  * The CDK app: one stack, configured from context (cdk.json, or `-c key=value` on the command line),
  * checked by cdk-nag's AWS Solutions rules on every synth.
  */
-import { App, Validations } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { App, type StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   OrderNotificationsStack,
@@ -29,7 +31,63 @@ const optionalString = (app: App, key: string, pattern: RegExp, expected: string
   return value;
 };
 
-type AppConfig = Pick<OrderNotificationsStackProps, 'eventSource' | 'eventBusName' | 'alarmEmail'>;
+/** A number context value (cdk.json gives numbers, `-c key=value` strings). */
+const optionalNumber = (app: App, key: string): number | undefined => {
+  const value: unknown = app.node.tryGetContext(`${CONTEXT_PREFIX}${key}`);
+  if (value === undefined || value === null || value === '') return undefined;
+  const number = typeof value === 'string' ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isFinite(number) || number <= 0) {
+    throw new ContextError(key, 'must be a positive number', value);
+  }
+  return number;
+};
+
+/** A list context value: an array of strings in cdk.json, or a comma-separated `-c key=a,b`. */
+const optionalList = (app: App, key: string): string[] | undefined => {
+  const value: unknown = app.node.tryGetContext(`${CONTEXT_PREFIX}${key}`);
+  if (value === undefined || value === null || value === '') return undefined;
+  const list = typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value;
+  if (!Array.isArray(list) || !list.every((item) => typeof item === 'string' && item.length > 0)) {
+    throw new ContextError(key, 'must be a list of strings (or a comma-separated string)', value);
+  }
+  return list;
+};
+
+const DEFAULT_SHOPS_CONFIG_PATH = 'config/shops.example.json';
+
+/** The shops configuration file, relative to the working directory; its contents are validated by the construct. */
+const readShops = (app: App): OrderNotificationsStackProps['shops'] => {
+  const path =
+    optionalString(app, 'shopsConfigPath', /^[^\0]+\.json$/, 'the path of a .json file') ??
+    DEFAULT_SHOPS_CONFIG_PATH;
+  let text: string;
+  try {
+    text = readFileSync(resolve(path), 'utf8');
+  } catch (error) {
+    throw new ContextError(
+      'shopsConfigPath',
+      `names a file that cannot be read (${(error as Error).message})`,
+      path,
+    );
+  }
+  try {
+    // Parsed only; the OrderNotifications construct validates it, naming the field that is wrong.
+    return JSON.parse(text) as OrderNotificationsStackProps['shops'];
+  } catch {
+    throw new ContextError('shopsConfigPath', 'names a file that is not valid JSON', path);
+  }
+};
+
+const PLATFORM_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:app\/[A-Z_]+\/[A-Za-z0-9_.-]+$/;
+
+type AppConfig = Omit<OrderNotificationsStackProps, keyof StackProps>;
+
+/** A required string; its format is checked where it is used (the construct names the problem). */
+const requiredString = (app: App, key: string): string => {
+  const value = optionalString(app, key, /^\S+$/, 'a string without spaces');
+  if (!value) throw new ContextError(key, 'is required', value);
+  return value;
+};
 
 const readConfig = (app: App): AppConfig => {
   const eventSource = optionalString(
@@ -49,13 +107,32 @@ const readConfig = (app: App): AppConfig => {
       "the name (not the ARN) of an event bus in the stack's account and region",
     ),
     alarmEmail: optionalString(app, 'alarmEmail', /^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'an e-mail address'),
+    shops: readShops(app),
+    sesIdentity: requiredString(app, 'sesIdentity'),
+    pushPlatformApplications: {
+      apns: optionalString(
+        app,
+        'apnsPlatformApplicationArn',
+        PLATFORM_ARN,
+        'an SNS platform application ARN',
+      ),
+      apns_sandbox: optionalString(
+        app,
+        'apnsSandboxPlatformApplicationArn',
+        PLATFORM_ARN,
+        'an SNS platform application ARN',
+      ),
+      fcm: optionalString(app, 'fcmPlatformApplicationArn', PLATFORM_ARN, 'an SNS platform application ARN'),
+    },
+    smsMonthlySpendLimitUsd: optionalNumber(app, 'smsMonthlySpendLimitUsd'),
+    corsAllowedOrigins: optionalList(app, 'corsAllowedOrigins'),
   };
 };
 
 const app = new App();
 new OrderNotificationsStack(app, 'OrderNotifications', {
   ...readConfig(app),
-  description: 'Order notifications: order events in, order timeline stored',
+  description: 'Order notifications: order events in, e-mail, SMS and push out, order status API',
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -3,6 +3,7 @@
  * `detailType`). Plain data with no CDK import, so the local runtime can match events with the very
  * pattern the deployed rule uses.
  */
+import { STATE_SK } from '../functions/adapters/dynamodb-order-repository.js';
 import { ORDER_EVENT_TYPES, type OrderEventType } from '../functions/domain/order-events.js';
 
 export interface OrderEventPattern {
@@ -15,3 +16,37 @@ export const orderEventPattern = (source: string): OrderEventPattern => ({
   source: [source],
   'detail-type': [...ORDER_EVENT_TYPES],
 });
+
+/** The SES event types the feedback function acts on, as EventBridge detail-types. */
+export const SES_FEEDBACK_DETAIL_TYPES = [
+  'Email Bounced',
+  'Email Complaint Received',
+  'Email Delivered',
+] as const;
+
+export interface SesFeedbackPattern {
+  readonly source: readonly ['aws.ses'];
+  readonly 'detail-type': typeof SES_FEEDBACK_DETAIL_TYPES;
+  readonly detail: {
+    readonly mail: { readonly tags: { readonly 'ses:configuration-set': readonly string[] } };
+  };
+}
+
+/**
+ * SES feedback of one configuration set. SES publishes to the account's default bus, which carries
+ * every configuration set's events; SES tags each e-mail with the name of its own.
+ */
+export const sesFeedbackPattern = (configurationSetName: string): SesFeedbackPattern => ({
+  source: ['aws.ses'],
+  'detail-type': SES_FEEDBACK_DETAIL_TYPES,
+  detail: { mail: { tags: { 'ses:configuration-set': [configurationSetName] } } },
+});
+
+/**
+ * The Lambda event filter of the planner's stream mapping: order state items only (`pk` ORDER#…,
+ * `sk` STATE). Event items, notification records, suppressions and rate-limit counters share the table
+ * and its stream; a removal has no new image and never matches.
+ */
+export const ORDER_STATE_STREAM_FILTER = {
+  dynamodb: { NewImage: { pk: { S: [{ prefix: 'ORDER#' }] }, sk: { S: [STATE_SK] } } },
+} as const;

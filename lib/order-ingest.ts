@@ -176,7 +176,13 @@ export class OrderIngest extends Construct {
       actions: INGEST_TABLE_ACTIONS,
       resourceArns: [props.table.tableArn],
     });
-    this.deadLetterQueue.grantSendMessages(this.ingestFunction);
+    // sqs:SendMessage alone: grantSendMessages() would add GetQueueAttributes and GetQueueUrl, which the
+    // dead-letter sink never calls (it has the URL).
+    Grant.addToPrincipal({
+      grantee: this.ingestFunction,
+      actions: ['sqs:SendMessage'],
+      resourceArns: [this.deadLetterQueue.queueArn],
+    });
 
     const atLeastOne = (alarmId: string, metric: Metric, description: string): Alarm => {
       const alarm = new Alarm(this, alarmId, {

@@ -1,10 +1,9 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
-import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
-import { OrderIngest } from './order-ingest.js';
-import { OrderStore } from './order-store.js';
+import type { ShopConfigInput } from '../functions/domain/shop-config.js';
+import type { PushPlatformApplications } from './notification-pipeline.js';
+import { OrderNotifications } from './order-notifications.js';
 
 export interface OrderNotificationsStackProps extends StackProps {
   /** The `source` of the order events the shop platforms put on the bus, e.g. `shop.orders`. */
@@ -19,54 +18,76 @@ export interface OrderNotificationsStackProps extends StackProps {
    * @default - no alarm topic; the alarms only change state
    */
   readonly alarmEmail?: string;
+  /** The shops served (the contents of the shops configuration file); validated by OrderNotifications. */
+  readonly shops: readonly ShopConfigInput[];
+  /** The verified SES identity (domain, address or ARN) the shops send e-mail from. */
+  readonly sesIdentity: string;
+  /**
+   * SNS platform application ARNs for push.
+   * @default - no push
+   */
+  readonly pushPlatformApplications?: PushPlatformApplications;
+  /**
+   * The account's monthly SMS spend limit in USD, for the spend alarm.
+   * @default 1
+   */
+  readonly smsMonthlySpendLimitUsd?: number;
+  /**
+   * Origins allowed to call the status API from a browser.
+   * @default - none
+   */
+  readonly corsAllowedOrigins?: readonly string[];
 }
 
-/** The order-notification backend: order events in, the order timeline stored, alarms on every loss path. */
+/** The order-notification backend as a deployable stack, configured from the CDK context (bin/app.ts). */
 export class OrderNotificationsStack extends Stack {
-  readonly store: OrderStore;
-  readonly eventBus: IEventBus;
-  readonly alarmTopic?: ITopic;
-  readonly ingest: OrderIngest;
+  readonly notifications: OrderNotifications;
 
   constructor(scope: Construct, id: string, props: OrderNotificationsStackProps) {
     super(scope, id, props);
 
-    this.store = new OrderStore(this, 'OrderStore');
-
-    this.eventBus = props.eventBusName
-      ? EventBus.fromEventBusName(this, 'ImportedEventBus', props.eventBusName)
-      : new EventBus(this, 'OrderEventBus', { description: 'Order events from the shop platforms' });
-
-    if (props.alarmEmail) {
-      // No KMS key: alarm messages carry alarm names and metric values, no order or customer data, and
-      // CloudWatch cannot publish to a topic under the AWS managed SNS key.
-      const topic = new Topic(this, 'AlarmTopic', {
-        displayName: 'Order notifications alarms',
-        enforceSSL: true,
-      });
-      topic.addSubscription(new EmailSubscription(props.alarmEmail));
-      this.alarmTopic = topic;
-    }
-
-    this.ingest = new OrderIngest(this, 'OrderIngest', {
-      table: this.store.table,
-      eventBus: this.eventBus,
+    // The id `Default` is left out of logical ids, so the table, the bus and the ingest resources keep
+    // the logical ids they had when the stack created them directly: no replacement on upgrade.
+    this.notifications = new OrderNotifications(this, 'Default', {
+      eventBus: props.eventBusName
+        ? EventBus.fromEventBusName(this, 'ImportedEventBus', props.eventBusName)
+        : undefined,
       eventSource: props.eventSource,
-      alarmTopic: this.alarmTopic,
+      shops: props.shops,
+      sesIdentity: props.sesIdentity,
+      pushPlatformApplications: props.pushPlatformApplications,
+      alarmEmail: props.alarmEmail,
+      smsMonthlySpendLimitUsd: props.smsMonthlySpendLimitUsd,
+      corsAllowedOrigins: props.corsAllowedOrigins,
     });
+    const { eventBus, store, ingest, pipeline, statusApi, monitoring } = this.notifications;
 
     new CfnOutput(this, 'EventBusName', {
-      value: this.eventBus.eventBusName,
+      value: eventBus.eventBusName,
       description: 'The bus shop platforms put order events on',
     });
-    new CfnOutput(this, 'OrderTableName', { value: this.store.table.tableName });
+    new CfnOutput(this, 'OrderTableName', { value: store.table.tableName });
     new CfnOutput(this, 'DeadLetterQueueUrl', {
-      value: this.ingest.deadLetterQueue.queueUrl,
+      value: ingest.deadLetterQueue.queueUrl,
       description: 'Order events the ingest gave up on, each with its reason in the message attributes',
     });
     new CfnOutput(this, 'RuleDeadLetterQueueUrl', {
-      value: this.ingest.ruleDeadLetterQueue.queueUrl,
+      value: ingest.ruleDeadLetterQueue.queueUrl,
       description: 'Order events EventBridge could not deliver to the ingest queue',
     });
+    new CfnOutput(this, 'StatusApiUrl', {
+      value: statusApi.url,
+      description:
+        "The status API and tracking page; the shops' statusPage.baseUrl points here (or at a custom domain mapped to it)",
+    });
+    new CfnOutput(this, 'NotificationDeadLetterQueueUrl', {
+      value: pipeline.notificationDeadLetterQueue.queueUrl,
+      description: 'Notification jobs the sender gave up on, each with its reason in the message attributes',
+    });
+    new CfnOutput(this, 'SesConfigurationSetName', {
+      value: pipeline.configurationSet.configurationSetName,
+      description: 'The SES configuration set every notification e-mail is sent with',
+    });
+    new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
   }
 }

@@ -106,6 +106,16 @@ export const tableSchemaFrom = (definition: CreateTableCommandInput): TableSchem
   };
 };
 
+export interface OrderStoreProps {
+  /**
+   * What happens to the table when it leaves the stack (stack deletion, or a change that replaces it).
+   * DESTROY also turns deletion protection off, so that the stack can actually delete the table:
+   * meant for short-lived test deployments, never for a shop's orders.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
 /**
  * The order table: one item per order state and one per distinct event (see docs/dynamodb.md).
  *
@@ -116,8 +126,10 @@ export const tableSchemaFrom = (definition: CreateTableCommandInput): TableSchem
 export class OrderStore extends Construct {
   readonly table: ITableV2;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: OrderStoreProps = {}) {
     super(scope, id);
+
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     this.table = new TableV2(this, 'Table', {
       ...tableSchemaFrom(orderTableDefinition('order-store')),
@@ -126,9 +138,9 @@ export class OrderStore extends Construct {
       // callers need no kms: permissions of their own.
       encryption: TableEncryptionV2.awsManagedKey(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
       // Orders are the customers' history: a stack deletion or a replacement must never take them along.
-      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
+      removalPolicy,
       timeToLiveAttribute: ORDER_TABLE_TTL_ATTRIBUTE,
     });
   }

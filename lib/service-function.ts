@@ -10,12 +10,35 @@ import {
   SystemLogLevel,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 /** The repository root: handler entries and the lock file are resolved from here, not from the cwd. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * How every function is bundled (esbuild, run by `NodejsFunction`). Exported so that
+ * `scripts/bundle-sizes.ts` measures exactly what is deployed.
+ */
+export const SERVICE_FUNCTION_BUNDLING: Readonly<BundlingOptions> = {
+  format: OutputFormat.ESM,
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  // Bundled dependencies written for CommonJS still call require(); ESM has none of its own.
+  banner:
+    "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  minify: true,
+  sourceMap: true,
+  // Stack traces need only the mappings; embedding the sources would just enlarge the asset.
+  sourcesContent: false,
+  // Bundle the AWS SDK v3 too: the versions the tests ran against, not whatever the runtime ships,
+  // and one minified file usually loads faster than the runtime's copy.
+  externalModules: [],
+  // esbuild from node_modules; no Docker. (`platform` is not set: in these options it is the Docker
+  // build platform, while esbuild's --platform is always node for NodejsFunction.)
+  forceDockerBundling: false,
+};
 
 export type ServiceLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -134,23 +157,7 @@ export class ServiceFunction extends Construct implements IGrantable {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_LOG_LEVEL: logLevel,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        platform: 'node',
-        mainFields: ['module', 'main'],
-        // Bundled dependencies written for CommonJS still call require(); ESM has none of its own.
-        banner:
-          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-        minify: true,
-        sourceMap: true,
-        // Stack traces need only the mappings; embedding the sources would just enlarge the asset.
-        sourcesContent: false,
-        // Bundle the AWS SDK v3 too: the versions the tests ran against, not whatever the runtime ships,
-        // and one minified file usually loads faster than the runtime's copy.
-        externalModules: [],
-        forceDockerBundling: false,
-      },
+      bundling: { ...SERVICE_FUNCTION_BUNDLING },
     });
 
     Validations.of(this.function).acknowledge({

@@ -1,0 +1,338 @@
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { OUTCOME_SOURCE } from '../functions/adapters/eventbridge-outcome-publisher.js';
+import { parseShopConfigs, type ShopConfig, type ShopConfigInput } from '../functions/domain/shop-config.js';
+import { Monitoring } from './monitoring.js';
+import { NotificationPipeline, type PushPlatformApplications } from './notification-pipeline.js';
+import { OrderIngest } from './order-ingest.js';
+import { OrderStore } from './order-store.js';
+import { StatusApi, type StatusApiThrottling } from './status-api.js';
+
+/**
+ * Lambda allows 4 KB of environment variables per function in total. The sender carries the most
+ * besides the shops (queue URLs, table, bus, configuration set, secret, platform ARNs: about 1 KB), so
+ * this is what is left for SHOPS_CONFIG. A typical shop takes about 0.95 KB: three or so fit.
+ */
+export const MAX_SHOPS_CONFIG_BYTES = 3000;
+
+export interface OrderNotificationsProps {
+  /**
+   * The bus the shop platforms put order events on; notification outcomes are published on it too.
+   * @default - a new bus, `OrderEventBus`
+   */
+  readonly eventBus?: IEventBus;
+  /**
+   * The `source` of the order events to accept.
+   * @default 'shop.orders'
+   */
+  readonly eventSource?: string;
+  /**
+   * The shops served: names, senders, links, channels (see config/shops.example.json and
+   * functions/domain/shop-config.ts). Checked when the app is synthesized; a bad value fails the synth
+   * with the path of the field, e.g. `shops[0].statusPage.baseUrl`.
+   */
+  readonly shops: readonly ShopConfigInput[];
+  /**
+   * The SES identity the e-mails are sent from: a domain (`podebem.example.pl`), an address, or the ARN
+   * of either. It must be verified in SES in the stack's region; `ses:SendEmail` is allowed on it (and
+   * on the configuration set) only, and every shop's `email.from` must belong to it.
+   */
+  readonly sesIdentity: string;
+  /**
+   * SNS platform applications for mobile push, by ARN (created outside the stack: they hold the APNs
+   * and FCM credentials). `sns:CreatePlatformEndpoint` is allowed on these only.
+   * @default - no push
+   */
+  readonly pushPlatformApplications?: PushPlatformApplications;
+  /**
+   * Where alarms notify.
+   * @default - a new topic when `alarmEmail` is given, otherwise none
+   */
+  readonly alarmTopic?: ITopic;
+  /**
+   * An address subscribed to the alarm topic (it confirms the subscription once).
+   * @default - no e-mail subscription
+   */
+  readonly alarmEmail?: string;
+  /**
+   * How long the functions' logs and the API's access logs are kept.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * Origins allowed to call the status API from a browser (CORS).
+   * @default - none
+   */
+  readonly corsAllowedOrigins?: readonly string[];
+  /**
+   * Throttling of the status API for all clients together (each client is also limited on its own).
+   * @default - 50 requests a second, bursts of 100: ten times the peak of a large shop, and a cap on
+   * what a flood can cost (see `DEFAULT_STATUS_API_THROTTLING`)
+   */
+  readonly statusApiThrottling?: StatusApiThrottling;
+  /**
+   * The account's monthly SMS spend limit in USD, for the spend alarm (80% of it).
+   * @default 1 - the limit of a new account
+   */
+  readonly smsMonthlySpendLimitUsd?: number;
+  /**
+   * Most notification sends in flight at once (see `NotificationPipelineProps.senderMaxConcurrency`).
+   * @default 5
+   */
+  readonly senderMaxConcurrency?: number;
+  /**
+   * What happens to the stateful resources (the order table, the unsubscribe secret and the rate-limit
+   * salt) when they leave the stack. DESTROY is for throw-away test deployments only: the table holds
+   * the shops' orders, and a new unsubscribe secret breaks every unsubscribe link already sent.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The whole order-notification backend in one construct: order events in (OrderIngest), the order
+ * table (OrderStore), notifications out by e-mail, SMS and push with the e-mail feedback
+ * (NotificationPipeline), the public status API and unsubscribe page (StatusApi), and alarms with a
+ * dashboard (Monitoring).
+ *
+ * Construct ids are a contract: renaming `OrderStore`, `OrderIngest`, `UnsubscribeSecret` or
+ * `RateLimitSalt` replaces what they hold.
+ */
+export class OrderNotifications extends Construct {
+  readonly store: OrderStore;
+  readonly eventBus: IEventBus;
+  readonly alarmTopic?: ITopic;
+  readonly ingest: OrderIngest;
+  /** Signs and verifies the unsubscribe links. */
+  readonly unsubscribeSecret: Secret;
+  /** Keys the HMAC of client addresses in the status API's rate-limit counters. */
+  readonly rateLimitSalt: Secret;
+  readonly pipeline: NotificationPipeline;
+  readonly statusApi: StatusApi;
+  readonly monitoring: Monitoring;
+  /** The shops as validated, defaults applied: what the functions get. */
+  readonly shops: readonly ShopConfig[];
+  /** The ARN `ses:SendEmail` is allowed on. */
+  readonly sesIdentityArn: string;
+
+  constructor(scope: Construct, id: string, props: OrderNotificationsProps) {
+    super(scope, id);
+
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.shops = validateShops(this.node.path, props.shops);
+    const shopsConfig = JSON.stringify(this.shops);
+    const shopsConfigBytes = Buffer.byteLength(shopsConfig, 'utf8');
+    if (shopsConfigBytes > MAX_SHOPS_CONFIG_BYTES) {
+      throw new Error(
+        `${this.node.path}: shops: the configuration of ${this.shops.length} shop(s) takes ${shopsConfigBytes} bytes, ` +
+          `more than the ${MAX_SHOPS_CONFIG_BYTES} the functions' 4 KB Lambda environment leaves for it: ` +
+          'deploy fewer shops per stack, or drop fields that only repeat the defaults',
+      );
+    }
+    const sesIdentity = parseSesIdentity(this.node.path, props.sesIdentity);
+    this.sesIdentityArn =
+      sesIdentity.arn ??
+      Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: sesIdentity.name });
+    checkSenders(this.node.path, this.shops, sesIdentity.name);
+    const eventSource = props.eventSource ?? 'shop.orders';
+    if (eventSource === OUTCOME_SOURCE || eventSource.startsWith('aws.')) {
+      throw new Error(
+        `${this.node.path}: eventSource must not be "${OUTCOME_SOURCE}" (the source of the notification outcomes) ` +
+          `or start with "aws.", got ${JSON.stringify(eventSource)}`,
+      );
+    }
+    if (props.alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.alarmEmail)) {
+      throw new Error(
+        `${this.node.path}: alarmEmail must be an e-mail address, got ${JSON.stringify(props.alarmEmail)}`,
+      );
+    }
+
+    this.store = new OrderStore(this, 'OrderStore', { removalPolicy });
+
+    this.eventBus =
+      props.eventBus ??
+      new EventBus(this, 'OrderEventBus', { description: 'Order events from the shop platforms' });
+
+    let alarmTopic = props.alarmTopic;
+    if (!alarmTopic && props.alarmEmail) {
+      // No KMS key: alarm messages carry alarm names and metric values, no order or customer data, and
+      // CloudWatch cannot publish to a topic under the AWS managed SNS key.
+      alarmTopic = new Topic(this, 'AlarmTopic', {
+        displayName: 'Order notifications alarms',
+        enforceSSL: true,
+      });
+    }
+    if (alarmTopic && props.alarmEmail) alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+    this.alarmTopic = alarmTopic;
+
+    this.ingest = new OrderIngest(this, 'OrderIngest', {
+      table: this.store.table,
+      eventBus: this.eventBus,
+      eventSource,
+      logRetention: props.logRetention,
+      alarmTopic,
+    });
+
+    this.unsubscribeSecret = new Secret(this, 'UnsubscribeSecret', {
+      description: 'Signs the unsubscribe links of the order notifications (HMAC-SHA256 key)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy,
+    });
+    Validations.of(this.unsubscribeSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Not rotated on a schedule: every unsubscribe link already sent is signed with this key, so ' +
+        'rotating it breaks them all (mailbox providers and anti-spam rules expect them to keep working). ' +
+        'The functions get the value in their environment at deploy time (a CloudFormation dynamic ' +
+        'reference), where a rotation would not reach them anyway; if it ever leaks it is replaced ' +
+        'deliberately, as docs/deploy.md describes.',
+    });
+    this.rateLimitSalt = new Secret(this, 'RateLimitSalt', {
+      description: 'Keys the HMAC of client addresses in the status API rate-limit counters',
+      generateSecretString: { passwordLength: 32, excludePunctuation: true, includeSpace: false },
+      removalPolicy,
+    });
+    Validations.of(this.rateLimitSalt).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Not rotated on a schedule: it only pseudonymises client addresses in rate-limit counters that ' +
+        'live for minutes, and the status function gets it in its environment at deploy time (a ' +
+        'CloudFormation dynamic reference), where a rotation would not reach it; if it leaks, it is ' +
+        'replaced as the unsubscribe secret is.',
+    });
+
+    this.pipeline = new NotificationPipeline(this, 'NotificationPipeline', {
+      table: this.store.table,
+      eventBus: this.eventBus,
+      shopsConfig,
+      sesIdentityArn: this.sesIdentityArn,
+      unsubscribeSecret: this.unsubscribeSecret,
+      pushPlatformApplications: props.pushPlatformApplications,
+      senderMaxConcurrency: props.senderMaxConcurrency,
+      logRetention: props.logRetention,
+    });
+
+    this.statusApi = new StatusApi(this, 'StatusApi', {
+      table: this.store.table,
+      shopsConfig,
+      unsubscribeSecret: this.unsubscribeSecret,
+      rateLimitSalt: this.rateLimitSalt,
+      throttling: props.statusApiThrottling,
+      corsAllowedOrigins: props.corsAllowedOrigins,
+      logRetention: props.logRetention,
+    });
+
+    const { ingest, pipeline, statusApi } = this;
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      alarmTopic,
+      deadLetterQueues: [
+        {
+          id: 'OrderEventsDeadLetterQueue',
+          queue: ingest.deadLetterQueue,
+          description: 'Order events the ingest dead-lettered.',
+          existingAlarm: ingest.deadLetterQueueAlarm,
+        },
+        {
+          id: 'RuleDeadLetterQueue',
+          queue: ingest.ruleDeadLetterQueue,
+          description: 'Order events EventBridge could not deliver.',
+          existingAlarm: ingest.ruleDeadLetterQueueAlarm,
+        },
+        {
+          id: 'PlannerFailureQueue',
+          queue: pipeline.plannerFailureQueue,
+          description:
+            'The planner gave up on order table stream records: each message names the shard and sequence ' +
+            'numbers; the changes in them were not notified.',
+        },
+        {
+          id: 'NotificationDeadLetterQueue',
+          queue: pipeline.notificationDeadLetterQueue,
+          description:
+            'Notification jobs the sender gave up on: the reason is in each message attribute "reason".',
+        },
+        {
+          id: 'FeedbackRuleDeadLetterQueue',
+          queue: pipeline.feedbackRuleDeadLetterQueue,
+          description: 'SES feedback events EventBridge could not deliver to the feedback function.',
+        },
+        {
+          id: 'FeedbackDeadLetterQueue',
+          queue: pipeline.feedbackDeadLetterQueue,
+          description:
+            'SES feedback events the feedback function failed on after its retries: bounces or complaints ' +
+            'may not be recorded or suppressed.',
+        },
+      ],
+      functions: [
+        {
+          id: 'IngestFunction',
+          function: ingest.ingestFunction,
+          existingAlarms: [ingest.functionErrorsAlarm, ingest.functionThrottlesAlarm],
+        },
+        { id: 'PlannerFunction', function: pipeline.plannerFunction },
+        { id: 'SenderFunction', function: pipeline.senderFunction },
+        { id: 'FeedbackFunction', function: pipeline.feedbackFunction },
+        { id: 'StatusFunction', function: statusApi.statusFunction },
+        { id: 'UnsubscribeFunction', function: statusApi.unsubscribeFunction },
+      ],
+      plannerFunction: pipeline.plannerFunction,
+      senderFunction: pipeline.senderFunction,
+      httpApi: statusApi.httpApi,
+      smsMonthlySpendLimitUsd: props.smsMonthlySpendLimitUsd,
+    });
+  }
+}
+
+const validateShops = (path: string, shops: readonly ShopConfigInput[]): ShopConfig[] => {
+  try {
+    return parseShopConfigs(shops);
+  } catch (error) {
+    // The message lists every problem with its field, e.g. "shops[0].statusPage.baseUrl: ...".
+    throw new Error(`${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+};
+
+const SES_IDENTITY_ARN = /^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/(.+)$/;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const ADDRESS = /^[^\s@<>]+@([^\s@<>]+)$/;
+
+/** The identity's name (domain or address) and, when given as one, its ARN. */
+const parseSesIdentity = (path: string, value: string): { name: string; arn?: string } => {
+  const fromArn = SES_IDENTITY_ARN.exec(value)?.[1];
+  const name = fromArn ?? value;
+  const domain = ADDRESS.exec(name)?.[1] ?? name;
+  if (!DOMAIN.test(domain)) {
+    throw new Error(
+      `${path}: sesIdentity must be a domain, an e-mail address or the ARN of an SES identity (arn:aws:ses:<region>:<account>:identity/<domain or address>), got ${JSON.stringify(value)}`,
+    );
+  }
+  return fromArn ? { name, arn: value } : { name };
+};
+
+/**
+ * Every shop's sender must belong to the identity: its address, its domain, or a subdomain of it.
+ * Otherwise SES refuses each of its e-mails (AccessDenied) at run time, long after the deploy.
+ */
+const checkSenders = (path: string, shops: readonly ShopConfig[], identity: string): void => {
+  const wanted = identity.toLowerCase();
+  const problems = shops.flatMap((shop, index) => {
+    if (!shop.email) return [];
+    const address = (/<([^<>]+)>\s*$/.exec(shop.email.from)?.[1] ?? shop.email.from).trim().toLowerCase();
+    const domain = address.slice(address.lastIndexOf('@') + 1);
+    const covered = wanted.includes('@')
+      ? address === wanted
+      : domain === wanted || domain.endsWith(`.${wanted}`);
+    return covered
+      ? []
+      : [
+          `shops[${index}].email.from: ${address} is not covered by the SES identity ${identity} (sesIdentity)`,
+        ];
+  });
+  if (problems.length > 0) throw new Error(`${path}: ${problems.join('; ')}`);
+};
