@@ -35,6 +35,11 @@ export const SERVICE_FUNCTION_BUNDLING: Readonly<BundlingOptions> = {
   // Bundle the AWS SDK v3 too: the versions the tests ran against, not whatever the runtime ships,
   // and one minified file usually loads faster than the runtime's copy.
   externalModules: [],
+  // On Lambda the credentials are in the environment: the SDK's default chain is swapped for the
+  // environment provider alone (see functions/commons/lambda-credentials.ts).
+  esbuildArgs: {
+    '--alias:@aws-sdk/credential-provider-node': './functions/commons/lambda-credentials.ts',
+  },
   // esbuild from node_modules; no Docker. (`platform` is not set: in these options it is the Docker
   // build platform, while esbuild's --platform is always node for NodejsFunction.)
   forceDockerBundling: false,
