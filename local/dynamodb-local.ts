@@ -54,8 +54,26 @@ const exited = (child: ChildProcess): Promise<void> =>
     else child.once('exit', () => resolve());
   });
 
+/** Fails with a clear message when something already listens on the port. */
+export const assertPortFree = (port: number, what: string, envVar: string): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `port ${port} is in use, so ${what} cannot start: stop the other process or set ${envVar} to a free port`,
+            )
+          : error,
+      ),
+    );
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
+
 export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> => {
   if (spawnSync('java', ['-version'], { stdio: 'ignore' }).error) throw new JavaMissingError();
+  if (options.port !== undefined)
+    await assertPortFree(options.port, 'DynamoDB Local', 'ORDER_NOTIFICATIONS_PORT_DYNAMODB');
   const port = options.port ?? (await freePort());
   const child = dynamoDbLocal.spawn({ port, path: options.dataDir ?? null, stdio: 'pipe' });
   let output = '';

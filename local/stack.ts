@@ -19,7 +19,7 @@ import { orderTableDefinition } from '../functions/adapters/order-table.js';
 import { DEFAULT_EVENT_SOURCE } from '../functions/domain/order-events.js';
 import { parseShopConfigs, type ShopConfigInput } from '../functions/domain/shop-config.js';
 import { orderEventPattern } from '../lib/event-patterns.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local.js';
+import { assertPortFree, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local.js';
 import { openStream } from './dynamodb-stream.js';
 import { type EventBridgeLocal, startEventBridgeLocal } from './eventbridge-local.js';
 import { type ApiHandler, startHttpGateway } from './http-gateway.js';
@@ -137,6 +137,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       stops.push(() => dynamo.stop());
       dynamodbEndpoint = dynamo.endpoint;
     }
+    if (ports.ses !== undefined) await assertPortFree(ports.ses, 'the local SES', 'ORDER_NOTIFICATIONS_PORT_SES');
     const ses = await startSesLocal({ port: ports.ses });
     stops.push(() => ses.stop());
     const sqs = await startSqsLocal({ port: ports.sqs, region: LOCAL_REGION });
@@ -180,6 +181,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     // The HTTP gateway first: the shops' links must point at it.
     let api: ApiHandler = async () => ({ statusCode: 503, body: 'starting' });
+    if (ports.api !== undefined)
+      await assertPortFree(ports.api, 'the status API', 'ORDER_NOTIFICATIONS_PORT_API');
     const gateway = await startHttpGateway({
       port: ports.api,
       handler: (event, context) => api(event, context),
