@@ -10,12 +10,7 @@
 
 import { resolveLanguage } from './i18n.js';
 import { type MessageInput, renderEmail, renderPush, renderSms, templateIdOf } from './messages/index.js';
-import type {
-  Channel,
-  NotificationLog,
-  NotificationOutcome,
-  NotificationRecord,
-} from './notification-log.js';
+import type { NotificationLog, NotificationOutcome, NotificationRecord } from './notification-log.js';
 import {
   type Address,
   addressFor,
@@ -401,5 +396,3 @@ const describeOutcome = (outcome: { kind: string; reason?: string }): string =>
   outcome.reason
     ? `${outcome.kind.replaceAll('_', ' ')}: ${outcome.reason}`
     : outcome.kind.replaceAll('_', ' ');
-
-export type { Channel };

@@ -1,7 +1,7 @@
 /**
- * Links in messages: the tracking page and a signed, unguessable unsubscribe link (HMAC-SHA256 over the
- * shop, the channel and the address; the address itself travels only as a hash would not let us suppress
- * it, so it is inside the signed payload, which is opaque but not secret — it only goes to its owner).
+ * Links in messages: the tracking page, and a signed unsubscribe link. The unsubscribe token carries the
+ * shop, the channel and the address (base64url), and an HMAC-SHA256 of them with a secret only the
+ * backend knows: it cannot be guessed or altered, and it only ever goes to the address it names.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Channel } from './notification-log.js';
