@@ -1,0 +1,250 @@
+/**
+ * `order show`: what happened to an order and why — its state, its timeline with each event's outcome,
+ * the notifications with theirs, and the tracking link.
+ */
+import type { Command } from 'commander';
+import { formatMoney } from '../../functions/domain/i18n.js';
+import { CHANNELS } from '../../functions/domain/notification-log.js';
+import type { Money } from '../../functions/domain/order-events.js';
+import type { OrderState, Outcome } from '../../functions/domain/order-lifecycle.js';
+import type { CommandContext } from '../context.js';
+import { EXIT, type ExitCode, formatFields } from '../io.js';
+import { loadOrder, trackingLinkOf } from '../orders.js';
+import type { Action } from '../program.js';
+
+/** Plain spaces (Intl puts no-break spaces in amounts), so the output greps as it reads. */
+const money = (amount: number, currency: string | undefined): string =>
+  currency ? formatMoney(amount, currency, 'en').replace(/[\u00a0\u202f]/g, ' ') : String(amount);
+const moneyOf = (value: Money | undefined): string => (value ? money(value.amount, value.currency) : '');
+
+const reasonOf = (outcome: Outcome): string => ('reason' in outcome ? outcome.reason : '');
+
+const orNone = (text: string | undefined): string => (text && text.length > 0 ? text : '—');
+
+/** The state as label/value lines: everything an operator asks about first. */
+export const describeState = (state: OrderState): Array<[string, string]> => {
+  const currency = state.totals?.currency;
+  const { payment, customer, delivery, hold, shipment, cancellation } = state;
+  const channels = customer
+    ? CHANNELS.filter((channel) => customer.channels[channel]).join(', ') || 'none'
+    : '';
+  return [
+    ['Status', `${state.status}${state.statusSince ? ` since ${state.statusSince}` : ''}`],
+    ['Placed', orNone(state.placedAt)],
+    [
+      'Total',
+      state.totals
+        ? `${money(state.totals.total, currency)} (${state.lines?.length ?? 0} line(s), shipping ${money(state.totals.shipping, currency)})`
+        : '—',
+    ],
+    [
+      'Payment',
+      [
+        payment.status,
+        payment.method,
+        payment.paid ? `paid ${moneyOf(payment.paid)} at ${payment.paidAt}` : undefined,
+        payment.refunded > 0 ? `refunded ${money(payment.refunded, currency)}` : undefined,
+      ]
+        .filter(Boolean)
+        .join(', '),
+    ],
+    [
+      'Customer',
+      customer
+        ? [
+            customer.name,
+            customer.email,
+            customer.phone,
+            customer.pushTargets.length > 0 ? `${customer.pushTargets.length} push device(s)` : undefined,
+            customer.locale,
+            customer.timeZone,
+            `channels: ${channels}`,
+          ]
+            .filter(Boolean)
+            .join(', ')
+        : '—',
+    ],
+    [
+      'Delivery',
+      delivery
+        ? [delivery.method, delivery.carrier, `${delivery.postcode} ${delivery.city}`, delivery.country]
+            .filter(Boolean)
+            .join(', ')
+        : '—',
+    ],
+    [
+      'Hold',
+      hold
+        ? `${hold.reason} since ${hold.since}, contact by ${hold.contactBy}: ${hold.toConfirm} (resumes to ${hold.resumeTo})`
+        : '—',
+    ],
+    [
+      'Shipment',
+      shipment
+        ? [
+            `${shipment.carrier} (${shipment.method}) ${shipment.trackingNumber}`,
+            `shipped ${shipment.at}`,
+            shipment.expectedDeliveryDate ? `expected ${shipment.expectedDeliveryDate}` : undefined,
+            shipment.outForDeliveryAt ? `out for delivery ${shipment.outForDeliveryAt}` : undefined,
+            shipment.deliveredAt ? `delivered ${shipment.deliveredAt}` : undefined,
+            shipment.trackingUrl,
+          ]
+            .filter(Boolean)
+            .join(', ')
+        : '—',
+    ],
+    [
+      'Cancellation',
+      cancellation
+        ? [
+            `by ${cancellation.cancelledBy} at ${cancellation.at} in ${cancellation.stage}`,
+            `reason ${cancellation.reason}`,
+            `fault ${cancellation.fault}`,
+            cancellation.refund ? `refund ${moneyOf(cancellation.refund.amount)}` : undefined,
+            cancellation.costsRetained ? `costs retained ${moneyOf(cancellation.costsRetained)}` : undefined,
+            cancellation.note,
+          ]
+            .filter(Boolean)
+            .join(', ')
+        : '—',
+    ],
+    [
+      'Returns',
+      orNone(
+        Object.entries(state.returns)
+          .map(
+            ([id, entry]) =>
+              `${id}: ${entry.status} (${entry.lines.map((line) => `${line.quantity}× ${line.sku}`).join(', ')})`,
+          )
+          .join('; '),
+      ),
+    ],
+    [
+      'Complaints',
+      orNone(
+        Object.entries(state.complaints)
+          .map(
+            ([id, entry]) =>
+              `${id}: ${entry.kind} ${entry.status}${entry.outcome ? ` (${entry.outcome}, ${entry.remedy})` : ''}`,
+          )
+          .join('; '),
+      ),
+    ],
+  ];
+};
+
+const show = async (
+  context: CommandContext,
+  shopId: string,
+  reference: string,
+  shopsOption?: string,
+): Promise<ExitCode> => {
+  const { shops, file } = context.shops(shopsOption);
+  const order = await loadOrder(context, shopId, reference);
+  const { state, timeline } = order.history;
+  const shop = shops.find((candidate) => candidate.shopId === shopId);
+  const trackingUrl = trackingLinkOf(shop, order.snapshot.trackingToken);
+  if (!shop) context.out.warn(`shop ${shopId} is not in ${file}: no tracking link`);
+  const received = new Map(order.snapshot.events.map((stored) => [stored.event.eventId, stored.receivedAt]));
+
+  if (context.out.json) {
+    context.out.result({
+      order: {
+        shopId: order.key.shopId,
+        orderId: order.key.orderId,
+        orderNumber: state.orderNumber,
+        status: state.status,
+        version: order.snapshot.version,
+        erased: order.erasedAt !== undefined,
+        erasedAt: order.erasedAt ?? null,
+        trackingUrl: trackingUrl ?? null,
+      },
+      state,
+      timeline: timeline.map((entry) => ({
+        eventId: entry.event.eventId,
+        type: entry.event.type,
+        occurredAt: entry.event.occurredAt,
+        receivedAt: received.get(entry.event.eventId) ?? null,
+        outcome: entry.outcome.kind,
+        reason: reasonOf(entry.outcome) || null,
+        event: entry.event,
+      })),
+      notifications: order.notifications,
+    });
+    return EXIT.ok;
+  }
+
+  const out = context.out;
+  out.line(`Order ${state.orderNumber} (${order.key.orderId}) of shop ${order.key.shopId}`);
+  out.line();
+  context.io.stdout.write(
+    formatFields([
+      ...describeState(state),
+      ['Tracking link', orNone(trackingUrl)],
+      ...(order.erasedAt
+        ? ([['Erased', `personal data erased on request at ${order.erasedAt}`]] as const)
+        : []),
+    ]),
+  );
+  out.line();
+  out.line(`Timeline (${timeline.length} event(s), in lifecycle order)`);
+  out.table(
+    ['#', 'OCCURRED AT', 'RECEIVED AT', 'EVENT', 'EVENT ID', 'OUTCOME', 'REASON'],
+    timeline.map((entry, index) => [
+      String(index + 1),
+      entry.event.occurredAt,
+      received.get(entry.event.eventId) ?? '',
+      entry.event.type,
+      entry.event.eventId,
+      entry.outcome.kind,
+      reasonOf(entry.outcome),
+    ]),
+  );
+  out.line();
+  if (order.notifications.length === 0) {
+    out.line('Notifications: none recorded.');
+  } else {
+    out.line(`Notifications (${order.notifications.length})`);
+    out.table(
+      ['EVENT', 'CHANNEL', 'TEMPLATE', 'LANG', 'OUTCOME', 'TRIES', 'ADDRESS', 'UPDATED AT', 'REASON'],
+      order.notifications.map((record) => [
+        record.eventType,
+        record.fallbackFor ? `${record.channel} (for ${record.fallbackFor})` : record.channel,
+        record.template,
+        record.language,
+        record.outcome,
+        String(record.attempts),
+        record.address ?? '',
+        record.updatedAt,
+        [record.reason, record.deliverAfter ? `after ${record.deliverAfter}` : undefined]
+          .filter(Boolean)
+          .join('; '),
+      ]),
+    );
+  }
+  return EXIT.ok;
+};
+
+export const registerOrderShow = (order: Command, action: Action): void => {
+  order
+    .command('show')
+    .description('Show an order: state, timeline with outcomes, notifications with outcomes, tracking link')
+    .argument('<shopId>', 'the shop, e.g. sklep-pod-debem')
+    .argument('<orderIdOrNumber>', 'the order id, or the number the customer sees (e.g. ZAM/2026/11/0042)')
+    .option(
+      '--shops <file>',
+      'shops configuration, for the tracking link (default: $SHOPS_CONFIG_FILE, else config/shops.example.json)',
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ order-notifications order show sklep-pod-debem ZAM/2026/11/0042 --table OrderTable-1A2B3C
+  $ ORDERS_TABLE_NAME=orders order-notifications order show sklep-pod-debem ord-000042 --json | jq .notifications`,
+    )
+    .action(
+      action((context, shopId: string, reference: string, options: { shops?: string }) =>
+        show(context, shopId, reference, options.shops),
+      ),
+    );
+};

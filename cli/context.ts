@@ -1,0 +1,180 @@
+/**
+ * What a command needs besides its arguments: the global options, the environment, the AWS clients and
+ * the shops configuration, each made on first use and checked with a clear error.
+ *
+ * The same code runs against AWS and the local stack: only the endpoints differ, and they come from the
+ * standard variables the SDK reads (AWS_ENDPOINT_URL_<SERVICE>, AWS_REGION, AWS_PROFILE, credentials).
+ * The CLI resolves them from the environment it was given rather than leaving it to the SDK, because
+ * `run()` takes its environment as a parameter (tests run it in-process); with `process.env` the result
+ * is what the SDK would have chosen.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../functions/adapters/aws-clients.js';
+import {
+  InvalidShopConfigError,
+  parseShopConfigs,
+  type ShopConfig,
+} from '../functions/domain/shop-config.js';
+import { type CliIo, Output, usageError } from './io.js';
+
+export interface GlobalOptions {
+  readonly table?: string | undefined;
+  readonly region?: string | undefined;
+  readonly json?: boolean | undefined;
+}
+
+/** The shops file used when neither --shops nor SHOPS_CONFIG_FILE names one. */
+export const DEFAULT_SHOPS_FILE = fileURLToPath(new URL('../config/shops.example.json', import.meta.url));
+
+type Service = 'DYNAMODB' | 'SQS' | 'EVENTBRIDGE';
+
+/** Client settings from the environment, the way the SDK itself reads them. */
+export const clientConfig = (
+  service: Service,
+  env: CliIo['env'],
+  region: string | undefined,
+): { endpoint?: string; region?: string; profile?: string; credentials?: AwsCredentials } => {
+  const ignoreEndpoints = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true';
+  const endpoint = ignoreEndpoints ? undefined : (env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL);
+  const resolvedRegion = region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const credentials =
+    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? {
+          accessKeyId: env.AWS_ACCESS_KEY_ID,
+          secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+          ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+        }
+      : undefined;
+  return {
+    ...(endpoint ? { endpoint } : {}),
+    ...(resolvedRegion ? { region: resolvedRegion } : {}),
+    ...(env.AWS_PROFILE && !credentials ? { profile: env.AWS_PROFILE } : {}),
+    ...(credentials ? { credentials } : {}),
+  };
+};
+
+interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+export class CommandContext {
+  readonly out: Output;
+  private readonly clients: Array<{ destroy(): void }> = [];
+  private dynamoDocuments?: DynamoDBDocumentClient;
+  private sqsClient?: SQSClient;
+  private eventBridgeClient?: EventBridgeClient;
+
+  constructor(
+    readonly io: CliIo,
+    readonly options: GlobalOptions,
+  ) {
+    this.out = new Output(io, options.json === true);
+  }
+
+  get env(): CliIo['env'] {
+    return this.io.env;
+  }
+
+  /** The order table: --table, else ORDERS_TABLE_NAME. */
+  tableName(): string {
+    const name = this.options.table ?? this.env.ORDERS_TABLE_NAME;
+    if (!name) throw usageError('no order table: pass --table <name> or set ORDERS_TABLE_NAME');
+    return name;
+  }
+
+  dynamo(): DynamoDBDocumentClient {
+    if (!this.dynamoDocuments) {
+      const client = new DynamoDBClient(clientConfig('DYNAMODB', this.env, this.options.region));
+      this.clients.push(client);
+      this.dynamoDocuments = documentClient(client);
+    }
+    return this.dynamoDocuments;
+  }
+
+  sqs(): SQSClient {
+    if (!this.sqsClient) {
+      this.sqsClient = new SQSClient(clientConfig('SQS', this.env, this.options.region));
+      this.clients.push(this.sqsClient);
+    }
+    return this.sqsClient;
+  }
+
+  eventBridge(): EventBridgeClient {
+    if (!this.eventBridgeClient) {
+      this.eventBridgeClient = new EventBridgeClient(
+        clientConfig('EVENTBRIDGE', this.env, this.options.region),
+      );
+      this.clients.push(this.eventBridgeClient);
+    }
+    return this.eventBridgeClient;
+  }
+
+  /** The shops file: --shops, else SHOPS_CONFIG_FILE, else the example in config/. */
+  shopsFile(option: string | undefined): string {
+    return resolve(option ?? this.env.SHOPS_CONFIG_FILE ?? DEFAULT_SHOPS_FILE);
+  }
+
+  /** The shops, validated; a missing or invalid file is a configuration error (exit 2). */
+  shops(option: string | undefined): { file: string; shops: ShopConfig[] } {
+    const file = this.shopsFile(option);
+    return { file, shops: loadShopConfigs(file) };
+  }
+
+  close(): void {
+    for (const client of this.clients) client.destroy();
+  }
+}
+
+/** Reads and validates a shops file, or throws a usage error listing every problem. */
+export const loadShopConfigs = (file: string): ShopConfig[] => {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw usageError(`cannot read the shops file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch (error) {
+    throw usageError(`the shops file ${file} is not valid JSON`, [
+      error instanceof Error ? error.message : '',
+    ]);
+  }
+  try {
+    return parseShopConfigs(input);
+  } catch (error) {
+    if (error instanceof InvalidShopConfigError) {
+      throw usageError(`the shops file ${file} is not a valid configuration`, error.problems);
+    }
+    throw error;
+  }
+};
+
+const SHOP_ID = /^[a-z0-9][a-z0-9-]*$/;
+
+/** Shop ids become parts of keys: refuse anything the contract would refuse before touching the table. */
+export const checkShopId = (shopId: string): string => {
+  if (!SHOP_ID.test(shopId) || shopId.length > 64) {
+    throw usageError(`invalid shop id ${JSON.stringify(shopId)}: use lower-case letters, digits and - only`);
+  }
+  return shopId;
+};
+
+/** A positive integer option, or a usage error naming the option. */
+export const positiveInteger = (name: string, value: string | undefined, max: number): number | undefined => {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > max) {
+    throw usageError(`${name} must be an integer from 1 to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return parsed;
+};

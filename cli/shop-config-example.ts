@@ -1,0 +1,136 @@
+/**
+ * A complete shop configuration: every field set, each with what it does. `config example` prints it
+ * (annotated for people, plain JSON with --json); a test keeps it valid and complete against
+ * ShopConfigSchema; docs/configuration.md explains the same fields.
+ */
+import type { ShopConfigInput } from '../functions/domain/shop-config.js';
+
+export const EXAMPLE_SHOPS: readonly ShopConfigInput[] = [
+  {
+    shopId: 'sklep-pod-debem',
+    name: 'Sklep Pod Dębem',
+    defaultLanguage: 'pl',
+    brand: { primaryColor: '#2e5e3a', logoUrl: 'https://podebem.example.pl/logo-600.png' },
+    contact: {
+      phone: '+48 12 345 67 89',
+      email: 'pomoc@podebem.example.pl',
+      chatUrl: 'https://podebem.example.pl/czat',
+      contactFormUrl: 'https://podebem.example.pl/kontakt',
+      hours: { pl: 'pn–pt 9:00–17:00', en: 'Mon–Fri 9:00–17:00' },
+    },
+    links: {
+      returns: 'https://podebem.example.pl/zwroty',
+      complaints: 'https://podebem.example.pl/reklamacje',
+      warranty: 'https://podebem.example.pl/gwarancja',
+      productCare: 'https://podebem.example.pl/pielegnacja',
+      servicePoints: 'https://podebem.example.pl/serwis',
+      knowledgeBase: 'https://podebem.example.pl/pomoc',
+      documentation: 'https://podebem.example.pl/instrukcje',
+    },
+    statusPage: { baseUrl: 'https://status.podebem.example.pl', showPrices: false, reducedViewAfterDays: 30 },
+    email: {
+      from: 'Sklep Pod Dębem <zamowienia@podebem.example.pl>',
+      replyTo: 'pomoc@podebem.example.pl',
+    },
+    sms: { senderId: 'PodDebem', polishCharacters: 'keep' },
+    channels: { 'Order Preparing': [], 'Payment Received': ['email', 'push'] },
+    quietHours: { start: '21:00', end: '08:00' },
+    fallbacks: { sms: ['email'], push: ['email'], email: [] },
+    templates: {
+      'order-shipped': {
+        pl: {
+          subject: 'Paczka {{orderNumber}} już do Ciebie jedzie!',
+          intro: 'Każdy kubek pakujemy ręcznie, więc dotrze cały. Dziękujemy, że wspierasz małą pracownię!',
+          sms: 'Paczka {{orderNumber}} jedzie{{#carrier}} z {{carrier}}{{/carrier}}: {{trackingUrl}}',
+          pushTitle: 'Paczka w drodze',
+          pushBody: 'Paczka {{orderNumber}} jest w drodze.',
+        },
+        en: {
+          subject: 'Your order {{orderNumber}} is on its way!',
+          pushTitle: 'Your mugs are on their way!',
+        },
+      },
+    },
+  },
+];
+
+/** What each field does, by its path in a shop (`contact.hours`); shown as comments by `config example`. */
+export const FIELD_DOCS: Readonly<Record<string, string>> = {
+  shopId: 'Required. The shop id the events carry (lower-case letters, digits, -). Part of every key.',
+  name: 'Required. The shop name in messages and on the tracking page (1-100 characters).',
+  defaultLanguage: 'pl | en (default pl): for customers whose locale is neither.',
+  brand: 'Optional. The colour and logo of the e-mails and the tracking page.',
+  'brand.primaryColor': '#RRGGBB (default #1f4e79).',
+  'brand.logoUrl':
+    'https:// logo shown instead of the shop name in e-mails (160 px wide) and on the tracking page.',
+  contact: 'Optional. How customers reach the shop; shown wherever they may need to act.',
+  'contact.phone': 'Up to 32 characters, as customers should dial it.',
+  'contact.email': 'The support address.',
+  'contact.chatUrl': 'https:// chat page.',
+  'contact.contactFormUrl': 'https:// contact form.',
+  'contact.hours': 'When the shop answers, per language (pl, en; up to 200 characters each).',
+  links: 'Optional. After-sales pages every message and the tracking page can point to (https://).',
+  'links.returns': 'Returns policy.',
+  'links.complaints': 'Complaints (reklamacje).',
+  'links.warranty': 'Warranty service.',
+  'links.productCare': 'Product care and usage guidance.',
+  'links.servicePoints': 'Service points.',
+  'links.knowledgeBase': 'Knowledge base / FAQ.',
+  'links.documentation': 'Manuals, drivers.',
+  statusPage: 'Required. Where customers follow their orders.',
+  'statusPage.baseUrl':
+    'Required. Public base URL of the tracking page (links are <baseUrl>/t/<token>); https:// (http:// only for localhost).',
+  'statusPage.showPrices': 'Show amounts on the tracking page (default false).',
+  'statusPage.reducedViewAfterDays':
+    'Days after the last change when the page shows less (0-3650, default 30).',
+  email: 'Optional, but without it no e-mail is sent (the notifications are recorded as skipped).',
+  'email.from':
+    'Required with email. Sender, "Name <address>"; the domain must be the verified SES identity.',
+  'email.replyTo': 'Where replies go.',
+  sms: 'Optional.',
+  'sms.senderId': '1-11 letters and digits, at least one letter; not every country shows it.',
+  'sms.polishCharacters':
+    'keep | transliterate (default keep): transliterate sends ą as a, ł as l… so texts stay GSM-7 (160 characters a segment instead of 70).',
+  channels:
+    'Optional. Overrides of the channel matrix per event type (e.g. no message for "Order Preparing", push for payments). Defaults: docs/configuration.md.',
+  quietHours:
+    'SMS and push wait for the end of these hours in the customer’s time zone (default 21:00-08:00); null to send at any time.',
+  'quietHours.start': 'HH:MM, 24-hour clock.',
+  'quietHours.end': 'HH:MM; may be earlier than start (the window spans midnight).',
+  fallbacks:
+    'Where a notification goes when its channel cannot be used or fails for good (default sms → email, push → email).',
+  'fallbacks.sms': 'Channels to try instead of SMS.',
+  'fallbacks.push': 'Channels to try instead of push.',
+  'fallbacks.email': 'Channels to try instead of e-mail (usually none).',
+  templates:
+    'Optional. The shop’s own wording per template id (order-shipped…) and language: subject, intro, sms, pushTitle, pushBody, in Mustache with the placeholders of docs/messages.md. Checked against the SMS and push limits.',
+};
+
+const indentOf = (depth: number): string => '  '.repeat(depth);
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** JSON with a `//` comment above each documented field (JSONC: for reading, not for loading). */
+const annotate = (value: unknown, path: string, depth: number): string => {
+  if (!isObject(value)) return JSON.stringify(value);
+  const entries = Object.entries(value);
+  if (entries.length === 0) return '{}';
+  const lines = entries.map(([key, nested], index) => {
+    const fieldPath = path ? `${path}.${key}` : key;
+    const doc = FIELD_DOCS[fieldPath];
+    const comment = doc ? `${indentOf(depth + 1)}// ${doc}\n` : '';
+    const comma = index < entries.length - 1 ? ',' : '';
+    return `${comment}${indentOf(depth + 1)}${JSON.stringify(key)}: ${annotate(nested, fieldPath, depth + 1)}${comma}`;
+  });
+  return `{\n${lines.join('\n')}\n${indentOf(depth)}}`;
+};
+
+export const annotatedExample = (): string =>
+  [
+    '// A complete shops configuration: a JSON array with one object per shop.',
+    '// The comments make this JSONC: for loading, take `config example --json` (plain JSON).',
+    '// Check a file with `order-notifications config validate <file>`; reference: docs/configuration.md.',
+    `[\n  ${EXAMPLE_SHOPS.map((shop) => annotate(shop, '', 1)).join(',\n  ')}\n]`,
+    '',
+  ].join('\n');
