@@ -14,6 +14,7 @@
  *
  * Pure apart from the use case at the end, which works through ports like `recordOrderEvent`.
  */
+import { ERASED_TEXT, isErasedCustomer } from './erased-customer.js';
 import type { Channel, NotificationLog, NotificationRecord } from './notification-log.js';
 import { normalisePhone } from './notification-planning.js';
 import type { SuppressionList } from './notification-ports.js';
@@ -22,7 +23,7 @@ import { canonicalJson, type OrderHistory, type OrderState, replay } from './ord
 import type { Clock, OrderKey, StoredEvent } from './ports.js';
 
 /** What an erased free text or name becomes: valid for every text field of the contract. */
-export const ERASED_TEXT = '—';
+
 /** What an erased (already masked) address in the notification log becomes. */
 export const ERASED_ADDRESS = '[erased]';
 /** The suppression reason of an erased customer's addresses; also how a second run knows. */
@@ -151,17 +152,6 @@ export const anonymiseOrder = (events: readonly OrderEvent[]): AnonymisedOrder =
 export type ErasedOrderState = OrderState & { readonly erased: true };
 
 export const erasedState = (state: OrderState): ErasedOrderState => ({ ...state, erased: true });
-
-/**
- * Whether a customer (from the fold of the events) is an erased one. The state item also says so
- * (`state.erased`, `erasedAt`); this is for readers that fold the events instead.
- */
-export const isErasedCustomer = (customer: OrderState['customer']): boolean =>
-  customer !== undefined &&
-  customer.name === ERASED_TEXT &&
-  customer.email === undefined &&
-  customer.phone === undefined &&
-  customer.pushTargets.length === 0;
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Finding the customer and their addresses                                                          */
@@ -508,3 +498,5 @@ export const eraseCustomer = async (
     recordId,
   };
 };
+
+export { ERASED_TEXT, isErasedCustomer };

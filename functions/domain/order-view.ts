@@ -12,7 +12,9 @@
  *
  * Pure: no I/O, no clock (the instant is a parameter), no AWS.
  */
+
 import * as z from 'zod';
+import { isErasedCustomer } from './erased-customer.js';
 import {
   formatDate,
   formatDateTime,
@@ -304,9 +306,11 @@ const ARRIVED: Partial<Record<NotificationRecord['outcome'], boolean>> = {
 /**
  * The view is reduced once the order has been delivered or cancelled and nothing has changed on it for
  * the shop's `reducedViewAfterDays`. Counting from the last change (not the delivery itself) keeps a
- * return or complaint opened after delivery fully visible while it is under way.
+ * return or complaint opened after delivery fully visible while it is under way. An order whose
+ * customer's personal data was erased on request is always reduced.
  */
 export const isReducedView = (history: OrderHistory, shop: ShopConfig, now: Date): boolean => {
+  if (isErasedCustomer(history.state.customer)) return true;
   const { status } = history.state;
   if (status !== 'delivered' && status !== 'cancelled') return false;
   const lastChange = Math.max(

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { anonymiseOrder } from '../../functions/domain/erasure.js';
 import type { Language } from '../../functions/domain/i18n.js';
 import type { OrderEvent, OrderEventDetailInput } from '../../functions/domain/order-events.js';
 import { replay } from '../../functions/domain/order-lifecycle.js';
@@ -345,6 +346,18 @@ describe('Function: buildOrderView', () => {
 
   describe('the reduced view', () => {
     const events = lifecycleEvents(orderRef(13), 'happyPath'); // delivered 2026-11-20T09:30Z
+
+    it('is reduced at once for an order whose customer data was erased on request', () => {
+      // Prepare: an order still under way, erased the day after it was placed
+      const underWay = anonymiseOrder(lifecycleEvents(orderRef(14), 'engravingHold').slice(0, 4)).events;
+
+      // Act
+      const view = viewOf(underWay, { now: new Date('2026-11-21T09:00:00Z') });
+
+      // Assess
+      expect(view.view).toBe('reduced');
+      expect(JSON.stringify(view)).not.toContain('Wąsowska');
+    });
 
     it('keeps the full view until the configured days have passed since delivery', () => {
       expect(viewOf(events, { now: new Date('2026-12-20T09:29:00Z') }).view).toBe('full');
