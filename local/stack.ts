@@ -137,7 +137,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       stops.push(() => dynamo.stop());
       dynamodbEndpoint = dynamo.endpoint;
     }
-    if (ports.ses !== undefined) await assertPortFree(ports.ses, 'the local SES', 'ORDER_NOTIFICATIONS_PORT_SES');
+    if (ports.ses !== undefined)
+      await assertPortFree(ports.ses, 'the local SES', 'ORDER_NOTIFICATIONS_PORT_SES');
     const ses = await startSesLocal({ port: ports.ses });
     stops.push(() => ses.stop());
     const sqs = await startSqsLocal({ port: ports.sqs, region: LOCAL_REGION });

@@ -34,9 +34,7 @@ export const esbuildOptionsFrom = (bundling: Readonly<BundlingOptions>): BuildOp
   ]);
   const unknown = Object.keys(bundling).filter((key) => !handled.has(key));
   if (unknown.length > 0) {
-    throw new Error(
-      `SERVICE_FUNCTION_BUNDLING has options this translation does not apply: ${unknown}`,
-    );
+    throw new Error(`SERVICE_FUNCTION_BUNDLING has options this translation does not apply: ${unknown}`);
   }
   return {
     bundle: true,
