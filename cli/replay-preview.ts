@@ -23,12 +23,7 @@ import type {
   NotificationOutcome,
   NotificationRecord,
 } from '../functions/domain/notification-log.js';
-import {
-  addressFor,
-  fallbacksFor,
-  planJobs,
-  supersededBy,
-} from '../functions/domain/notification-planning.js';
+import { decideDelivery, fallbacksFor, planJobs } from '../functions/domain/notification-planning.js';
 import type { OrderEvent } from '../functions/domain/order-events.js';
 import { type OrderState, replay } from '../functions/domain/order-lifecycle.js';
 import type { ShopConfig } from '../functions/domain/shop-config.js';
@@ -100,6 +95,7 @@ const render = (input: MessageInput, channel: Channel): PreviewMessage => {
   }
 };
 
+/** The sender's own decision (decideDelivery), without SNS's STOP list and quiet hours. */
 const decide = async (
   deps: PreviewDeps,
   shop: ShopConfig | undefined,
@@ -108,40 +104,34 @@ const decide = async (
   channel: Channel,
   input: (shop: ShopConfig) => MessageInput,
 ): Promise<PreviewDecision> => {
-  if (!shop) return { action: 'skip', reason: `shop ${event.shopId} is not configured`, fallback: [] };
-  const stale = supersededBy(event.type, state);
-  if (stale) return { action: 'supersede', reason: stale };
-  if (channel === 'email' && !shop.email) {
-    return {
-      action: 'skip',
-      reason: 'the shop has no e-mail sender configured',
-      fallback: fallbacksFor(shop, channel),
-    };
-  }
-  const tokens = state.customer?.pushTargets.map((target) => target.deviceToken) ?? [];
-  const disabledPushTokens =
-    channel === 'push' && tokens.length > 0 ? await deps.disabledPushTokens(tokens) : undefined;
-  const address = addressFor(channel, state, { disabledPushTokens });
-  if ('missing' in address) {
-    return {
-      action: 'skip',
-      reason: address.missing,
-      fallback: address.notChosen ? [] : fallbacksFor(shop, channel),
-    };
-  }
-  if (address.channel !== 'push') {
-    const key = address.channel === 'email' ? address.email.toLowerCase() : address.phoneNumber;
-    const reason = await deps.suppressed(address.channel, key);
-    if (reason) return { action: 'skip', reason, fallback: fallbacksFor(shop, channel) };
-  }
-  try {
-    return { action: 'send', address: address.masked, message: render(input(shop), channel) };
-  } catch (error) {
-    return {
-      action: 'skip',
-      reason: `the message cannot be rendered: ${error instanceof Error ? error.message : String(error)}`,
-      fallback: [],
-    };
+  const decision = await decideDelivery(
+    { shop, shopId: event.shopId, event, state, channel, applied: { ok: true } },
+    {
+      suppressed: deps.suppressed,
+      disabledPushTokens: async (tokens) => new Set(await deps.disabledPushTokens(tokens)),
+    },
+  );
+  switch (decision.kind) {
+    case 'supersede':
+      return { action: 'supersede', reason: decision.reason };
+    case 'skip':
+      return {
+        action: 'skip',
+        reason: decision.reason,
+        fallback: decision.fallback && shop ? fallbacksFor(shop, channel) : [],
+      };
+    case 'defer':
+    case 'send':
+      if (!shop) throw new Error('unreachable: a decision to send needs a shop');
+      try {
+        return { action: 'send', address: decision.address.masked, message: render(input(shop), channel) };
+      } catch (error) {
+        return {
+          action: 'skip',
+          reason: `the message cannot be rendered: ${error instanceof Error ? error.message : String(error)}`,
+          fallback: [],
+        };
+      }
   }
 };
 

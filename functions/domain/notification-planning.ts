@@ -178,3 +178,81 @@ export const addressFor = (
 /** The channels to try instead of `channel` when it cannot be used. */
 export const fallbacksFor = (shop: ShopConfig, channel: Channel): readonly Channel[] =>
   (shop.fallbacks[channel] ?? []).filter((other) => other !== channel);
+
+/* The delivery decision ------------------------------------------------------------------------- */
+
+export const SMS_OPTED_OUT = 'the number opted out of SMS (STOP)';
+
+/** The key an address is suppressed under: the e-mail lower-cased, the E.164 number. */
+export const addressKey = (address: Address): string =>
+  address.channel === 'email'
+    ? address.email.toLowerCase()
+    : address.channel === 'sms'
+      ? address.phoneNumber
+      : '';
+
+/**
+ * - `send` to the address; `defer` it until the customer's quiet hours end;
+ * - `skip` with the reason (`fallback`: whether the shop's fallback channels should be tried);
+ * - `supersede`: the order has moved on, or the event no longer applies.
+ */
+export type DeliveryDecision =
+  | { readonly kind: 'send'; readonly address: Address }
+  | { readonly kind: 'skip'; readonly reason: string; readonly fallback: boolean; readonly masked?: string }
+  | { readonly kind: 'supersede'; readonly reason: string }
+  | { readonly kind: 'defer'; readonly until: Date; readonly address: Address };
+
+export interface DeliveryChecks {
+  disabledPushTokens(tokens: readonly string[]): Promise<Set<string>>;
+  /** The reason the address is suppressed for the shop and channel, or undefined. */
+  suppressed(channel: Channel, address: string): Promise<string | undefined>;
+  /** SNS's STOP list; left out by previews, which then do not check it. */
+  smsOptedOut?(phoneNumber: string): Promise<boolean>;
+  /** The time quiet hours are judged at; left out by previews, which then do not check them. */
+  readonly now?: Date;
+}
+
+/**
+ * Whether one event may be told on one channel now, and where: the one decision the sender acts on and
+ * the operator's replay preview shows.
+ */
+export const decideDelivery = async (
+  request: {
+    readonly shop: ShopConfig | undefined;
+    readonly shopId: string;
+    readonly event: Pick<OrderEvent, 'type'>;
+    readonly state: OrderState;
+    readonly channel: Channel;
+    readonly applied: { readonly ok: true } | { readonly ok: false; readonly reason: string };
+  },
+  checks: DeliveryChecks,
+): Promise<DeliveryDecision> => {
+  const { shop, state, channel } = request;
+  if (!shop) return { kind: 'skip', reason: `shop ${request.shopId} is not configured`, fallback: false };
+  if (!request.applied.ok) {
+    return { kind: 'supersede', reason: `the event no longer applies: ${request.applied.reason}` };
+  }
+  const stale = supersededBy(request.event.type, state);
+  if (stale) return { kind: 'supersede', reason: stale };
+  if (channel === 'email' && !shop.email) {
+    return { kind: 'skip', reason: 'the shop has no e-mail sender configured', fallback: true };
+  }
+  const tokens = state.customer?.pushTargets.map((target) => target.deviceToken) ?? [];
+  const disabledPushTokens =
+    channel === 'push' && tokens.length > 0 ? await checks.disabledPushTokens(tokens) : undefined;
+  const address = addressFor(channel, state, { disabledPushTokens });
+  // A channel the customer did not choose is a choice, not a failure: no fallback for it.
+  if ('missing' in address) return { kind: 'skip', reason: address.missing, fallback: !address.notChosen };
+  if (address.channel !== 'push') {
+    const suppressed = await checks.suppressed(address.channel, addressKey(address));
+    if (suppressed) return { kind: 'skip', reason: suppressed, fallback: true, masked: address.masked };
+  }
+  if (address.channel === 'sms' && checks.smsOptedOut && (await checks.smsOptedOut(address.phoneNumber))) {
+    return { kind: 'skip', reason: SMS_OPTED_OUT, fallback: true, masked: address.masked };
+  }
+  if (channel !== 'email' && checks.now) {
+    const until = quietHoursEnd(checks.now, state.customer?.timeZone ?? 'Europe/Warsaw', shop.quietHours);
+    if (until) return { kind: 'defer', until, address };
+  }
+  return { kind: 'send', address };
+};

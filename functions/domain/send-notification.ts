@@ -13,11 +13,12 @@ import { type MessageInput, renderEmail, renderPush, renderSms, templateIdOf } f
 import type { NotificationLog, NotificationOutcome, NotificationRecord } from './notification-log.js';
 import {
   type Address,
-  addressFor,
+  addressKey,
+  type DeliveryDecision,
+  decideDelivery,
   fallbacksFor,
   type NotificationJob,
-  quietHoursEnd,
-  supersededBy,
+  SMS_OPTED_OUT,
 } from './notification-planning.js';
 import {
   type EmailSender,
@@ -83,12 +84,6 @@ const TERMINAL: readonly NotificationOutcome[] = [
 ];
 const SQS_MAX_DELAY_SECONDS = 900;
 
-type Decision =
-  | { readonly kind: 'send'; readonly address: Address }
-  | { readonly kind: 'skip'; readonly reason: string; readonly fallback: boolean; readonly masked?: string }
-  | { readonly kind: 'supersede'; readonly reason: string }
-  | { readonly kind: 'defer'; readonly until: Date; readonly address: Address };
-
 interface Context {
   readonly job: NotificationJob;
   readonly shop: ShopConfig | undefined;
@@ -98,61 +93,28 @@ interface Context {
   readonly trackingToken: string | undefined;
 }
 
-const addressKey = (address: Address): string =>
-  address.channel === 'email'
-    ? address.email.toLowerCase()
-    : address.channel === 'sms'
-      ? address.phoneNumber
-      : '';
-
-const decide = async (deps: SendNotificationDeps, context: Context): Promise<Decision> => {
-  const { job, shop, state, event } = context;
-  if (!shop) return { kind: 'skip', reason: `shop ${job.shopId} is not configured`, fallback: false };
-  if (!context.applied.ok)
-    return { kind: 'supersede', reason: `the event no longer applies: ${context.applied.reason}` };
-  const stale = supersededBy(event.type, state);
-  if (stale) return { kind: 'supersede', reason: stale };
-  if (job.channel === 'email' && !shop.email) {
-    return { kind: 'skip', reason: 'the shop has no e-mail sender configured', fallback: true };
-  }
-
-  const tokens = state.customer?.pushTargets.map((target) => target.deviceToken) ?? [];
-  const disabledPushTokens =
-    job.channel === 'push' && tokens.length > 0
-      ? await deps.suppressions.disabledPushTokens(job.shopId, tokens)
-      : undefined;
-  const address = addressFor(job.channel, state, { disabledPushTokens });
-  // A channel the customer did not choose is a choice, not a failure: no fallback for it.
-  if ('missing' in address) return { kind: 'skip', reason: address.missing, fallback: !address.notChosen };
-
-  if (address.channel !== 'push') {
-    const suppressed = await deps.suppressions.check(job.shopId, job.channel, addressKey(address));
-    if (suppressed) return { kind: 'skip', reason: suppressed, fallback: true, masked: address.masked };
-  }
-  if (address.channel === 'sms' && (await deps.sms.isOptedOut(address.phoneNumber))) {
-    await deps.suppressions.suppress(
-      job.shopId,
-      'sms',
-      address.phoneNumber,
-      'the number opted out of SMS (STOP)',
-    );
-    return {
-      kind: 'skip',
-      reason: 'the number opted out of SMS (STOP)',
-      fallback: true,
-      masked: address.masked,
-    };
-  }
-  if (job.channel !== 'email') {
-    const until = quietHoursEnd(
-      deps.clock.now(),
-      state.customer?.timeZone ?? 'Europe/Warsaw',
-      shop.quietHours,
-    );
-    if (until) return { kind: 'defer', until, address };
-  }
-  return { kind: 'send', address };
-};
+/** The shared delivery decision, with every check the sender makes (SNS's STOP list, quiet hours). */
+const decide = (deps: SendNotificationDeps, context: Context): Promise<DeliveryDecision> =>
+  decideDelivery(
+    {
+      shop: context.shop,
+      shopId: context.job.shopId,
+      event: context.event,
+      state: context.state,
+      channel: context.job.channel,
+      applied: context.applied,
+    },
+    {
+      disabledPushTokens: (tokens) => deps.suppressions.disabledPushTokens(context.job.shopId, tokens),
+      suppressed: (channel, address) => deps.suppressions.check(context.job.shopId, channel, address),
+      smsOptedOut: async (phoneNumber) => {
+        const optedOut = await deps.sms.isOptedOut(phoneNumber);
+        if (optedOut) await deps.suppressions.suppress(context.job.shopId, 'sms', phoneNumber, SMS_OPTED_OUT);
+        return optedOut;
+      },
+      now: deps.clock.now(),
+    },
+  );
 
 const messageInput = (
   deps: SendNotificationDeps,
