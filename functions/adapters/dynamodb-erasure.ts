@@ -18,7 +18,6 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   PutCommand,
-  paginateQuery,
   paginateScan,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -30,9 +29,8 @@ import type {
   ErasureWrite,
   OrderSearch,
 } from '../domain/erasure.js';
-import type { OrderEvent } from '../domain/order-events.js';
-import type { OrderKey, StoredEvent } from '../domain/ports.js';
-import { EVENT_SK_PREFIX, orderPk, STATE_SK } from './dynamodb-order-repository.js';
+import type { OrderKey } from '../domain/ports.js';
+import { DynamoDbOrderRepository, EVENT_SK_PREFIX, orderPk, STATE_SK } from './dynamodb-order-repository.js';
 
 export const ERASURE_PK_PREFIX = 'ERASURE#';
 
@@ -125,31 +123,14 @@ export class DynamoDbErasureStore implements ErasureStore {
   }
 
   async load(key: OrderKey): Promise<ErasableOrder | undefined> {
-    let state: { version: number; orderNumber: string; erasedAt?: string } | undefined;
-    const events: StoredEvent[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': orderPk(key) },
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        if (item.sk === STATE_SK) {
-          state = {
-            version: Number(item.version),
-            orderNumber: String(item.orderNumber),
-            erasedAt: typeof item.erasedAt === 'string' ? item.erasedAt : undefined,
-          };
-        } else if (typeof item.sk === 'string' && item.sk.startsWith(EVENT_SK_PREFIX)) {
-          events.push({ event: item.event as OrderEvent, receivedAt: String(item.receivedAt) });
-        }
-      }
-    }
-    return state && { ...state, events };
+    const snapshot = await new DynamoDbOrderRepository(this.client, this.tableName).load(key);
+    if (!snapshot) return undefined;
+    return {
+      version: snapshot.version,
+      orderNumber: snapshot.orderNumber ?? snapshot.events[0]?.event.orderNumber ?? '',
+      events: snapshot.events,
+      erasedAt: snapshot.erasedAt,
+    };
   }
 
   async write(request: ErasureWrite): Promise<'ok' | 'version_conflict'> {

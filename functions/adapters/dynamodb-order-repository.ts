@@ -36,6 +36,8 @@ interface StateItem {
   sk: typeof STATE_SK;
   version: number;
   trackingToken?: string;
+  orderNumber?: string;
+  erasedAt?: string;
   shopId: string;
   orderId: string;
 }
@@ -75,7 +77,13 @@ export class DynamoDbOrderRepository implements OrderRepository {
       }
     }
     if (!state) return undefined;
-    return { version: state.version, events, trackingToken: state.trackingToken };
+    return {
+      version: state.version,
+      events,
+      trackingToken: state.trackingToken,
+      orderNumber: state.orderNumber,
+      erasedAt: state.erasedAt,
+    };
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {

@@ -19,6 +19,10 @@ export interface OrderSnapshot {
   readonly version: number;
   readonly events: readonly StoredEvent[];
   readonly trackingToken?: string | undefined;
+  /** The order number on the state item (the placed order's, else the first event's). */
+  readonly orderNumber?: string | undefined;
+  /** When the customer's personal data in this order was erased on request, if it was. */
+  readonly erasedAt?: string | undefined;
 }
 
 export interface AppendRequest {

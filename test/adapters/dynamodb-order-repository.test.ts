@@ -52,6 +52,7 @@ describe('Class: DynamoDbOrderRepository', () => {
       expect(snapshot).toEqual({
         version: 1,
         trackingToken: 'A'.repeat(32),
+        orderNumber: placed.orderNumber,
         events: [{ event: placed, receivedAt: '2026-11-20T10:00:00.000Z' }],
       });
       const state = await table.documents.send(
