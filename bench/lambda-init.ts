@@ -1,0 +1,168 @@
+/**
+ * Each Lambda bundle's size and module initialisation time, against a bare SDK-client bundle (a module
+ * that creates one DynamoDBClient) built with the same options in the same run: every function entry
+ * (functions/<name>/index.ts) is bundled exactly as ServiceFunction deploys it
+ * (esbuildOptionsFrom(SERVICE_FUNCTION_BUNDLING)), then imported in a fresh Node process with the
+ * environment it needs, `runs` times, round-robin over the bundles so that machine noise hits them alike.
+ * The time is the `import()` of index.mjs alone (what Lambda's INIT phase spends in the module), not
+ * Node's own start-up.
+ *
+ *   npm run bench:init -- [--runs 21] [--no-append]
+ *
+ * Appends the table to bench/RESULTS.md under "## Lambda bundles: size and init time".
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { REPO_ROOT, SERVICE_FUNCTION_BUNDLING } from '../lib/service-function.js';
+import { esbuildOptionsFrom } from '../scripts/lambda-esbuild-options.js';
+import { appendResult, machine, markdownTable, median, numberArgument, percentile, today } from './report.js';
+
+const runs = numberArgument('runs', 21);
+const append = !process.argv.includes('--no-append');
+const BASELINE = 'bare DynamoDBClient (baseline)';
+
+/** What every function reads at init: the union, so each finds its own (values as in the local stack). */
+const ENVIRONMENT: Record<string, string> = {
+  AWS_REGION: 'eu-central-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  AWS_LAMBDA_FUNCTION_NAME: 'bench',
+  NODE_OPTIONS: '--enable-source-maps',
+  POWERTOOLS_SERVICE_NAME: 'bench',
+  POWERTOOLS_LOG_LEVEL: 'WARN',
+  ORDERS_TABLE_NAME: 'orders',
+  DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-central-1.amazonaws.com/123456789012/dead-letters',
+  NOTIFICATION_QUEUE_URL: 'https://sqs.eu-central-1.amazonaws.com/123456789012/jobs',
+  MAX_RECEIVE_COUNT: '5',
+  EVENT_BUS_NAME: 'orders',
+  UNSUBSCRIBE_SECRET: 'bench-unsubscribe-secret-0123456789abcdef',
+  RATE_LIMIT_SALT: 'bench-rate-limit-salt-0123456789',
+  SES_CONFIGURATION_SET: 'bench',
+  SHOPS_CONFIG: JSON.stringify([
+    { shopId: 'bench-shop', name: 'Bench Shop', statusPage: { baseUrl: 'https://status.example.pl' } },
+  ]),
+};
+
+interface Bundle {
+  readonly name: string;
+  readonly file: string;
+  readonly bytes: number;
+  readonly gzipBytes: number;
+  readonly initMs: number[];
+}
+
+/** One fresh process: the milliseconds `import()` of the bundle took. */
+const importOnce = (file: string): number => {
+  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
+  const output = execFileSync(
+    process.execPath,
+    ['--enable-source-maps', '--input-type=module', '-e', script],
+    {
+      env: ENVIRONMENT,
+      encoding: 'utf8',
+    },
+  );
+  const ms = Number(output.trim().split('\n').at(-1));
+  if (!Number.isFinite(ms)) throw new Error(`${file}: no timing in ${JSON.stringify(output)}`);
+  return ms;
+};
+
+const main = async () => {
+  const outdir = await mkdtemp(path.join(tmpdir(), 'lambda-init-'));
+  try {
+    const options = esbuildOptionsFrom(SERVICE_FUNCTION_BUNDLING);
+    const names = (await readdir(path.join(REPO_ROOT, 'functions'), { withFileTypes: true }))
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
+    const entries: Array<{ name: string; bundle: (outfile: string) => Promise<unknown> }> = [
+      {
+        name: BASELINE,
+        bundle: (outfile) =>
+          build({
+            ...options,
+            stdin: {
+              contents:
+                "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const client = new DynamoDBClient({});\n",
+              resolveDir: REPO_ROOT,
+              sourcefile: 'baseline.ts',
+              loader: 'ts',
+            },
+            outfile,
+            write: true,
+            absWorkingDir: REPO_ROOT,
+          }),
+      },
+    ];
+    for (const name of names) {
+      const entry = path.join(REPO_ROOT, 'functions', name, 'index.ts');
+      if (
+        !(await stat(entry).then(
+          () => true,
+          () => false,
+        ))
+      )
+        continue;
+      entries.push({
+        name,
+        bundle: (outfile) =>
+          build({ ...options, entryPoints: [entry], outfile, write: true, absWorkingDir: REPO_ROOT }),
+      });
+    }
+
+    const bundles: Bundle[] = [];
+    for (const entry of entries) {
+      const file = path.join(outdir, entry.name.replace(/\W+/g, '-'), 'index.mjs');
+      await entry.bundle(file);
+      const contents = await readFile(file);
+      bundles.push({
+        name: entry.name,
+        file,
+        bytes: contents.length,
+        gzipBytes: gzipSync(contents).length,
+        initMs: [],
+      });
+    }
+    // A warm-up import each (file-system caches), then the measured runs, round-robin.
+    for (const bundle of bundles) importOnce(bundle.file);
+    for (let run = 0; run < runs; run++)
+      for (const bundle of bundles) bundle.initMs.push(importOnce(bundle.file));
+
+    const baseline = bundles.find((bundle) => bundle.name === BASELINE) as Bundle;
+    const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+    const rows = bundles.map((bundle) => [
+      bundle.name,
+      kb(bundle.bytes),
+      kb(bundle.gzipBytes),
+      median(bundle.initMs).toFixed(1),
+      percentile(bundle.initMs, 0.9).toFixed(1),
+      `${(bundle.bytes / baseline.bytes).toFixed(1)}× / ${(median(bundle.initMs) / median(baseline.initMs)).toFixed(1)}×`,
+    ]);
+    const text = [
+      `### ${today()}: ${runs} imports per bundle`,
+      '',
+      `machine: ${machine()} (Lambda runs Node 22 on arm64: absolute times differ, the ratios carry over)`,
+      `bundles: esbuild with the options of lib/service-function.ts (ESM, minified, SDK bundled, the environment-only credential provider); init = \`import()\` of index.mjs in a fresh \`node --enable-source-maps\` process with the function's environment, median and p90`,
+      '',
+      ...markdownTable([
+        ['bundle', 'minified', 'gzip', 'init p50 ms', 'init p90 ms', 'vs baseline (size / init)'],
+        ...rows,
+      ]),
+    ].join('\n');
+    console.log(text);
+    if (append) {
+      await appendResult('## Lambda bundles: size and init time', text);
+      console.log('\nappended to bench/RESULTS.md');
+    }
+  } finally {
+    await rm(outdir, { recursive: true, force: true });
+  }
+};
+
+await main();
