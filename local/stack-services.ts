@@ -217,6 +217,9 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
         EVENT_BUS_NAME: eventBusName,
         UNSUBSCRIBE_SECRET: unsubscribeSecret,
         PUSH_PLATFORM_APPLICATIONS: JSON.stringify(PUSH_APPLICATIONS),
+        // Lambda's lease must outlast the function's timeout; here it must end within the queue's retry
+        // budget (maxReceiveCount × visibility) so a job whose worker was killed can take its record over.
+        NOTIFICATION_LEASE_SECONDS: String(Math.max(10, Number(visibility) * 2)),
       },
       'status-api': { RATE_LIMIT_SALT: rateLimitSalt },
       unsubscribe: { UNSUBSCRIBE_SECRET: unsubscribeSecret },

@@ -78,6 +78,7 @@ export class DynamoDbNotificationLog implements NotificationLog {
     record: RecordKey,
     from: readonly NotificationOutcome[],
     changes: Partial<Omit<NotificationRecord, 'shopId' | 'orderId' | 'eventId' | 'channel'>>,
+    expectedLease?: string,
   ): Promise<boolean> {
     const names: Record<string, string> = { '#outcome': 'outcome' };
     const values: Record<string, unknown> = {};
@@ -94,6 +95,10 @@ export class DynamoDbNotificationLog implements NotificationLog {
     from.forEach((outcome, i) => {
       values[`:from${i}`] = outcome;
     });
+    if (expectedLease !== undefined) {
+      names['#lease'] = 'leaseUntil';
+      values[':lease'] = expectedLease;
+    }
     const expression = [
       assignments.length > 0 ? `SET ${assignments.join(', ')}` : '',
       removals.length > 0 ? `REMOVE ${removals.join(', ')}` : '',
@@ -106,7 +111,9 @@ export class DynamoDbNotificationLog implements NotificationLog {
           TableName: this.tableName,
           Key: itemKey(record),
           UpdateExpression: expression,
-          ConditionExpression: `attribute_exists(pk) AND #outcome IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+          ConditionExpression: `attribute_exists(pk) AND #outcome IN (${from.map((_, i) => `:from${i}`).join(', ')})${
+            expectedLease === undefined ? '' : ' AND #lease = :lease'
+          }`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),

@@ -55,6 +55,8 @@ export interface NotificationRecord {
   readonly providerMessageId?: string | undefined;
   /** While `sending`: until when the claiming worker owns the record. */
   readonly leaseUntil?: string | undefined;
+  /** While `sending`: when the worker handed the message to the provider (it may have gone out). */
+  readonly providerCallAt?: string | undefined;
   /** A `failed` record whose retries ran out: a redriven job may try it again. */
   readonly retriable?: boolean | undefined;
   /** Set when this notification stands in for another channel that could not be used. */
@@ -74,6 +76,8 @@ export interface NotificationLog {
     record: Pick<NotificationRecord, 'shopId' | 'orderId' | 'eventId' | 'channel'>,
     from: readonly NotificationOutcome[],
     changes: Partial<Omit<NotificationRecord, 'shopId' | 'orderId' | 'eventId' | 'channel'>>,
+    /** Also require the record's `leaseUntil` to be this one: the caller's claim still holds. */
+    expectedLease?: string,
   ): Promise<boolean>;
   get(
     record: Pick<NotificationRecord, 'shopId' | 'orderId' | 'eventId' | 'channel'>,

@@ -223,12 +223,12 @@ export const processNotificationJob = async (
     outcome: NotificationOutcome,
     changes: Partial<NotificationRecord>,
   ): Promise<SendResult> => {
-    const moved = await deps.notifications.update(recordKey, ['sending'], {
-      outcome,
-      updatedAt: now(),
-      leaseUntil: undefined,
-      ...changes,
-    });
+    const moved = await deps.notifications.update(
+      recordKey,
+      ['sending'],
+      { outcome, updatedAt: now(), leaseUntil: undefined, providerCallAt: undefined, ...changes },
+      lease,
+    );
     if (!moved)
       return { kind: 'duplicate', outcome: (await deps.notifications.get(recordKey))?.outcome ?? outcome };
     const record = await deps.notifications.get(recordKey);
@@ -252,7 +252,9 @@ export const processNotificationJob = async (
     }
   };
 
-  // 1. Claim the record: create it, or take it over from a state that allows it.
+  // 1. Claim the record: create it, or take it over from a state that allows it. Every later move is
+  // conditional on this worker's lease, so a worker that lost the record cannot overwrite it.
+  const lease = new Date(deps.clock.now().getTime() + (deps.leaseMs ?? 300_000)).toISOString();
   let existing = await deps.notifications.get(recordKey);
   if (!existing) {
     const created = await deps.notifications.create({
@@ -264,7 +266,7 @@ export const processNotificationJob = async (
       attempts: 1,
       createdAt: now(),
       updatedAt: now(),
-      leaseUntil: new Date(deps.clock.now().getTime() + (deps.leaseMs ?? 300_000)).toISOString(),
+      leaseUntil: lease,
       ...(job.fallbackFor ? { fallbackFor: job.fallbackFor } : {}),
     } as NotificationRecord);
     if (!created) existing = await deps.notifications.get(recordKey);
@@ -275,21 +277,42 @@ export const processNotificationJob = async (
       return { kind: 'duplicate', outcome: existing.outcome };
     if (existing.outcome === 'sending') {
       if (existing.leaseUntil && existing.leaseUntil > now()) throw new NotificationBusyError(job);
-      const abandoned = await finish('failed', {
-        reason: 'outcome unknown: the worker stopped while sending; not sent again to avoid a duplicate',
-      });
-      return abandoned;
+      if (existing.providerCallAt) {
+        // The worker stopped after handing the message to the provider, or during it: it may have gone
+        // out. Closed as failed rather than risking a second message.
+        const closed = await deps.notifications.update(
+          recordKey,
+          ['sending'],
+          {
+            outcome: 'failed',
+            reason: 'outcome unknown: the worker stopped while sending; not sent again to avoid a duplicate',
+            updatedAt: now(),
+            leaseUntil: undefined,
+          },
+          existing.leaseUntil,
+        );
+        if (!closed) throw new NotificationBusyError(job);
+        const record = await deps.notifications.get(recordKey);
+        if (record) await deps.outcomes.publish(record, history.state.orderNumber);
+        return { kind: 'recorded', outcome: 'failed', reason: record?.reason };
+      }
+      // The worker stopped before calling the provider: nothing went out, so the job may take it over.
     }
     if (existing.outcome === 'deferred' && existing.deliverAfter && existing.deliverAfter > now()) {
       return requeue(new Date(existing.deliverAfter));
     }
-    const claimed = await deps.notifications.update(recordKey, [existing.outcome], {
-      outcome: 'sending',
-      attempts: existing.attempts + 1,
-      updatedAt: now(),
-      leaseUntil: new Date(deps.clock.now().getTime() + (deps.leaseMs ?? 300_000)).toISOString(),
-      retriable: undefined,
-    });
+    const claimed = await deps.notifications.update(
+      recordKey,
+      [existing.outcome],
+      {
+        outcome: 'sending',
+        attempts: existing.attempts + 1,
+        updatedAt: now(),
+        leaseUntil: lease,
+        retriable: undefined,
+      },
+      existing.outcome === 'sending' ? existing.leaseUntil : undefined,
+    );
     if (!claimed) throw new NotificationBusyError(job);
   }
 
@@ -302,26 +325,30 @@ export const processNotificationJob = async (
     return result;
   }
   if (decision.kind === 'defer') {
-    const moved = await deps.notifications.update(recordKey, ['sending'], {
-      outcome: 'deferred',
-      deliverAfter: decision.until.toISOString(),
-      address: decision.address.masked,
-      reason: 'quiet hours in the customer’s time zone',
-      updatedAt: now(),
-      leaseUntil: undefined,
-    });
+    const moved = await deps.notifications.update(
+      recordKey,
+      ['sending'],
+      {
+        outcome: 'deferred',
+        deliverAfter: decision.until.toISOString(),
+        address: decision.address.masked,
+        reason: 'quiet hours in the customer’s time zone',
+        updatedAt: now(),
+        leaseUntil: undefined,
+      },
+      lease,
+    );
     return moved ? requeue(decision.until) : { kind: 'duplicate', outcome: 'deferred' };
   }
 
-  // 3. Send, and record what happened.
+  // 3. Send, and record what happened. The mark just before the provider call is what tells a later
+  // worker whether a stopped one may have sent the message.
   if (!shop) throw new Error('unreachable: a decision to send needs a shop');
+  const input = messageInput(deps, context, shop, decision.address);
+  const marked = await deps.notifications.update(recordKey, ['sending'], { providerCallAt: now() }, lease);
+  if (!marked) throw new NotificationBusyError(job);
   try {
-    const { messageId } = await deliver(
-      deps,
-      messageInput(deps, context, shop, decision.address),
-      decision.address,
-      job,
-    );
+    const { messageId } = await deliver(deps, input, decision.address, job);
     return await finish('sent', {
       providerMessageId: messageId,
       sentAt: now(),
@@ -343,12 +370,18 @@ export const processNotificationJob = async (
         retriable: true,
       });
     } else {
-      await deps.notifications.update(recordKey, ['sending'], {
-        outcome: 'retrying',
-        reason: message,
-        updatedAt: now(),
-        leaseUntil: undefined,
-      });
+      await deps.notifications.update(
+        recordKey,
+        ['sending'],
+        {
+          outcome: 'retrying',
+          reason: message,
+          updatedAt: now(),
+          leaseUntil: undefined,
+          providerCallAt: undefined,
+        },
+        lease,
+      );
     }
     throw error;
   }

@@ -30,6 +30,8 @@ const config = readConfig({
   SHOPS_CONFIG: z.string().min(2),
   UNSUBSCRIBE_SECRET: z.string().min(32),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** How long a worker owns a notification it claimed; must exceed the function's timeout. */
+  NOTIFICATION_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   PUSH_PLATFORM_APPLICATIONS: z
     .string()
     .default('{}')
@@ -58,6 +60,7 @@ export const handler = makeSendHandler({
     outcomes: new EventBridgeOutcomePublisher(new EventBridgeClient({}), config.EVENT_BUS_NAME),
     links: signedLinks(config.UNSUBSCRIBE_SECRET),
     clock: { now: () => new Date() },
+    leaseMs: config.NOTIFICATION_LEASE_SECONDS * 1000,
   },
   deadLetters: new SqsDeadLetterSink(sqs, config.DEAD_LETTER_QUEUE_URL),
   logger: new Logger(),

@@ -517,10 +517,51 @@ describe('Notification pipeline', () => {
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
   });
 
-  it('closes a record abandoned mid-send as failed with an unknown outcome instead of sending twice', async () => {
-    // Prepare: a worker claimed the record and stopped before recording the outcome
+  it('closes a record abandoned during the provider call as failed with an unknown outcome, never sending twice', async () => {
+    // Prepare: a worker claimed the record, called the provider and stopped before recording the outcome
     const ref = orderRef(212);
     const [placed] = lifecycleEvents(ref, 'happyPath') as [OrderEvent];
+    await record(placed);
+    const jobs = await plan();
+    await notificationLog().create({
+      shopId: SHOP_ID,
+      orderId: ref.orderId,
+      eventId: placed.eventId,
+      channel: 'email',
+      eventType: 'Order Placed',
+      template: 'order-placed',
+      language: 'pl',
+      outcome: 'sending',
+      attempts: 1,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      leaseUntil: new Date(now.getTime() + 60_000).toISOString(),
+      providerCallAt: now.toISOString(),
+    });
+
+    // Act
+    const whileLeased = await send(jobs, 2).catch((error: Error) => error);
+    now = new Date(now.getTime() + 120_000);
+    await send(jobs, 3);
+
+    // Assess
+    expect(whileLeased).toBeInstanceOf(Error);
+    expect(await outcomeOf(ref.orderId, '-placed', 'email')).toMatchObject({
+      outcome: 'failed',
+      reason: expect.stringContaining('outcome unknown'),
+    });
+    expect(await emailsTo(ref.orderNumber)).toHaveLength(0);
+  });
+
+  it('takes over a record abandoned before the provider call and sends it once', async () => {
+    // Prepare: a worker claimed the record and stopped before it called the provider
+    const ref = orderRef(214);
+    // (its own address: an earlier test unsubscribed the fixture customer's)
+    const details = exampleDetails(ref)['Order Placed'];
+    const placed = toEvent('Order Placed', {
+      ...details,
+      customer: { ...details.customer, email: 'takeover@example.pl' },
+    });
     await record(placed);
     const jobs = await plan();
     await notificationLog().create({
@@ -545,11 +586,8 @@ describe('Notification pipeline', () => {
 
     // Assess
     expect(whileLeased).toBeInstanceOf(Error);
-    expect(await outcomeOf(ref.orderId, '-placed', 'email')).toMatchObject({
-      outcome: 'failed',
-      reason: expect.stringContaining('outcome unknown'),
-    });
-    expect(await emailsTo(ref.orderNumber)).toHaveLength(0);
+    expect(await outcomeOf(ref.orderId, '-placed', 'email')).toMatchObject({ outcome: 'sent', attempts: 2 });
+    expect(await emailsTo(ref.orderNumber)).toHaveLength(1);
   });
 
   it('notifies events applied late, when their Order Placed arrives after them', async () => {
