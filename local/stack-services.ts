@@ -5,7 +5,7 @@
  * the handlers can run in another process (local/stack-workers.ts) that may die and start again while the
  * services, and everything in flight in them, carry on — as AWS's services do when a Lambda dies.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
@@ -14,7 +14,7 @@ import { orderTableDefinition } from '../functions/adapters/order-table.js';
 import { DEFAULT_EVENT_SOURCE } from '../functions/domain/order-events.js';
 import { parseShopConfigs, type ShopConfigInput } from '../functions/domain/shop-config.js';
 import { orderEventPattern } from '../lib/event-patterns.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local.js';
+import { assertPortFree, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local.js';
 import { type EventBridgeLocal, startEventBridgeLocal } from './eventbridge-local.js';
 import { type SesLocal, startSesLocal } from './ses-local.js';
 import { type SnsLocal, startSnsLocal } from './sns-local.js';
@@ -46,7 +46,19 @@ export const PUSH_APPLICATIONS = {
   fcm: `arn:aws:sns:${LOCAL_REGION}:000000000000:app/GCM/local-shop-app`,
 } as const;
 
+export interface LocalServicesPorts {
+  readonly dynamodb?: number;
+  readonly ses?: number;
+  readonly sqs?: number;
+  readonly sns?: number;
+  readonly eventBridge?: number;
+}
+
 export interface LocalServicesOptions {
+  /** Fixed ports; each left out is a free one. */
+  readonly ports?: LocalServicesPorts;
+  /** Where DynamoDB Local keeps its files so orders survive a restart. @default in memory */
+  readonly dataDir?: string;
   /** Use an already running DynamoDB (tests share one) instead of starting DynamoDB Local. */
   readonly dynamoDbEndpoint?: string;
   /** @default 'orders' */
@@ -110,19 +122,24 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
   };
 
   try {
+    const ports = options.ports ?? {};
     let dynamodbEndpoint = options.dynamoDbEndpoint;
     if (!dynamodbEndpoint) {
-      const local = await startDynamoDbLocal();
+      const dataDir = options.dataDir && path.join(options.dataDir, 'dynamodb');
+      if (dataDir) mkdirSync(dataDir, { recursive: true });
+      const local = await startDynamoDbLocal({ port: ports.dynamodb, dataDir });
       stops.push(() => local.stop());
       dynamodbEndpoint = local.endpoint;
     }
-    const ses = await startSesLocal();
+    if (ports.ses !== undefined)
+      await assertPortFree(ports.ses, 'the local SES', 'ORDER_NOTIFICATIONS_PORT_SES');
+    const ses = await startSesLocal({ port: ports.ses });
     stops.push(() => ses.stop());
-    const sqs = await startSqsLocal({ region: LOCAL_REGION });
+    const sqs = await startSqsLocal({ port: ports.sqs, region: LOCAL_REGION });
     stops.push(() => sqs.stop());
-    const sns = await startSnsLocal({ region: LOCAL_REGION, logSize: options.snsLogSize });
+    const sns = await startSnsLocal({ port: ports.sns, region: LOCAL_REGION, logSize: options.snsLogSize });
     stops.push(() => sns.stop());
-    const eventBridge = await startEventBridgeLocal({ region: LOCAL_REGION });
+    const eventBridge = await startEventBridgeLocal({ port: ports.eventBridge, region: LOCAL_REGION });
     stops.push(() => eventBridge.stop());
 
     const dynamo = new DynamoDBClient({

@@ -5,29 +5,27 @@
  * HTTP -> status API and unsubscribe. Only endpoints differ from AWS: the handlers read them from the
  * SDK's standard AWS_ENDPOINT_URL_* variables.
  *
- * The handlers read their configuration when first imported, so one stack runs per process.
+ * The services (and the bus rule to the ingest queue) are local/stack-services.ts, shared with the chaos
+ * run, which runs each function in a process of its own; here the handlers run in this process. They read
+ * their configuration when first imported, so one stack runs per process.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { orderTableDefinition } from '../functions/adapters/order-table.js';
-import { DEFAULT_EVENT_SOURCE } from '../functions/domain/order-events.js';
-import { parseShopConfigs, type ShopConfigInput } from '../functions/domain/shop-config.js';
-import { orderEventPattern } from '../lib/event-patterns.js';
-import { assertPortFree, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local.js';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context, SQSEvent } from 'aws-lambda';
+import type { ShopConfigInput } from '../functions/domain/shop-config.js';
+import { assertPortFree, LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.js';
 import { openStream } from './dynamodb-stream.js';
-import { type EventBridgeLocal, startEventBridgeLocal } from './eventbridge-local.js';
+import type { EventBridgeLocal } from './eventbridge-local.js';
 import { type ApiHandler, startHttpGateway } from './http-gateway.js';
 import { type Mapping, pollQueue, pollStream } from './lambda-runner.js';
 import { makeOutboxHandler } from './outbox.js';
-import { type SesLocal, startSesLocal } from './ses-local.js';
-import { type SnsLocal, startSnsLocal } from './sns-local.js';
-import { type SqsLocal, startSqsLocal } from './sqs-local.js';
+import type { SesLocal } from './ses-local.js';
+import type { SnsLocal } from './sns-local.js';
+import type { SqsLocal } from './sqs-local.js';
+import { startLocalServices } from './stack-services.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -83,12 +81,6 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-const PUSH_APPLICATIONS = {
-  apns: `arn:aws:sns:${LOCAL_REGION}:000000000000:app/APNS/local-shop-app`,
-  apns_sandbox: `arn:aws:sns:${LOCAL_REGION}:000000000000:app/APNS_SANDBOX/local-shop-app`,
-  fcm: `arn:aws:sns:${LOCAL_REGION}:000000000000:app/GCM/local-shop-app`,
-};
-
 /** A secret that stays the same across restarts when data is kept, so old unsubscribe links keep working. */
 const secretFor = (dataDir: string | undefined, name: string): string => {
   if (!dataDir) return randomBytes(32).toString('base64url');
@@ -97,13 +89,6 @@ const secretFor = (dataDir: string | undefined, name: string): string => {
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
-};
-
-/** Points a shop's links at the local tracking page instead of its public domain. */
-const localShops = (file: string, apiUrl: string): ShopConfigInput[] => {
-  const shops = JSON.parse(readFileSync(file, 'utf8')) as ShopConfigInput[];
-  parseShopConfigs(shops);
-  return shops.map((shop) => ({ ...shop, statusPage: { ...shop.statusPage, baseUrl: apiUrl } }));
 };
 
 type Handler<E> = (event: E, context: Context) => Promise<unknown>;
@@ -117,69 +102,13 @@ const loadHandler = async <E>(entry: string, environment: Record<string, string>
 
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
   const ports = options.ports ?? {};
-  const tableName = options.tableName ?? 'orders';
-  const maxReceiveCount = options.maxReceiveCount ?? 5;
-  const visibility = String(options.visibilityTimeoutSeconds ?? 5);
-  const eventBusName = 'orders';
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
 
   try {
-    if (options.dataDir) mkdirSync(path.join(options.dataDir, 'dynamodb'), { recursive: true });
-    let dynamodbEndpoint = options.dynamoDbEndpoint;
-    if (!dynamodbEndpoint) {
-      const dynamo = await startDynamoDbLocal({
-        port: ports.dynamodb,
-        dataDir: options.dataDir && path.join(options.dataDir, 'dynamodb'),
-      });
-      stops.push(() => dynamo.stop());
-      dynamodbEndpoint = dynamo.endpoint;
-    }
-    if (ports.ses !== undefined)
-      await assertPortFree(ports.ses, 'the local SES', 'ORDER_NOTIFICATIONS_PORT_SES');
-    const ses = await startSesLocal({ port: ports.ses });
-    stops.push(() => ses.stop());
-    const sqs = await startSqsLocal({ port: ports.sqs, region: LOCAL_REGION });
-    stops.push(() => sqs.stop());
-    const sns = await startSnsLocal({ port: ports.sns, region: LOCAL_REGION });
-    stops.push(() => sns.stop());
-    const eventBridge = await startEventBridgeLocal({ port: ports.eventBridge, region: LOCAL_REGION });
-    stops.push(() => eventBridge.stop());
-
-    const dynamo = new DynamoDBClient({
-      endpoint: dynamodbEndpoint,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
-    stops.push(async () => dynamo.destroy());
-    try {
-      await dynamo.send(new CreateTableCommand(orderTableDefinition(tableName)));
-    } catch (error) {
-      if (!(error instanceof ResourceInUseException)) throw error;
-    }
-
-    const queue = (name: string, deadLetters?: string) =>
-      sqs.createQueue(name, {
-        VisibilityTimeout: visibility,
-        MessageRetentionPeriod: '1209600',
-        ...(deadLetters
-          ? {
-              RedrivePolicy: JSON.stringify({
-                deadLetterTargetArn: sqs.queueArn(deadLetters),
-                maxReceiveCount,
-              }),
-            }
-          : {}),
-      }).url;
-    const queues = {
-      orderEventsDeadLetters: queue('order-events-dead-letters'),
-      orderEvents: queue('order-events', 'order-events-dead-letters'),
-      jobsDeadLetters: queue('notification-jobs-dead-letters'),
-      jobs: queue('notification-jobs', 'notification-jobs-dead-letters'),
-    };
-
+    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
     // The HTTP gateway first: the shops' links must point at it.
     let api: ApiHandler = async () => ({ statusCode: 503, body: 'starting' });
     if (ports.api !== undefined)
@@ -189,87 +118,55 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       handler: (event, context) => api(event, context),
     });
     stops.push(() => gateway.close());
+
     const shopsFile = options.shopsFile ?? path.join(ROOT, 'config', 'shops.example.json');
-    const shops = JSON.stringify(localShops(shopsFile, gateway.url));
+    const services = await startLocalServices({
+      ports,
+      dataDir: options.dataDir,
+      dynamoDbEndpoint: options.dynamoDbEndpoint,
+      tableName: options.tableName,
+      maxReceiveCount: options.maxReceiveCount,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+      shops: JSON.parse(readFileSync(shopsFile, 'utf8')) as ShopConfigInput[],
+      statusBaseUrl: gateway.url,
+      unsubscribeSecret: secretFor(options.dataDir, 'unsubscribe'),
+      rateLimitSalt: secretFor(options.dataDir, 'rate-limit-salt'),
+    });
+    stops.push(() => services.stop());
+    const { queues } = services;
 
-    Object.assign(process.env, {
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
-      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodbEndpoint,
-      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-      AWS_ENDPOINT_URL_SNS: sns.endpoint,
-      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-      ORDERS_TABLE_NAME: tableName,
-      SHOPS_CONFIG: shops,
-    });
-    const unsubscribeSecret = secretFor(options.dataDir, 'unsubscribe');
-    const ingest = await loadHandler('ingest-order-events', {
-      DEAD_LETTER_QUEUE_URL: queues.orderEventsDeadLetters,
-      MAX_RECEIVE_COUNT: String(maxReceiveCount),
-    });
-    const plan = await loadHandler('plan-notifications', { NOTIFICATION_QUEUE_URL: queues.jobs });
-    const send = await loadHandler('send-notifications', {
-      NOTIFICATION_QUEUE_URL: queues.jobs,
-      DEAD_LETTER_QUEUE_URL: queues.jobsDeadLetters,
-      MAX_RECEIVE_COUNT: String(maxReceiveCount),
-      EVENT_BUS_NAME: eventBusName,
-      UNSUBSCRIBE_SECRET: unsubscribeSecret,
-      PUSH_PLATFORM_APPLICATIONS: JSON.stringify(PUSH_APPLICATIONS),
-    });
-    const statusApi = await loadHandler<APIGatewayProxyEventV2>('status-api', {
-      RATE_LIMIT_SALT: secretFor(options.dataDir, 'rate-limit-salt'),
-    });
-    const unsubscribe = await loadHandler<APIGatewayProxyEventV2>('unsubscribe', {
-      UNSUBSCRIBE_SECRET: unsubscribeSecret,
-    });
-
-    // EventBridge rule -> SQS target, with the pattern the CDK rule uses.
-    const sqsClient = new SQSClient({
-      endpoint: sqs.endpoint,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
-    stops.push(async () => sqsClient.destroy());
-    eventBridge.addRule({
-      name: 'order-events-to-queue',
-      eventBusName,
-      pattern: orderEventPattern(DEFAULT_EVENT_SOURCE),
-      target: async (event) => {
-        await sqsClient.send(
-          new SendMessageCommand({ QueueUrl: queues.orderEvents, MessageBody: JSON.stringify(event) }),
-        );
-      },
-    });
+    // The production entry points, each with its own environment, as Lambda starts them.
+    const ingest = await loadHandler('ingest-order-events', services.environmentOf('ingest-order-events'));
+    const plan = await loadHandler('plan-notifications', services.environmentOf('plan-notifications'));
+    const send = await loadHandler('send-notifications', services.environmentOf('send-notifications'));
+    const statusApi = await loadHandler<APIGatewayProxyEventV2>(
+      'status-api',
+      services.environmentOf('status-api'),
+    );
+    const unsubscribe = await loadHandler<APIGatewayProxyEventV2>(
+      'unsubscribe',
+      services.environmentOf('unsubscribe'),
+    );
 
     const mappings: Mapping[] = [];
     stops.push(async () => {
       await Promise.all(mappings.map((mapping) => mapping.stop()));
     });
+    const queueMapping = (functionName: string, queueUrl: string, handler: Handler<SQSEvent>) =>
+      pollQueue({
+        functionName,
+        endpoint: services.urls.sqs,
+        queueUrl,
+        handler,
+        batchSize: 10,
+        maxBatchingWindowMs: 100,
+      });
     mappings.push(
-      await pollQueue({
-        functionName: 'ingest-order-events',
-        endpoint: sqs.endpoint,
-        queueUrl: queues.orderEvents,
-        handler: ingest,
-        batchSize: 10,
-        maxBatchingWindowMs: 100,
-      }),
-      await pollQueue({
-        functionName: 'send-notifications',
-        endpoint: sqs.endpoint,
-        queueUrl: queues.jobs,
-        handler: send,
-        batchSize: 10,
-        maxBatchingWindowMs: 100,
-      }),
+      await queueMapping('ingest-order-events', queues.orderEvents, ingest),
+      await queueMapping('send-notifications', queues.jobs, send),
     );
     const streams = new DynamoDBStreamsClient({
-      endpoint: dynamodbEndpoint,
+      endpoint: services.urls.dynamodb,
       region: LOCAL_REGION,
       credentials: LOCAL_CREDENTIALS,
     });
@@ -277,13 +174,19 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     mappings.push(
       pollStream({
         functionName: 'plan-notifications',
-        reader: await openStream(dynamo, streams, tableName, { from: 'LATEST' }),
+        reader: await openStream(services.dynamo, streams, services.tableName, { from: 'LATEST' }),
         handler: plan,
         intervalMs: 200,
       }),
     );
 
-    const outbox = makeOutboxHandler({ ses, sns, dynamo, tableName, apiUrl: gateway.url });
+    const outbox = makeOutboxHandler({
+      ses: services.ses,
+      sns: services.sns,
+      dynamo: services.dynamo,
+      tableName: services.tableName,
+      apiUrl: gateway.url,
+    });
     api = async (event, context) => {
       if (event.rawPath === '/v1/unsubscribe')
         return (await unsubscribe(event, context)) as APIGatewayProxyResultV2;
@@ -292,23 +195,15 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     };
 
     return {
-      urls: {
-        api: gateway.url,
-        outbox: `${gateway.url}/outbox`,
-        eventBridge: eventBridge.endpoint,
-        dynamodb: dynamodbEndpoint,
-        ses: ses.endpoint,
-        sqs: sqs.endpoint,
-        sns: sns.endpoint,
-      },
-      eventBusName,
-      eventSource: DEFAULT_EVENT_SOURCE,
-      tableName,
+      urls: { ...services.urls, api: gateway.url, outbox: `${gateway.url}/outbox` },
+      eventBusName: services.eventBusName,
+      eventSource: services.eventSource,
+      tableName: services.tableName,
       queues,
-      ses,
-      sns,
-      sqs,
-      eventBridge,
+      ses: services.ses,
+      sns: services.sns,
+      sqs: services.sqs,
+      eventBridge: services.eventBridge,
       stop: stopAll,
     };
   } catch (error) {
