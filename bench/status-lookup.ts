@@ -8,10 +8,9 @@
  *
  * Prints a markdown table and appends it to bench/RESULTS.md under "## Status lookup".
  */
-import { readFile, writeFile } from 'node:fs/promises';
+
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../functions/adapters/aws-clients.js';
@@ -43,11 +42,10 @@ import {
   shopConfig,
 } from '../test/status-api/fixtures.js';
 import { lambdaContext } from '../test/support/lambda.js';
+import { appendResult, markdownTable, percentile, RESULTS_FILE, ROOT } from './report.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const RESULTS_FILE = path.join(ROOT, 'bench/RESULTS.md');
 const SECTION = '## Status lookup';
 
 const requests = Number(process.argv.find((arg) => /^\d+$/.test(arg)) ?? 2000);
@@ -85,42 +83,12 @@ const measure = async (
   return { name, concurrency, latencies, seconds: (performance.now() - started) / 1000 };
 };
 
-const percentile = (sorted: readonly number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))] ?? Number.NaN;
-
 const summarise = (m: Measurement) => {
-  const sorted = [...m.latencies].sort((a, b) => a - b);
   return {
-    p50: percentile(sorted, 0.5),
-    p99: percentile(sorted, 0.99),
+    p50: percentile(m.latencies, 0.5),
+    p99: percentile(m.latencies, 0.99),
     throughput: m.latencies.length / m.seconds,
   };
-};
-
-/** A markdown table with padded columns, as the repository's formatter (Biome) writes them. */
-const markdownTable = (rows: readonly string[][]): string[] => {
-  const widths = (rows[0] ?? []).map((_, column) =>
-    Math.max(...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: readonly string[]) =>
-    `| ${widths.map((width, column) => (cells[column] ?? '').padEnd(width)).join(' | ')} |`;
-  const [header = [], ...body] = rows;
-  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...body.map(line)];
-};
-
-/** Puts the run at the end of this benchmark's section, creating the file or the section if missing. */
-const appendResult = async (text: string): Promise<void> => {
-  const existing = await readFile(RESULTS_FILE, 'utf8').catch(() => '# Benchmark results\n');
-  const start = existing.indexOf(`${SECTION}\n`);
-  if (start === -1) {
-    await writeFile(RESULTS_FILE, `${existing.trimEnd()}\n\n${SECTION}\n\n${text}\n`);
-    return;
-  }
-  const nextSection = existing.indexOf('\n## ', start + SECTION.length);
-  const end = nextSection === -1 ? existing.length : nextSection + 1;
-  const before = existing.slice(0, end).trimEnd();
-  const after = existing.slice(end);
-  await writeFile(RESULTS_FILE, `${before}\n\n${text}\n${after ? `\n${after}` : ''}`);
 };
 
 const main = async () => {
@@ -237,7 +205,7 @@ const main = async () => {
     ].join('\n');
     console.log(text);
     if (append) {
-      await appendResult(text);
+      await appendResult(SECTION, text);
       console.log(`\nappended to ${path.relative(ROOT, RESULTS_FILE)}`);
     }
   } finally {
