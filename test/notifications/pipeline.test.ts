@@ -146,6 +146,24 @@ const send = async (jobs: readonly NotificationJob[], receiveCount = 1, deps = s
     lambdaContext('send'),
   );
 
+/** The e-mail record of an order's placement as a worker leaves it when killed mid-job (lease 1 minute). */
+const claimAsAStoppedWorker = (placed: OrderEvent, options: { calledProvider: boolean }) =>
+  notificationLog().create({
+    shopId: SHOP_ID,
+    orderId: placed.orderId,
+    eventId: placed.eventId,
+    channel: 'email',
+    eventType: 'Order Placed',
+    template: 'order-placed',
+    language: 'pl',
+    outcome: 'sending',
+    attempts: 1,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    leaseUntil: new Date(now.getTime() + 60_000).toISOString(),
+    ...(options.calledProvider ? { providerCallAt: now.toISOString() } : {}),
+  });
+
 const logOf = (orderId: string) => notificationLog().list({ shopId: SHOP_ID, orderId });
 const outcomeOf = async (orderId: string, eventSuffix: string, channel: string) =>
   (await logOf(orderId)).find((entry) => entry.eventId.endsWith(eventSuffix) && entry.channel === channel);
@@ -523,21 +541,7 @@ describe('Notification pipeline', () => {
     const [placed] = lifecycleEvents(ref, 'happyPath') as [OrderEvent];
     await record(placed);
     const jobs = await plan();
-    await notificationLog().create({
-      shopId: SHOP_ID,
-      orderId: ref.orderId,
-      eventId: placed.eventId,
-      channel: 'email',
-      eventType: 'Order Placed',
-      template: 'order-placed',
-      language: 'pl',
-      outcome: 'sending',
-      attempts: 1,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      leaseUntil: new Date(now.getTime() + 60_000).toISOString(),
-      providerCallAt: now.toISOString(),
-    });
+    await claimAsAStoppedWorker(placed, { calledProvider: true });
 
     // Act
     const whileLeased = await send(jobs, 2).catch((error: Error) => error);
@@ -564,20 +568,7 @@ describe('Notification pipeline', () => {
     });
     await record(placed);
     const jobs = await plan();
-    await notificationLog().create({
-      shopId: SHOP_ID,
-      orderId: ref.orderId,
-      eventId: placed.eventId,
-      channel: 'email',
-      eventType: 'Order Placed',
-      template: 'order-placed',
-      language: 'pl',
-      outcome: 'sending',
-      attempts: 1,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      leaseUntil: new Date(now.getTime() + 60_000).toISOString(),
-    });
+    await claimAsAStoppedWorker(placed, { calledProvider: false });
 
     // Act
     const whileLeased = await send(jobs, 2).catch((error: Error) => error);
