@@ -66,6 +66,13 @@ export const openStream = async (
   /** The last sequence number read per shard: where to resume when an iterator goes stale. */
   const positions = new Map<string, string>();
 
+  /**
+   * Where each shard starts: the caller's choice for the shards open at the first read; TRIM_HORIZON for
+   * shards that appear later (a shard rolls over), whose every record is new to this reader.
+   */
+  const startOf = new Map<string, 'TRIM_HORIZON' | 'LATEST'>();
+  let discovered = false;
+
   const iteratorFor = async (shardId: string): Promise<string | undefined> => {
     const after = positions.get(shardId);
     const result = await streams.send(
@@ -74,7 +81,7 @@ export const openStream = async (
         ShardId: shardId,
         ...(after
           ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
-          : { ShardIteratorType: options.from ?? 'TRIM_HORIZON' }),
+          : { ShardIteratorType: startOf.get(shardId) ?? 'TRIM_HORIZON' }),
       }),
     );
     return result.ShardIterator;
@@ -84,8 +91,10 @@ export const openStream = async (
     const description = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     for (const shard of description.StreamDescription?.Shards ?? []) {
       if (!shard.ShardId || iterators.has(shard.ShardId)) continue;
+      startOf.set(shard.ShardId, discovered ? 'TRIM_HORIZON' : (options.from ?? 'TRIM_HORIZON'));
       iterators.set(shard.ShardId, await iteratorFor(shard.ShardId));
     }
+    discovered = true;
   };
 
   const readShard = async (shardId: string, iterator: string) => {
