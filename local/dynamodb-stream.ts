@@ -66,13 +66,6 @@ export const openStream = async (
   /** The last sequence number read per shard: where to resume when an iterator goes stale. */
   const positions = new Map<string, string>();
 
-  /**
-   * Where each shard starts: the caller's choice for the shards open at the first read; TRIM_HORIZON for
-   * shards that appear later (a shard rolls over), whose every record is new to this reader.
-   */
-  const startOf = new Map<string, 'TRIM_HORIZON' | 'LATEST'>();
-  let discovered = false;
-
   const iteratorFor = async (shardId: string): Promise<string | undefined> => {
     const after = positions.get(shardId);
     const result = await streams.send(
@@ -81,18 +74,39 @@ export const openStream = async (
         ShardId: shardId,
         ...(after
           ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
-          : { ShardIteratorType: startOf.get(shardId) ?? 'TRIM_HORIZON' }),
+          : { ShardIteratorType: 'TRIM_HORIZON' }),
       }),
     );
     return result.ShardIterator;
   };
 
+  /**
+   * Reading "from LATEST" is done as TRIM_HORIZON with everything already in the shard skipped, so the
+   * reader always holds a position: a stale iterator (they expire; DynamoDB Local sometimes reports a
+   * fresh one as trimmed) then resumes after the last record seen and never skips a new one, as a LATEST
+   * iterator taken again would.
+   */
+  const skipToEnd = async (shardId: string, iterator: string | undefined): Promise<string | undefined> => {
+    let current = iterator;
+    while (current) {
+      const page = await streams.send(new GetRecordsCommand({ ShardIterator: current, Limit: 1000 }));
+      const last = page.Records?.at(-1)?.dynamodb?.SequenceNumber;
+      if (last) positions.set(shardId, last);
+      if (!page.Records?.length) return page.NextShardIterator;
+      current = page.NextShardIterator;
+    }
+    return current;
+  };
+
+  let discovered = false;
   const discoverShards = async () => {
     const description = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     for (const shard of description.StreamDescription?.Shards ?? []) {
       if (!shard.ShardId || iterators.has(shard.ShardId)) continue;
-      startOf.set(shard.ShardId, discovered ? 'TRIM_HORIZON' : (options.from ?? 'TRIM_HORIZON'));
-      iterators.set(shard.ShardId, await iteratorFor(shard.ShardId));
+      const iterator = await iteratorFor(shard.ShardId);
+      // Shards that appear later (a shard rolls over) hold only records new to this reader.
+      const skip = !discovered && options.from === 'LATEST';
+      iterators.set(shard.ShardId, skip ? await skipToEnd(shard.ShardId, iterator) : iterator);
     }
     discovered = true;
   };
@@ -101,8 +115,8 @@ export const openStream = async (
     try {
       return await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
     } catch (error) {
-      // Iterators expire (15 minutes on AWS) and DynamoDB Local sometimes reports a fresh TRIM_HORIZON
-      // iterator as trimmed: resume after the last record read, as Lambda's poller does.
+      // Iterators expire (15 minutes on AWS) and DynamoDB Local sometimes reports a fresh one as trimmed:
+      // resume after the last record read, as Lambda's poller does.
       if (
         !(error instanceof Error) ||
         !['ExpiredIteratorException', 'TrimmedDataAccessException'].includes(error.name)
