@@ -7,7 +7,6 @@ import type { OrderEvent, OrderEventDetailInput, OrderEventType } from '../funct
 import { exampleDetails, orderRef, toEvent } from '../test/fixtures/order-events.js';
 
 interface DemoOrder {
-  readonly n: number;
   readonly customer: {
     readonly name: string;
     readonly email: string;
@@ -20,7 +19,6 @@ interface DemoOrder {
 
 const DEMO_ORDERS: readonly DemoOrder[] = [
   {
-    n: 1001,
     customer: {
       name: 'Zofia Wąsowska',
       email: 'zofia.wasowska@example.pl',
@@ -39,7 +37,6 @@ const DEMO_ORDERS: readonly DemoOrder[] = [
     story: 'paid by transfer, shipped to a parcel locker, delivered',
   },
   {
-    n: 1002,
     customer: {
       name: 'Marek Żółkiewski',
       email: 'marek.zolkiewski@example.pl',
@@ -58,7 +55,6 @@ const DEMO_ORDERS: readonly DemoOrder[] = [
     story: 'an engraving held until the customer confirmed the text',
   },
   {
-    n: 1003,
     customer: {
       name: 'Anna Kowalczyk',
       email: 'anna.kowalczyk@example.pl',
@@ -69,7 +65,6 @@ const DEMO_ORDERS: readonly DemoOrder[] = [
     story: 'cancelled by the shop, out of stock, refunded',
   },
   {
-    n: 1004,
     customer: {
       name: 'Piotr Nowicki',
       email: 'piotr.nowicki@example.pl',
@@ -87,7 +82,6 @@ const DEMO_ORDERS: readonly DemoOrder[] = [
     story: 'a complaint about the engraving, accepted with a replacement',
   },
   {
-    n: 1005,
     customer: {
       name: 'Emily Clarke',
       email: 'emily.clarke@example.co.uk',
@@ -107,12 +101,17 @@ const DEMO_ORDERS: readonly DemoOrder[] = [
   },
 ];
 
+/** A number per demo run (per second), spaced so that runs never share an order. */
+const demoRun = (now: Date): number => 10_000 + (Math.floor(now.getTime() / 1000) % 900_000) * 10;
+
 /** Each demo order's events in the order they happen, a few minutes apart, ending now. */
 export const demoOrders = (
   now = new Date(),
 ): Array<{ story: string; orderNumber: string; events: OrderEvent[] }> =>
-  DEMO_ORDERS.map((order) => {
-    const ref = orderRef(order.n);
+  DEMO_ORDERS.map((order, index) => {
+    // New order numbers on every run: the store keeps orders across restarts, and the same event ids
+    // again would be duplicates that change nothing.
+    const ref = orderRef(demoRun(now) + index);
     const details = exampleDetails(ref);
     const start = now.getTime() - order.steps.length * 7 * 60_000;
     const events = order.steps.map((type, index) => {

@@ -23,11 +23,11 @@ export const toPutEventsEntry = (event: OrderEvent, eventBusName = 'orders') => 
 
 export const runDemo = async (
   endpoint: string,
-  options: { stepMs?: number; log?: (line: string) => void } = {},
+  options: { stepMs?: number; log?: (line: string) => void; orders?: ReturnType<typeof demoOrders> } = {},
 ) => {
   const log = options.log ?? console.log;
   const client = new EventBridgeClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  const orders = demoOrders();
+  const orders = options.orders ?? demoOrders();
   const longest = Math.max(...orders.map((order) => order.events.length));
   try {
     for (let step = 0; step < longest; step++) {
@@ -49,8 +49,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const port = Number(process.env.ORDER_NOTIFICATIONS_PORT_EVENTBRIDGE ?? DEFAULT_PORTS.eventBridge);
   const endpoint = `http://127.0.0.1:${port}`;
   console.log(`Sending the demo shop's orders to ${endpoint} …`);
-  for (const order of demoOrders()) console.log(`- ${order.orderNumber}: ${order.story}`);
-  runDemo(endpoint).then(
+  const orders = demoOrders();
+  for (const order of orders) console.log(`- ${order.orderNumber}: ${order.story}`);
+  runDemo(endpoint, { orders }).then(
     () => console.log('Done. Open the outbox to see every message, and each order’s tracking page.'),
     (error: Error) => {
       console.error(
