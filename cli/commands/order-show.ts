@@ -42,7 +42,12 @@ export const describeState = (state: OrderState): Array<[string, string]> => {
       [
         payment.status,
         payment.method,
-        payment.paid ? `paid ${moneyOf(payment.paid)} at ${payment.paidAt}` : undefined,
+        payment.paid
+          ? `paid ${moneyOf(payment.paid)}${payment.received.length > 1 ? ` in ${payment.received.length} payments` : ''} at ${payment.paidAt}`
+          : undefined,
+        payment.status === 'partially_paid' && state.totals
+          ? `due ${money(state.totals.total - (payment.paid?.amount ?? 0), currency)}`
+          : undefined,
         payment.refunded > 0 ? `refunded ${money(payment.refunded, currency)}` : undefined,
       ]
         .filter(Boolean)

@@ -69,12 +69,14 @@ export const STATUS_LABELS: Record<Language, Record<OrderStatus, string>> = {
 export const PAYMENT_LABELS: Record<Language, Record<PaymentStatus, string>> = {
   pl: {
     awaiting: 'Oczekuje na płatność',
+    partially_paid: 'Opłacone częściowo',
     paid: 'Opłacone',
     partially_refunded: 'Częściowo zwrócone',
     refunded: 'Zwrócone',
   },
   en: {
     awaiting: 'Awaiting payment',
+    partially_paid: 'Partly paid',
     paid: 'Paid',
     partially_refunded: 'Partly refunded',
     refunded: 'Refunded',

@@ -25,7 +25,28 @@ export type FulfilmentStatus = (typeof FULFILMENT_STATUSES)[number];
 /** `awaiting_placement`: events arrived for an order whose Order Placed has not arrived yet. */
 export type OrderStatus = 'awaiting_placement' | FulfilmentStatus;
 
-export type PaymentStatus = 'awaiting' | 'paid' | 'partially_refunded' | 'refunded';
+/**
+ * - `awaiting`: nothing received yet; `partially_paid`: payments so far add up to less than the total;
+ * - `paid`: at or above the total (paid at checkout, or payments that add up to it);
+ * - `partially_refunded` / `refunded`: refunds were issued, less than / as much as was received.
+ */
+export type PaymentStatus = 'awaiting' | 'partially_paid' | 'paid' | 'partially_refunded' | 'refunded';
+
+/** One Payment Received that counted towards the total, with what had been received once it did. */
+export interface ReceivedPayment {
+  readonly eventId: string;
+  readonly amount: number;
+  readonly at: string;
+  /** Everything received up to and including this payment, in the order's currency. */
+  readonly paidAfter: number;
+}
+
+/** One Refund Issued that counted. */
+export interface IssuedRefund {
+  readonly refundId: string;
+  readonly eventId: string;
+  readonly amount: number;
+}
 
 type Placed = OrderEventOf<'Order Placed'>;
 
@@ -45,10 +66,16 @@ export interface OrderState {
     readonly status: PaymentStatus;
     readonly method?: Placed['payment']['method'] | undefined;
     readonly instructions?: Placed['payment'] | undefined;
+    /** Everything received so far (the total when paid at checkout), in the order's currency. */
     readonly paid?: Money | undefined;
+    /** When the last payment that counted was received. */
     readonly paidAt?: string | undefined;
+    /** The Payment Received events that counted, in lifecycle order (none when paid at checkout). */
+    readonly received: readonly ReceivedPayment[];
     /** Sum of refunds, in the order's currency. */
     readonly refunded: number;
+    /** The Refund Issued events that counted, in lifecycle order. */
+    readonly refunds: readonly IssuedRefund[];
   };
   readonly acceptance?: { readonly at: string; readonly expectedShipBy?: string | undefined } | undefined;
   readonly hold?:
@@ -320,7 +347,7 @@ export const emptyOrder = (shopId: string, orderId: string, orderNumber: string)
   orderId,
   orderNumber,
   status: 'awaiting_placement',
-  payment: { status: 'awaiting', refunded: 0 },
+  payment: { status: 'awaiting', received: [], refunded: 0, refunds: [] },
   returns: {},
   complaints: {},
 });
@@ -382,7 +409,9 @@ const place = (state: OrderState, event: Placed): Step => {
       instructions: event.payment,
       paid: paidAtCheckout ? { amount: event.totals.total, currency: event.totals.currency } : undefined,
       paidAt: paidAtCheckout ? event.occurredAt : undefined,
+      received: [],
       refunded: 0,
+      refunds: [],
     },
   });
 };
@@ -464,15 +493,72 @@ const fulfil = (state: OrderState, event: Extract<OrderEvent, { type: Fulfilment
   }
 };
 
+/**
+ * Payments add up: each distinct Payment Received (by event id) counts towards the total while the order
+ * is awaiting payment or partly paid. Below the total the order is `partially_paid`, at or above it
+ * `paid` (an overpayment is kept as received: `paid.amount` above the total, for the shop to refund).
+ * A payment after the order is fully paid, or once refunds were issued, is old news: superseded.
+ */
 const receivePayment = (state: OrderState, event: OrderEventOf<'Payment Received'>): Step => {
-  if (state.payment.status !== 'awaiting')
-    return supersede(state, 'a payment is already recorded for this order');
+  const { payment } = state;
+  if (payment.status !== 'awaiting' && payment.status !== 'partially_paid') {
+    return supersede(
+      state,
+      payment.status === 'paid'
+        ? 'the order is already fully paid'
+        : 'refunds were already issued for this order; a later payment is not counted',
+    );
+  }
   const problem = checkCurrency(state, event.amount);
   if (problem) return reject(state, problem);
+  const total = state.totals?.total ?? 0;
+  if (event.amount.amount === 0 && total > 0) return reject(state, 'a payment of 0 changes nothing');
+  const paidAfter = (payment.paid?.amount ?? 0) + event.amount.amount;
   return applied({
     ...state,
-    payment: { ...state.payment, status: 'paid', paid: event.amount, paidAt: event.occurredAt },
+    payment: {
+      ...payment,
+      status: paidAfter >= total ? 'paid' : 'partially_paid',
+      paid: { amount: paidAfter, currency: event.amount.currency },
+      paidAt: event.occurredAt,
+      received: [
+        ...payment.received,
+        { eventId: event.eventId, amount: event.amount.amount, at: event.occurredAt, paidAfter },
+      ],
+    },
   });
+};
+
+/** Where a counted payment left the order: received so far, still due, paid above the total. */
+export interface PaymentStanding {
+  readonly received: number;
+  readonly due: number;
+  readonly overpaid: number;
+  readonly currency: string;
+  /** How many payments had counted by then. */
+  readonly payments: number;
+}
+
+/**
+ * The standing right after the Payment Received `eventId` (undefined if it did not count), or now when
+ * no event is given. Messages about a payment use it, so they say the same whenever they are sent.
+ */
+export const paymentStanding = (state: OrderState, eventId?: string): PaymentStanding | undefined => {
+  const { payment, totals } = state;
+  const index =
+    eventId === undefined
+      ? payment.received.length - 1
+      : payment.received.findIndex((entry) => entry.eventId === eventId);
+  if (eventId !== undefined && index < 0) return undefined;
+  const received = index >= 0 ? (payment.received[index]?.paidAfter ?? 0) : (payment.paid?.amount ?? 0);
+  const total = totals?.total ?? received;
+  return {
+    received,
+    due: Math.max(0, total - received),
+    overpaid: Math.max(0, received - total),
+    currency: totals?.currency ?? payment.paid?.currency ?? 'PLN',
+    payments: index + 1,
+  };
 };
 
 const issueRefund = (state: OrderState, event: OrderEventOf<'Refund Issued'>): Step => {
@@ -480,6 +566,10 @@ const issueRefund = (state: OrderState, event: OrderEventOf<'Refund Issued'>): S
   if (!paid) return reject(state, 'no payment is recorded for this order, so nothing can be refunded');
   const problem = checkCurrency(state, event.amount);
   if (problem) return reject(state, problem);
+  // A refund id names one refund: sent again under a new event id, it is the same money, counted once.
+  if (state.payment.refunds.some((refund) => refund.refundId === event.refundId)) {
+    return supersede(state, `refund ${event.refundId} is already recorded`);
+  }
   const refunded = state.payment.refunded + event.amount.amount;
   if (refunded > paid.amount) {
     return reject(state, `refunds would total ${refunded}, more than the ${paid.amount} paid`);
@@ -499,6 +589,10 @@ const issueRefund = (state: OrderState, event: OrderEventOf<'Refund Issued'>): S
     payment: {
       ...state.payment,
       refunded,
+      refunds: [
+        ...state.payment.refunds,
+        { refundId: event.refundId, eventId: event.eventId, amount: event.amount.amount },
+      ],
       status: refunded === paid.amount ? 'refunded' : 'partially_refunded',
     },
   });

@@ -27,7 +27,7 @@ import {
 } from './i18n.js';
 import { maskEmail, maskPhone, type NotificationRecord } from './notification-log.js';
 import { ORDER_EVENT_TYPES, type OrderEvent, type OrderEventType } from './order-events.js';
-import type { OrderHistory, OrderState, PaymentStatus } from './order-lifecycle.js';
+import { type OrderHistory, type OrderState, type PaymentStatus, paymentStanding } from './order-lifecycle.js';
 import type { ShopConfig } from './shop-config.js';
 import {
   AFTER_SALES_LINKS,
@@ -128,16 +128,21 @@ export const OrderViewSchema = z
       .object({
         status: labelled(PAYMENT_STATUSES, 'Payment status.'),
         method: labelled(keysOf(TEXTS.paymentMethods), 'How the customer chose to pay.').optional(),
+        received: MoneyViewSchema.optional().describe(
+          'What has been received so far, while part of the total is still due; only when the shop shows prices.',
+        ),
         instructions: z
           .object({
             dueBy: LocalizedDateTimeSchema.optional(),
             paymentUrl: z.string().optional(),
             bankAccount: z.string().optional().describe("The shop's IBAN for a bank transfer."),
             transferTitle: z.string().optional(),
-            amount: MoneyViewSchema.optional().describe('Only when the shop shows prices.'),
+            amount: MoneyViewSchema.optional().describe(
+              'What is still due (the total until part of it arrived); only when the shop shows prices.',
+            ),
           })
           .optional()
-          .describe('How to pay; only while a payment is awaited.'),
+          .describe('How to pay; only while a payment (or the rest of it) is awaited.'),
       })
       .optional(),
     delivery: z
@@ -549,7 +554,8 @@ const shopContact = (shop: ShopConfig, language: Language): ContactView => ({
 export const nextStepOf = (state: OrderState): NextStepKey => {
   if (state.status !== 'placed') return state.status;
   if (state.payment.method === 'cash_on_delivery') return 'placed_cash_on_delivery';
-  return state.payment.status === 'awaiting' ? 'placed_awaiting_payment' : 'placed_paid';
+  if (state.payment.status === 'awaiting') return 'placed_awaiting_payment';
+  return state.payment.status === 'partially_paid' ? 'placed_partially_paid' : 'placed_paid';
 };
 
 const paymentView = (
@@ -562,21 +568,28 @@ const paymentView = (
 ): OrderView['payment'] => {
   const { payment } = state;
   const instructions = payment.instructions;
+  const partly = payment.status === 'partially_paid';
+  const standing = paymentStanding(state);
   const awaited =
-    payment.status === 'awaiting' &&
+    (payment.status === 'awaiting' || partly) &&
     payment.method !== 'cash_on_delivery' &&
     state.status !== 'cancelled' &&
     instructions !== undefined;
   return {
     status: { code: payment.status, label: PAYMENT_LABELS[language][payment.status] },
     method: payment.method && { code: payment.method, label: texts.paymentMethods[payment.method] },
+    received:
+      partly && showPrices && standing ? money(standing.received, standing.currency) : undefined,
     instructions: awaited
       ? {
           dueBy: instructions.dueBy ? instant(instructions.dueBy) : undefined,
           paymentUrl: instructions.paymentUrl,
           bankAccount: instructions.bankAccount,
           transferTitle: instructions.transferTitle,
-          amount: showPrices && state.totals ? money(state.totals.total, state.totals.currency) : undefined,
+          amount:
+            showPrices && state.totals
+              ? money(partly && standing ? standing.due : state.totals.total, state.totals.currency)
+              : undefined,
         }
       : undefined,
   };

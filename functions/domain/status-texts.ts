@@ -39,6 +39,7 @@ export type AfterSalesLink = (typeof AFTER_SALES_LINKS)[number];
 export const NEXT_STEP_KEYS = [
   'awaiting_placement',
   'placed_awaiting_payment',
+  'placed_partially_paid',
   'placed_paid',
   'placed_cash_on_delivery',
   'accepted',
@@ -77,6 +78,7 @@ export const PAGE_TEXT_KEYS = [
   'bankAccount',
   'transferTitle',
   'amountDue',
+  'amountReceived',
   'amountInConfirmation',
   'shipmentHeading',
   'carrier',
@@ -219,6 +221,8 @@ export const STATUS_TEXTS: Readonly<Record<Language, StatusTexts>> = {
       awaiting_placement: 'Sklep jeszcze nie potwierdził zamówienia.',
       placed_awaiting_payment:
         'Opłać zamówienie – dane do płatności znajdziesz poniżej. Gdy płatność zostanie zaksięgowana, sklep przyjmie zamówienie do realizacji.',
+      placed_partially_paid:
+        'Dotarła część płatności. Dopłać brakującą kwotę – dane do płatności znajdziesz poniżej. Gdy dotrze cała kwota, sklep przyjmie zamówienie do realizacji.',
       placed_paid: 'Płatność dotarła. Sklep sprawdza dostępność produktów i wkrótce przyjmie zamówienie.',
       placed_cash_on_delivery:
         'Zapłacisz przy odbiorze. Sklep sprawdza dostępność produktów i wkrótce przyjmie zamówienie.',
@@ -324,6 +328,7 @@ export const STATUS_TEXTS: Readonly<Record<Language, StatusTexts>> = {
       bankAccount: 'Numer konta',
       transferTitle: 'Tytuł przelewu',
       amountDue: 'Kwota do zapłaty',
+      amountReceived: 'Wpłacono dotąd',
       amountInConfirmation: 'Kwotę do zapłaty znajdziesz w potwierdzeniu zamówienia.',
       shipmentHeading: 'Przesyłka',
       carrier: 'Przewoźnik',
@@ -440,6 +445,8 @@ export const STATUS_TEXTS: Readonly<Record<Language, StatusTexts>> = {
       awaiting_placement: 'The shop has yet to confirm the order.',
       placed_awaiting_payment:
         'Please pay for the order – the payment details are below. Once the payment is booked, the shop will accept the order.',
+      placed_partially_paid:
+        'Part of your payment has arrived. Please pay the rest – the payment details are below. Once the whole amount is booked, the shop will accept the order.',
       placed_paid:
         'Your payment has arrived. The shop is checking that everything is in stock and will accept the order soon.',
       placed_cash_on_delivery:
@@ -545,6 +552,7 @@ export const STATUS_TEXTS: Readonly<Record<Language, StatusTexts>> = {
       bankAccount: 'Bank account',
       transferTitle: 'Payment reference',
       amountDue: 'Amount due',
+      amountReceived: 'Received so far',
       amountInConfirmation: 'You will find the amount due in your order confirmation.',
       shipmentHeading: 'Shipment',
       carrier: 'Carrier',

@@ -270,6 +270,7 @@ ${contactFacts(view.hold.contact, t)}`,
         [t('paymentStatus'), view.payment.status.label],
         [t('paymentMethod'), view.payment.method?.label],
         [t('payBy'), when(instructions.dueBy)],
+        [t('amountReceived'), view.payment.received?.text],
         [t('amountDue'), instructions.amount?.text ?? t('amountInConfirmation')],
         [
           t('bankAccount'),

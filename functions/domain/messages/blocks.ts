@@ -95,6 +95,7 @@ export const deliveryFacts = ({ state, language }: SharedContext): Block[] => {
 /** "PL61109010140000071219812874" -> "PL61 1090 1014 0000 0712 1981 2874", as banks print it. */
 export const groupIban = (iban: string): string => iban.replace(/(.{4})(?=.)/g, '$1 ');
 
+/** The transfer details; the amount is what is still due (the total until a part of it arrived). */
 export const bankTransferFacts = ({ state, shop, language, formats, facts }: SharedContext): Fact[] => {
   const instructions = state.payment.instructions;
   const labels = LABELS[language].facts;
@@ -105,7 +106,7 @@ export const bankTransferFacts = ({ state, shop, language, formats, facts }: Sha
   if (state.totals) {
     rows.push({
       label: labels.amount,
-      value: formats.money({ amount: state.totals.total, currency: state.totals.currency }),
+      value: facts.amountDue || formats.money({ amount: state.totals.total, currency: state.totals.currency }),
       strong: true,
     });
   }

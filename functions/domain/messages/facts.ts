@@ -4,6 +4,7 @@
  */
 import { formatDate, formatDateTime, formatMoney, type Language, statusLabel } from '../i18n.js';
 import type { Money } from '../order-events.js';
+import { paymentStanding } from '../order-lifecycle.js';
 import type { MessageInput } from './message-input.js';
 import { LABELS } from './texts.js';
 
@@ -22,6 +23,9 @@ export const PLACEHOLDERS = {
   expectedDeliveryDate: 'The expected delivery date, when the shop gave one.',
   total: 'The order total.',
   amount: 'The amount this message is about: the payment, the refund.',
+  amountReceived:
+    'Everything received for the order so far (for a payment message: up to and including that payment).',
+  amountDue: 'What is still to pay (for a payment message: right after that payment); empty when nothing is.',
   contactBy: 'The deadline to contact the shop about an order on hold.',
 } as const;
 
@@ -81,6 +85,12 @@ export const messageFacts = (input: MessageInput, formats: Formats): MessageFact
         : undefined;
   const contactBy = event.type === 'Order On Hold' ? event.contactBy : state.hold?.contactBy;
   const method = shipped?.method ?? state.delivery?.method;
+  // A payment message tells the standing it left, whenever it is sent; any other, the standing now.
+  const standing =
+    event.type === 'Payment Received' ? paymentStanding(state, event.eventId) : paymentStanding(state);
+  const owing = state.payment.status === 'awaiting' || state.payment.status === 'partially_paid';
+  const standingMoney = (amount: number) =>
+    standing ? formats.money({ amount, currency: standing.currency }) : '';
   return {
     shopName: shop.name,
     orderNumber: event.orderNumber,
@@ -95,6 +105,11 @@ export const messageFacts = (input: MessageInput, formats: Formats): MessageFact
     expectedDeliveryDate: expectedDeliveryDate ? formats.date(expectedDeliveryDate) : '',
     total: state.totals ? formats.money({ amount: state.totals.total, currency: state.totals.currency }) : '',
     amount: amount ? formats.money(amount) : '',
+    amountReceived: standing && standing.received > 0 ? standingMoney(standing.received) : '',
+    amountDue:
+      standing && standing.due > 0 && (event.type === 'Payment Received' || owing)
+        ? standingMoney(standing.due)
+        : '',
     contactBy: contactBy ? formats.dateTime(contactBy) : '',
   };
 };

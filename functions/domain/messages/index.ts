@@ -7,7 +7,15 @@ export type { RenderedEmail } from './email.js';
 export { renderEmail } from './email.js';
 export { PLACEHOLDER_NAMES, PLACEHOLDERS, type PlaceholderName } from './facts.js';
 export { MAX_SMS_SEGMENTS, PUSH_LIMITS } from './limits.js';
-export { type MessageInput, TEMPLATE_IDS, templateIdOf } from './message-input.js';
+export {
+  eventTypeOfTemplate,
+  isPartialPayment,
+  type MessageInput,
+  PARTIAL_PAYMENT_TEMPLATE,
+  TEMPLATE_IDS,
+  templateIdFor,
+  templateIdOf,
+} from './message-input.js';
 export { OVERRIDE_FIELDS, type OverrideField, validateTemplateOverrides } from './overrides.js';
 export { type RenderedPush, renderPush } from './push.js';
 export { measureSms, type SmsEncoding, type SmsMeasurement, transliterate } from './segments.js';

@@ -1,6 +1,6 @@
 import type { Language } from '../i18n.js';
 import { ORDER_EVENT_TYPES, type OrderEvent, type OrderEventType } from '../order-events.js';
-import type { OrderState } from '../order-lifecycle.js';
+import { type OrderState, paymentStanding } from '../order-lifecycle.js';
 import type { ShopConfig } from '../shop-config.js';
 
 /** Everything one message needs; the renderers are pure functions of it. */
@@ -22,7 +22,26 @@ export interface MessageInput {
 /** 'Order Placed' -> 'order-placed': the id under which logs and shop overrides name a message. */
 export const templateIdOf = (type: OrderEventType): string => type.toLowerCase().replaceAll(' ', '-');
 
-export const TEMPLATE_IDS: readonly string[] = ORDER_EVENT_TYPES.map(templateIdOf);
+/** A Payment Received that leaves part of the total due: its own message ("received X, Y still due"). */
+export const PARTIAL_PAYMENT_TEMPLATE = 'partial-payment-received';
+
+/** Whether the message about `event` is the partial-payment one: some of the total was still due after it. */
+export const isPartialPayment = (event: OrderEvent, state: OrderState): boolean =>
+  event.type === 'Payment Received' && (paymentStanding(state, event.eventId)?.due ?? 0) > 0;
+
+/**
+ * The template of the message about `event` for an order now in `state`: the event type's, except for a
+ * payment that left part of the total due. Fixed once the payment is recorded (it depends on the payments
+ * up to this one only), so the log, the overrides and the push data always agree.
+ */
+export const templateIdFor = (event: OrderEvent, state: OrderState): string =>
+  isPartialPayment(event, state) ? PARTIAL_PAYMENT_TEMPLATE : templateIdOf(event.type);
+
+export const TEMPLATE_IDS: readonly string[] = ORDER_EVENT_TYPES.flatMap((type) =>
+  type === 'Payment Received' ? [templateIdOf(type), PARTIAL_PAYMENT_TEMPLATE] : [templateIdOf(type)],
+);
 
 export const eventTypeOfTemplate = (templateId: string): OrderEventType | undefined =>
-  ORDER_EVENT_TYPES.find((type) => templateIdOf(type) === templateId);
+  templateId === PARTIAL_PAYMENT_TEMPLATE
+    ? 'Payment Received'
+    : ORDER_EVENT_TYPES.find((type) => templateIdOf(type) === templateId);

@@ -21,7 +21,7 @@ import { LANGUAGES, type Language, STATUS_LABELS } from '../i18n.js';
 import type { ShopConfig } from '../shop-config.js';
 import { formatsFor, type MessageFacts, PLACEHOLDER_NAMES } from './facts.js';
 import { MAX_SMS_SEGMENTS, PUSH_LIMITS } from './limits.js';
-import { eventTypeOfTemplate, type MessageInput, TEMPLATE_IDS, templateIdOf } from './message-input.js';
+import { eventTypeOfTemplate, type MessageInput, TEMPLATE_IDS, templateIdFor } from './message-input.js';
 import { measureSms } from './segments.js';
 import { composeSms } from './sms-text.js';
 import { LABELS } from './texts.js';
@@ -42,7 +42,7 @@ export const renderOverride = (
   facts: MessageFacts,
   field: OverrideField,
 ): string | undefined => {
-  const template = input.shop.templates?.[templateIdOf(input.event.type)]?.[input.language]?.[field];
+  const template = input.shop.templates?.[templateIdFor(input.event, input.state)]?.[input.language]?.[field];
   if (template === undefined) return undefined;
   const text = renderTemplate(template, facts).trim();
   return text.length > 0 ? text : undefined;
@@ -73,6 +73,8 @@ const longFacts = (shop: ShopConfig, language: Language): MessageFacts => {
     expectedDeliveryDate: formats.date(WORST_CASE.date),
     total: money,
     amount: money,
+    amountReceived: money,
+    amountDue: money,
     contactBy: formats.dateTime(WORST_CASE.dateTime),
   };
 };

@@ -4,7 +4,7 @@
  */
 import { prepareMessage } from './content.js';
 import { PUSH_LIMITS } from './limits.js';
-import { type MessageInput, templateIdOf } from './message-input.js';
+import { type MessageInput, templateIdFor } from './message-input.js';
 import { renderOverride } from './overrides.js';
 
 export interface RenderedPush {
@@ -32,7 +32,7 @@ export const renderPush = (input: MessageInput): RenderedPush => {
     title: clampText(title, PUSH_LIMITS.title),
     body: clampText(body, PUSH_LIMITS.body),
     data: {
-      templateId: templateIdOf(input.event.type),
+      templateId: templateIdFor(input.event, input.state),
       shopId: input.state.shopId,
       orderId: input.state.orderId,
       orderNumber: input.event.orderNumber,

@@ -12,6 +12,7 @@ import {
   shipmentFacts,
   shopContact,
 } from './blocks.js';
+import { paymentStanding } from '../order-lifecycle.js';
 import type { Block, CopyContext, MessageCopy, SharedContext, Writer } from './copy-model.js';
 import { LABELS } from './texts.js';
 
@@ -21,8 +22,10 @@ const p = (text: string): Block => ({ kind: 'paragraph', text });
 const nextStep = (context: SharedContext): { blocks: Block[]; short: string } => {
   const { state, facts, formats } = context;
   const instructions = state.payment.instructions;
-  const total = facts.total;
-  if (state.payment.status !== 'awaiting' || !instructions) {
+  const partly = state.payment.status === 'partially_paid';
+  // Once part of it arrived, the customer is asked for the rest only.
+  const total = partly && facts.amountDue ? facts.amountDue : facts.total;
+  if ((state.payment.status !== 'awaiting' && !partly) || !instructions) {
     return {
       blocks: [{ kind: 'notice', text: 'Your order is already paid – thank you!' }],
       short: 'It is already paid.',
@@ -99,31 +102,73 @@ export const ENGLISH: Writer = {
     };
   },
 
-  'Payment Received': ({ event, facts }) => {
+  'Payment Received': (context) => {
+    const { event, state, facts, formats } = context;
     const n = facts.orderNumber;
+    const url = facts.trackingUrl;
+    const amount = facts.amount;
     const method = methodLabel(event.method);
+    const standing = paymentStanding(state, event.eventId);
+    const due = standing && standing.due > 0 ? facts.amountDue : undefined;
+    const rows = present([
+      { label: L.facts.amount, value: amount, strong: !due },
+      method && { label: L.facts.method, value: method },
+      event.reference && { label: L.facts.reference, value: event.reference },
+      standing &&
+        standing.payments > 1 && {
+          label: L.facts.paidSoFar,
+          value: `${facts.amountReceived} (${L.payments(standing.payments)})`,
+        },
+      due && { label: L.facts.stillDue, value: due, strong: true },
+    ]);
+    if (due) {
+      const instructions = state.payment.instructions;
+      const by = instructions?.dueBy ? ` by ${formats.dateTime(instructions.dueBy)}` : '';
+      return {
+        subject: `Part payment received for order ${n}`,
+        preheader: `We have received ${amount}; ${due} is still due.`,
+        heading: 'Part of your payment has arrived',
+        blocks: present([
+          p(`Thank you! We have received ${amount} for order ${n}. ${due} is still due.`),
+          { kind: 'facts', rows },
+          {
+            kind: 'notice',
+            title: 'Next step: the rest of the payment',
+            text: `Please pay the remaining ${due}${by}. The order is paid once the whole amount has arrived.`,
+          },
+          instructions?.method === 'bank_transfer' && { kind: 'facts', rows: bankTransferFacts(context) },
+          instructions?.paymentUrl && { kind: 'button', label: `Pay ${due}`, href: instructions.paymentUrl },
+        ]),
+        sms: [
+          `We have received ${amount} for order ${n}; ${due} is still due. ${url}`,
+          `Order ${n}: ${amount} received, ${due} still due: ${url}`,
+          `Order ${n}: ${due} still due: ${url}`,
+        ],
+        pushTitle: 'Part payment received',
+        pushBody: `We have received ${amount} for order ${n}. ${due} is still due.`,
+      };
+    }
+    const over =
+      standing && standing.overpaid > 0
+        ? formats.money({ amount: standing.overpaid, currency: standing.currency })
+        : undefined;
     return {
       subject: `Payment received for order ${n}`,
-      preheader: `We have received ${facts.amount}. Thank you!`,
+      preheader: `We have received ${amount}. Thank you!`,
       heading: 'Payment received',
-      blocks: [
-        p(`Thank you! We have received your payment of ${facts.amount} for order ${n}.`),
-        {
-          kind: 'facts',
-          rows: present([
-            { label: L.facts.amount, value: facts.amount, strong: true },
-            method && { label: L.facts.method, value: method },
-            event.reference && { label: L.facts.reference, value: event.reference },
-          ]),
-        },
+      blocks: present([
+        p(`Thank you! We have received your payment of ${amount} for order ${n}.`),
+        { kind: 'facts', rows },
+        standing && standing.payments > 1 && p(`Order ${n} is now paid in full.`),
+        over && p(`That is ${over} more than the order total: we will refund the difference.`),
         p('We will now get your order ready and keep you posted.'),
-      ],
+      ]),
       sms: [
-        `Payment for order ${n} received, thank you! ${facts.trackingUrl}`,
-        `Payment for order ${n} received: ${facts.trackingUrl}`,
+        `Payment for order ${n} received, thank you! ${url}`,
+        `Payment for order ${n} received: ${url}`,
       ],
       pushTitle: 'Payment received',
-      pushBody: `We have received ${facts.amount} for order ${n}. Thank you!`,
+      pushBody: `We have received ${amount} for order ${n}. Thank you!`,
     };
   },
 

@@ -13,6 +13,7 @@ import {
   shipmentFacts,
   shopContact,
 } from './blocks.js';
+import { paymentStanding } from '../order-lifecycle.js';
 import type { Block, CopyContext, MessageCopy, SharedContext, Writer } from './copy-model.js';
 import { LABELS } from './texts.js';
 
@@ -22,8 +23,10 @@ const p = (text: string): Block => ({ kind: 'paragraph', text });
 const nextStep = (context: SharedContext): { blocks: Block[]; short: string } => {
   const { state, facts, formats } = context;
   const instructions = state.payment.instructions;
-  const total = facts.total;
-  if (state.payment.status !== 'awaiting' || !instructions) {
+  const partly = state.payment.status === 'partially_paid';
+  // Gdy część kwoty już dotarła, prosimy tylko o resztę.
+  const total = partly && facts.amountDue ? facts.amountDue : facts.total;
+  if ((state.payment.status !== 'awaiting' && !partly) || !instructions) {
     return {
       blocks: [{ kind: 'notice', text: 'Zamówienie jest już opłacone – dziękujemy!' }],
       short: 'Zamówienie jest opłacone.',
@@ -102,32 +105,74 @@ export const POLISH: Writer = {
     };
   },
 
-  'Payment Received': ({ event, facts }) => {
+  'Payment Received': (context) => {
+    const { event, state, facts, formats } = context;
     const n = facts.orderNumber;
+    const url = facts.trackingUrl;
+    const amount = facts.amount;
     const method = methodLabel(event.method);
+    const standing = paymentStanding(state, event.eventId);
+    const due = standing && standing.due > 0 ? facts.amountDue : undefined;
+    const rows = present([
+      { label: L.facts.amount, value: amount, strong: !due },
+      method && { label: L.facts.method, value: method },
+      event.reference && { label: L.facts.reference, value: event.reference },
+      standing &&
+        standing.payments > 1 && {
+          label: L.facts.paidSoFar,
+          value: `${facts.amountReceived} (${L.payments(standing.payments)})`,
+        },
+      due && { label: L.facts.stillDue, value: due, strong: true },
+    ]);
+    if (due) {
+      const instructions = state.payment.instructions;
+      const by = instructions?.dueBy ? ` do ${formats.dateTime(instructions.dueBy)}` : '';
+      return {
+        subject: `Otrzymaliśmy część płatności za zamówienie ${n}`,
+        preheader: `Zaksięgowaliśmy ${amount}. Do zapłaty pozostało ${due}.`,
+        heading: 'Zaksięgowaliśmy część płatności',
+        blocks: present([
+          p(`Dziękujemy! Zaksięgowaliśmy wpłatę ${amount} za zamówienie ${n}. Do zapłaty pozostało ${due}.`),
+          { kind: 'facts', rows },
+          {
+            kind: 'notice',
+            title: 'Co dalej? Dopłata',
+            text: `Prosimy o dopłatę ${due}${by}. Zamówienie będzie opłacone, gdy dotrze cała kwota.`,
+          },
+          instructions?.method === 'bank_transfer' && { kind: 'facts', rows: bankTransferFacts(context) },
+          instructions?.paymentUrl && { kind: 'button', label: `Dopłać ${due}`, href: instructions.paymentUrl },
+        ]),
+        sms: [
+          `Zaksięgowaliśmy ${amount} za zamówienie ${n}, do zapłaty pozostało ${due}. ${url}`,
+          `Zamówienie ${n}: wpłata ${amount}, pozostało ${due}: ${url}`,
+          `Zamówienie ${n}: do zapłaty ${due}: ${url}`,
+        ],
+        pushTitle: 'Część płatności zaksięgowana',
+        pushBody: `Zaksięgowaliśmy ${amount} za zamówienie ${n}. Do zapłaty pozostało ${due}.`,
+      };
+    }
+    const over =
+      standing && standing.overpaid > 0
+        ? formats.money({ amount: standing.overpaid, currency: standing.currency })
+        : undefined;
     return {
       subject: `Otrzymaliśmy płatność za zamówienie ${n}`,
-      preheader: `Zaksięgowaliśmy ${facts.amount}. Dziękujemy!`,
+      preheader: `Zaksięgowaliśmy ${amount}. Dziękujemy!`,
       heading: 'Płatność zaksięgowana',
-      blocks: [
-        p(`Dziękujemy! Zaksięgowaliśmy wpłatę ${facts.amount} za zamówienie ${n}.`),
-        {
-          kind: 'facts',
-          rows: present([
-            { label: L.facts.amount, value: facts.amount, strong: true },
-            method && { label: L.facts.method, value: method },
-            event.reference && { label: L.facts.reference, value: event.reference },
-          ]),
-        },
+      blocks: present([
+        p(`Dziękujemy! Zaksięgowaliśmy wpłatę ${amount} za zamówienie ${n}.`),
+        { kind: 'facts', rows },
+        standing && standing.payments > 1 && p(`Zamówienie ${n} jest w całości opłacone.`),
+        over && p(`To o ${over} więcej, niż wynosi kwota zamówienia – nadpłatę zwrócimy.`),
         p('Teraz zajmiemy się realizacją zamówienia i damy znać o kolejnych krokach.'),
-      ],
+      ]),
       sms: [
-        `Płatność za zamówienie ${n} zaksięgowana. Dziękujemy! ${facts.trackingUrl}`,
-        `Płatność za zamówienie ${n} zaksięgowana: ${facts.trackingUrl}`,
-        `Otrzymaliśmy wpłatę za ${n}: ${facts.trackingUrl}`,
+        `Płatność za zamówienie ${n} zaksięgowana. Dziękujemy! ${url}`,
+        `Płatność za zamówienie ${n} zaksięgowana: ${url}`,
+        `Otrzymaliśmy wpłatę za ${n}: ${url}`,
       ],
       pushTitle: 'Płatność zaksięgowana',
-      pushBody: `Otrzymaliśmy ${facts.amount} za zamówienie ${n}. Dziękujemy!`,
+      pushBody: `Otrzymaliśmy ${amount} za zamówienie ${n}. Dziękujemy!`,
     };
   },
 

@@ -28,6 +28,8 @@ export interface Labels {
   readonly deliveryLocation: Readonly<Record<DeliveryLocation, string>>;
   readonly afterSales: Readonly<Record<AfterSalesLink, string>>;
   readonly products: (count: number) => string;
+  /** "2 wpłaty" / "2 payments". */
+  readonly payments: (count: number) => string;
   readonly frame: {
     readonly greeting: (firstName: string) => string;
     readonly order: (orderNumber: string) => string;
@@ -75,6 +77,8 @@ export interface Labels {
     readonly costsRetained: string;
     readonly returnId: string;
     readonly refundedSoFar: string;
+    readonly paidSoFar: string;
+    readonly stillDue: string;
     readonly caseNumber: string;
     readonly caseSubject: string;
     readonly product: string;
@@ -152,6 +156,8 @@ const PL: Labels = {
   },
   products: (count) =>
     plural(count, { one: '# produkt', few: '# produkty', many: '# produktów', other: '# produktu' }, 'pl'),
+  payments: (count) =>
+    plural(count, { one: '# wpłata', few: '# wpłaty', many: '# wpłat', other: '# wpłaty' }, 'pl'),
   frame: {
     greeting: () => 'Dzień dobry,',
     order: (orderNumber) => `Zamówienie ${orderNumber}`,
@@ -199,6 +205,8 @@ const PL: Labels = {
     costsRetained: 'Potrącone koszty',
     returnId: 'Numer zwrotu',
     refundedSoFar: 'Zwrócono łącznie',
+    paidSoFar: 'Wpłacono łącznie',
+    stillDue: 'Pozostało do zapłaty',
     caseNumber: 'Numer zgłoszenia',
     caseSubject: 'Opis problemu',
     product: 'Produkt',
@@ -274,6 +282,7 @@ const EN: Labels = {
     documentation: 'Manuals and documentation',
   },
   products: (count) => plural(count, { one: '# item', other: '# items' }, 'en'),
+  payments: (count) => plural(count, { one: '# payment', other: '# payments' }, 'en'),
   frame: {
     greeting: (firstName) => (firstName ? `Hello ${firstName},` : 'Hello,'),
     order: (orderNumber) => `Order ${orderNumber}`,
@@ -321,6 +330,8 @@ const EN: Labels = {
     costsRetained: 'Costs retained',
     returnId: 'Return number',
     refundedSoFar: 'Refunded in total',
+    paidSoFar: 'Received in total',
+    stillDue: 'Still due',
     caseNumber: 'Case number',
     caseSubject: 'Problem',
     product: 'Product',
