@@ -27,7 +27,12 @@ import {
 } from './i18n.js';
 import { maskEmail, maskPhone, type NotificationRecord } from './notification-log.js';
 import { ORDER_EVENT_TYPES, type OrderEvent, type OrderEventType } from './order-events.js';
-import { type OrderHistory, type OrderState, type PaymentStatus, paymentStanding } from './order-lifecycle.js';
+import {
+  type OrderHistory,
+  type OrderState,
+  type PaymentStatus,
+  paymentStanding,
+} from './order-lifecycle.js';
 import type { ShopConfig } from './shop-config.js';
 import {
   AFTER_SALES_LINKS,
@@ -578,8 +583,7 @@ const paymentView = (
   return {
     status: { code: payment.status, label: PAYMENT_LABELS[language][payment.status] },
     method: payment.method && { code: payment.method, label: texts.paymentMethods[payment.method] },
-    received:
-      partly && showPrices && standing ? money(standing.received, standing.currency) : undefined,
+    received: partly && showPrices && standing ? money(standing.received, standing.currency) : undefined,
     instructions: awaited
       ? {
           dueBy: instructions.dueBy ? instant(instructions.dueBy) : undefined,

@@ -106,7 +106,8 @@ export const bankTransferFacts = ({ state, shop, language, formats, facts }: Sha
   if (state.totals) {
     rows.push({
       label: labels.amount,
-      value: facts.amountDue || formats.money({ amount: state.totals.total, currency: state.totals.currency }),
+      value:
+        facts.amountDue || formats.money({ amount: state.totals.total, currency: state.totals.currency }),
       strong: true,
     });
   }

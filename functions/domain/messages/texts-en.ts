@@ -2,6 +2,8 @@
  * Messages in English (British spelling, as the dates and money are en-GB). SMS texts use plain ASCII
  * punctuation and end with the shortest version.
  */
+
+import { paymentStanding } from '../order-lifecycle.js';
 import {
   afterSalesLinks,
   bankTransferFacts,
@@ -12,7 +14,6 @@ import {
   shipmentFacts,
   shopContact,
 } from './blocks.js';
-import { paymentStanding } from '../order-lifecycle.js';
 import type { Block, CopyContext, MessageCopy, SharedContext, Writer } from './copy-model.js';
 import { LABELS } from './texts.js';
 
@@ -163,10 +164,7 @@ export const ENGLISH: Writer = {
         over && p(`That is ${over} more than the order total: we will refund the difference.`),
         p('We will now get your order ready and keep you posted.'),
       ]),
-      sms: [
-        `Payment for order ${n} received, thank you! ${url}`,
-        `Payment for order ${n} received: ${url}`,
-      ],
+      sms: [`Payment for order ${n} received, thank you! ${url}`, `Payment for order ${n} received: ${url}`],
       pushTitle: 'Payment received',
       pushBody: `We have received ${amount} for order ${n}. Thank you!`,
     };

@@ -3,6 +3,8 @@
  * zdradzałyby płeć ("zamówiłeś / zamówiłaś"); SMS-y bez typograficznych cudzysłowów i półpauz (wymuszają
  * UCS-2), z najkrótszą wersją na końcu listy.
  */
+
+import { paymentStanding } from '../order-lifecycle.js';
 import {
   afterSalesLinks,
   bankTransferFacts,
@@ -13,7 +15,6 @@ import {
   shipmentFacts,
   shopContact,
 } from './blocks.js';
-import { paymentStanding } from '../order-lifecycle.js';
 import type { Block, CopyContext, MessageCopy, SharedContext, Writer } from './copy-model.js';
 import { LABELS } from './texts.js';
 
@@ -140,12 +141,16 @@ export const POLISH: Writer = {
             text: `Prosimy o dopłatę ${due}${by}. Zamówienie będzie opłacone, gdy dotrze cała kwota.`,
           },
           instructions?.method === 'bank_transfer' && { kind: 'facts', rows: bankTransferFacts(context) },
-          instructions?.paymentUrl && { kind: 'button', label: `Dopłać ${due}`, href: instructions.paymentUrl },
+          instructions?.paymentUrl && {
+            kind: 'button',
+            label: `Dopłać ${due}`,
+            href: instructions.paymentUrl,
+          },
         ]),
         sms: [
           `Zaksięgowaliśmy ${amount} za zamówienie ${n}, do zapłaty pozostało ${due}. ${url}`,
           `Zamówienie ${n}: wpłata ${amount}, pozostało ${due}: ${url}`,
-          `Zamówienie ${n}: do zapłaty ${due}: ${url}`,
+          `Do zapłaty za ${n}: ${due}. ${url}`,
         ],
         pushTitle: 'Część płatności zaksięgowana',
         pushBody: `Zaksięgowaliśmy ${amount} za zamówienie ${n}. Do zapłaty pozostało ${due}.`,

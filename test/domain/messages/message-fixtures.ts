@@ -4,9 +4,17 @@
  * limits are measured with (see functions/domain/messages/worst-case.ts).
  */
 import type { Language } from '../../../functions/domain/i18n.js';
-import type { MessageInput } from '../../../functions/domain/messages/index.js';
+import {
+  type MessageInput,
+  PARTIAL_PAYMENT_TEMPLATE,
+  templateIdOf,
+} from '../../../functions/domain/messages/index.js';
 import { WORST_CASE } from '../../../functions/domain/messages/worst-case.js';
-import type { OrderEventDetailInput, OrderEventType } from '../../../functions/domain/order-events.js';
+import {
+  ORDER_EVENT_TYPES,
+  type OrderEventDetailInput,
+  type OrderEventType,
+} from '../../../functions/domain/order-events.js';
 import { replay } from '../../../functions/domain/order-lifecycle.js';
 import { parseShopConfigs, type ShopConfigInput } from '../../../functions/domain/shop-config.js';
 import { exampleDetails, orderRef, toEvent } from '../../fixtures/order-events.js';
@@ -178,4 +186,36 @@ export const englishShop = () =>
   shop({
     name: 'Oak Tree Shop',
     contact: { phone: '+48 12 345 67 89', hours: { en: 'Mon-Fri 9:00-17:00' } },
+  });
+
+/** A payment of about half the total: the order stays partly paid (the partial-payment message). */
+export const partialPaymentDetails = (details: Details): void => {
+  const total = details['Order Placed'].totals.total;
+  details['Payment Received'].amount = { amount: Math.ceil(total / 2), currency: 'PLN' };
+};
+
+/** Every template: an event type, and the changes to the fixtures that make its message the one told. */
+export interface TemplateCase {
+  readonly template: string;
+  readonly type: OrderEventType;
+  readonly details?: (details: Details) => void;
+}
+
+export const TEMPLATE_CASES: readonly TemplateCase[] = ORDER_EVENT_TYPES.flatMap((type): TemplateCase[] =>
+  type === 'Payment Received'
+    ? [
+        { template: templateIdOf(type), type },
+        { template: PARTIAL_PAYMENT_TEMPLATE, type, details: partialPaymentDetails },
+      ]
+    : [{ template: templateIdOf(type), type }],
+);
+
+/** The input of one template case, the case's changes applied after `options.details`. */
+export const templateInput = (templateCase: TemplateCase, options: InputOptions = {}): MessageInput =>
+  messageInput(templateCase.type, {
+    ...options,
+    details: (details) => {
+      options.details?.(details);
+      templateCase.details?.(details);
+    },
   });

@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderSms } from '../../../functions/domain/messages/index.js';
 import { WORST_CASE } from '../../../functions/domain/messages/worst-case.js';
-import { ORDER_EVENT_TYPES } from '../../../functions/domain/order-events.js';
-import { messageInput, shop, worstCaseDetails } from './message-fixtures.js';
+import { shop, TEMPLATE_CASES, templateInput, worstCaseDetails } from './message-fixtures.js';
 import {
   SMS_TABLE_END,
   SMS_TABLE_START,
@@ -29,7 +28,8 @@ describe('SMS length with worst-case data', () => {
     );
 
     // Assess
-    expect(rows).toHaveLength(ORDER_EVENT_TYPES.length * 2 * 2);
+    expect(rows).toHaveLength(TEMPLATE_CASES.length * 2 * 2);
+    expect(new Set(rows.map((row) => row.template)).size).toBe(TEMPLATE_CASES.length);
     for (const row of rows) {
       expect(
         row.text.startsWith(
@@ -85,9 +85,9 @@ describe('SMS length with worst-case data', () => {
     });
 
     // Act
-    const measured = ORDER_EVENT_TYPES.map((type) =>
+    const measured = TEMPLATE_CASES.map((templateCase) =>
       renderSms(
-        messageInput(type, {
+        templateInput(templateCase, {
           shop: longName,
           details: worstCaseDetails,
           trackingUrl: WORST_CASE.trackingUrl,
@@ -105,8 +105,8 @@ describe('SMS length with worst-case data', () => {
     const keeps = shop({ name: WORST_CASE.shopName, sms: { polishCharacters: 'keep' } });
 
     // Act
-    const measured = ORDER_EVENT_TYPES.map((type) =>
-      renderSms(messageInput(type, { shop: keeps, details: worstCaseDetails, trackingUrl })),
+    const measured = TEMPLATE_CASES.map((templateCase) =>
+      renderSms(templateInput(templateCase, { shop: keeps, details: worstCaseDetails, trackingUrl })),
     );
 
     // Assess

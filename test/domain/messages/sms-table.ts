@@ -4,11 +4,11 @@
  * these numbers; `npx tsx scripts/sms-segments.ts` rewrites the table in the docs.
  */
 import { LANGUAGES, type Language } from '../../../functions/domain/i18n.js';
-import { renderSms, type SmsEncoding, templateIdOf } from '../../../functions/domain/messages/index.js';
+import { renderSms, type SmsEncoding } from '../../../functions/domain/messages/index.js';
 import { WORST_CASE } from '../../../functions/domain/messages/worst-case.js';
-import { ORDER_EVENT_TYPES, type OrderEventType } from '../../../functions/domain/order-events.js';
+import type { OrderEventType } from '../../../functions/domain/order-events.js';
 import { DEFAULT_CHANNEL_MATRIX } from '../../../functions/domain/shop-config.js';
-import { messageInput, shop, worstCaseDetails } from './message-fixtures.js';
+import { shop, TEMPLATE_CASES, templateInput, worstCaseDetails } from './message-fixtures.js';
 
 export type PolishCharacters = 'keep' | 'transliterate';
 export const MODES: readonly PolishCharacters[] = ['keep', 'transliterate'];
@@ -27,10 +27,11 @@ export interface SmsRow {
 }
 
 export const smsSegmentRows = (): SmsRow[] =>
-  ORDER_EVENT_TYPES.flatMap((type) =>
+  TEMPLATE_CASES.flatMap((templateCase) =>
     LANGUAGES.flatMap((language) =>
       MODES.map((mode) => {
-        const input = messageInput(type, {
+        const { template, type } = templateCase;
+        const input = templateInput(templateCase, {
           language,
           shop: shop({ name: WORST_CASE.shopName, sms: { polishCharacters: mode } }),
           trackingUrl: WORST_CASE.trackingUrl,
@@ -38,7 +39,7 @@ export const smsSegmentRows = (): SmsRow[] =>
         });
         const sms = renderSms(input);
         return {
-          template: templateIdOf(type),
+          template,
           type,
           language,
           mode,
@@ -52,8 +53,8 @@ export const smsSegmentRows = (): SmsRow[] =>
     ),
   );
 
-const cell = (rows: readonly SmsRow[], type: OrderEventType, language: Language, mode: PolishCharacters) => {
-  const row = rows.find((r) => r.type === type && r.language === language && r.mode === mode);
+const cell = (rows: readonly SmsRow[], template: string, language: Language, mode: PolishCharacters) => {
+  const row = rows.find((r) => r.template === template && r.language === language && r.mode === mode);
   return row ? `${row.segments} × ${row.encoding} (${row.units})` : '';
 };
 
@@ -63,14 +64,14 @@ export const smsSegmentMarkdown = (rows: readonly SmsRow[]): string => {
     '| Template | Default SMS | pl, keep | pl, transliterate | en, keep | en, transliterate |',
     '| --- | --- | --- | --- | --- | --- |',
   ];
-  const lines = ORDER_EVENT_TYPES.map((type) =>
+  const lines = TEMPLATE_CASES.map(({ template, type }) =>
     [
-      `\`${templateIdOf(type)}\``,
+      `\`${template}\``,
       DEFAULT_CHANNEL_MATRIX[type].includes('sms') ? 'yes' : '',
-      cell(rows, type, 'pl', 'keep'),
-      cell(rows, type, 'pl', 'transliterate'),
-      cell(rows, type, 'en', 'keep'),
-      cell(rows, type, 'en', 'transliterate'),
+      cell(rows, template, 'pl', 'keep'),
+      cell(rows, template, 'pl', 'transliterate'),
+      cell(rows, template, 'en', 'keep'),
+      cell(rows, template, 'en', 'transliterate'),
     ].join(' | '),
   ).map((line) => `| ${line} |`);
   return [...header, ...lines].join('\n');
@@ -83,16 +84,16 @@ export const smsExampleMarkdown = (): string => {
     { label: 'pl, transliterate', language: 'pl', mode: 'transliterate' },
     { label: 'en', language: 'en', mode: 'keep' },
   ] as const;
-  const lines = ORDER_EVENT_TYPES.filter((type) => DEFAULT_CHANNEL_MATRIX[type].includes('sms')).flatMap(
-    (type) =>
+  const lines = TEMPLATE_CASES.filter(({ type }) => DEFAULT_CHANNEL_MATRIX[type].includes('sms')).flatMap(
+    (templateCase) =>
       variants.map(({ label, language, mode }) => {
         const sms = renderSms(
-          messageInput(type, {
+          templateInput(templateCase, {
             language,
             shop: shop({ sms: { senderId: 'PodDebem', polishCharacters: mode } }),
           }),
         );
-        return `| \`${templateIdOf(type)}\` | ${label} | ${sms.segments} × ${sms.encoding} (${sms.units}) | ${sms.text.replaceAll('|', '\\|')} |`;
+        return `| \`${templateCase.template}\` | ${label} | ${sms.segments} × ${sms.encoding} (${sms.units}) | ${sms.text.replaceAll('|', '\\|')} |`;
       }),
   );
   return ['| Template | Variant | SMS | Text |', '| --- | --- | --- | --- |', ...lines].join('\n');
