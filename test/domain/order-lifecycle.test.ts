@@ -5,6 +5,7 @@ import {
   FULFILMENT_STATUSES,
   type OrderHistory,
   type OrderState,
+  paymentStanding,
   recordEvent,
   replay,
   sortEvents,
@@ -16,6 +17,7 @@ import {
   type LifecycleName,
   lifecycleEvents,
   orderRef,
+  paymentsOf,
   toEvent,
 } from '../fixtures/order-events.js';
 
@@ -420,4 +422,185 @@ describe('Property: delivery order does not matter', () => {
       );
     },
   );
+});
+
+describe('Partial payments', () => {
+  const TOTAL = 11597;
+  const placed = () => toEvent('Order Placed', exampleDetails(ref)['Order Placed']);
+  const refund = (refundId: string, amount: number, second: number): OrderEvent =>
+    toEvent('Refund Issued', {
+      ...exampleDetails(ref)['Refund Issued'],
+      eventId: `${ref.orderId}-refund-${refundId}`,
+      refundId,
+      returnId: undefined,
+      occurredAt: new Date(Date.UTC(2026, 10, 20, 10, 0, second)).toISOString(),
+      amount: { amount, currency: 'PLN' },
+    });
+
+  /** What the payments should add up to: in lifecycle order, each counts until the total is reached. */
+  const expectedSum = (amounts: readonly number[]): number =>
+    amounts.reduce((sum, amount) => (sum >= TOTAL ? sum : sum + amount), 0);
+
+  it('does not take 1 grosz on a 115.97 PLN order for the whole payment', () => {
+    // Act
+    const { state, timeline } = replay([placed(), ...paymentsOf(ref, [1])]);
+
+    // Assess
+    expect(timeline.at(-1)?.outcome.kind).toBe('applied');
+    expect(state.payment).toMatchObject({ status: 'partially_paid', paid: { amount: 1, currency: 'PLN' } });
+    expect(paymentStanding(state)).toMatchObject({ received: 1, due: TOTAL - 1, overpaid: 0, payments: 1 });
+  });
+
+  it('adds up distinct payments: below the total partly paid, at or above it paid, later ones superseded', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: TOTAL }), { minLength: 1, maxLength: 6 }), (amounts) => {
+        // Act
+        const { state, timeline } = replay([placed(), ...paymentsOf(ref, amounts)]);
+
+        // Assess
+        const sum = expectedSum(amounts);
+        expect(state.payment.paid?.amount).toBe(sum);
+        expect(state.payment.status).toBe(sum >= TOTAL ? 'paid' : 'partially_paid');
+        const counted = timeline.filter((entry) => entry.outcome.kind === 'applied').length - 1;
+        expect(state.payment.received).toHaveLength(counted);
+        for (const entry of timeline.slice(1 + counted)) {
+          expect(entry.outcome).toEqual({ kind: 'superseded', reason: 'the order is already fully paid' });
+        }
+        expect(paymentStanding(state)).toMatchObject({
+          received: sum,
+          due: Math.max(0, TOTAL - sum),
+          overpaid: Math.max(0, sum - TOTAL),
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('ends in the same state and timeline whatever the arrival order and duplicates, and never unpays', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: TOTAL }), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.integer({ min: 1, max: TOTAL }), { maxLength: 2 }),
+        (amounts, refunds) => {
+          // Prepare: payments and refunds (each its own refund id) of one order, in lifecycle order
+          const inOrder = [
+            placed(),
+            ...paymentsOf(ref, amounts),
+            ...refunds.map((amount, index) => refund(`RF-${index}`, amount, index)),
+          ];
+          const expected = finalOf(inOrder);
+          fc.assert(
+            fc.property(arrivalsOf(inOrder), (arrivals) => {
+              // Act
+              const histories = deliver(arrivals);
+
+              // Assess
+              const actual = histories.at(-1);
+              expect(actual?.state).toEqual(expected.state);
+              expect(actual?.timeline).toEqual(expected.timeline);
+              const paidAt = histories.findIndex((history) => history.state.payment.status === 'paid');
+              if (paidAt >= 0 && refunds.length === 0) {
+                for (const later of histories.slice(paidAt)) expect(later.state.payment.status).toBe('paid');
+              }
+            }),
+            { numRuns: 20 },
+          );
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('lets refunds add up to what was received in total, never more', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: TOTAL }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.integer({ min: 1, max: 2 * TOTAL }), { minLength: 1, maxLength: 3 }),
+        (amounts, refunds) => {
+          // Act
+          const { state, timeline } = replay([
+            placed(),
+            ...paymentsOf(ref, amounts),
+            ...refunds.map((amount, index) => refund(`RF-${index}`, amount, index)),
+          ]);
+
+          // Assess: each refund counts while the refunds stay within what was received
+          const received = expectedSum(amounts);
+          let refunded = 0;
+          for (const [index, amount] of refunds.entries()) {
+            const entry = timeline.find((candidate) =>
+              candidate.event.eventId.endsWith(`refund-RF-${index}`),
+            );
+            const fits = refunded + amount <= received;
+            expect(entry?.outcome.kind).toBe(fits ? 'applied' : 'rejected');
+            if (fits) refunded += amount;
+          }
+          expect(state.payment.refunded).toBe(refunded);
+          expect(state.payment.refunded).toBeLessThanOrEqual(state.payment.paid?.amount ?? 0);
+          if (refunded > 0) {
+            expect(state.payment.status).toBe(refunded === received ? 'refunded' : 'partially_refunded');
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('counts a refund id once, even when it comes again under a new event id', () => {
+    // Prepare
+    const again = { ...refund('RF-1', 1000, 1), eventId: `${ref.orderId}-refund-again` } as OrderEvent;
+
+    // Act
+    const { state, timeline } = replay([
+      placed(),
+      ...paymentsOf(ref, [TOTAL]),
+      refund('RF-1', 1000, 0),
+      again,
+    ]);
+
+    // Assess
+    expect(state.payment.refunded).toBe(1000);
+    expect(timeline.at(-1)?.outcome).toEqual({
+      kind: 'superseded',
+      reason: 'refund RF-1 is already recorded',
+    });
+  });
+
+  it('does not count a payment once refunds were issued, nor one of 0', () => {
+    // Prepare: 09:01 and 09:02, the refund at 10:00, the last payment at 11:00
+    const [first, zero, late] = paymentsOf(ref, [5000, 0, 3000], (index) =>
+      new Date(Date.UTC(2026, 10, 20, index < 2 ? 9 : 11, index < 2 ? 1 + index : 0)).toISOString(),
+    ) as [OrderEvent, OrderEvent, OrderEvent];
+
+    // Act
+    const { state, timeline } = replay([placed(), first, zero, refund('RF-1', 5000, 0), late]);
+
+    // Assess
+    expect(timeline.map((entry) => entry.outcome.kind)).toEqual([
+      'applied',
+      'applied',
+      'rejected',
+      'applied',
+      'superseded',
+    ]);
+    expect(state.payment).toMatchObject({ status: 'refunded', paid: { amount: 5000 }, refunded: 5000 });
+  });
+
+  it('keeps an order paid at checkout paid, and a later Payment Received superseded', () => {
+    // Prepare
+    const checkout = toEvent('Order Placed', {
+      ...exampleDetails(ref)['Order Placed'],
+      payment: { method: 'blik', status: 'paid' },
+    });
+
+    // Act
+    const { state, timeline } = replay([checkout, ...paymentsOf(ref, [1])]);
+
+    // Assess
+    expect(state.payment).toMatchObject({ status: 'paid', paid: { amount: TOTAL }, received: [] });
+    expect(timeline.at(-1)?.outcome).toEqual({
+      kind: 'superseded',
+      reason: 'the order is already fully paid',
+    });
+  });
 });
