@@ -10,7 +10,9 @@
  * - missing / extra timeline entries: a generated event neither stored nor dead-lettered / a stored event
  *   never generated, or a state version that does not count the stored events (a write applied twice).
  * - duplicate send: more than one provider message for one (order, event, channel).
- * - stale send: a provider message about an event whose status the order had left *in the state the
+ * - stale send: a provider message about an event whose status (or side-track step: a payment followed by
+ *   a later payment or a refund, a return received or refunded, a complaint resolved) the order had left
+ *   *in the state the
  *   sender decided on* (its consistent read of the order in the same invocation), or whose superseding
  *   change had been stored before that read began (a read that missed a write). A change stored while the
  *   message was between the sender's read and the provider is counted apart, as a race, with its window.
@@ -107,9 +109,17 @@ const percentile = (values: readonly number[], p: number): number => {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))] ?? Number.NaN;
 };
 
+/** The side tracks' events whose messages can go stale (see supersededBy). */
+const SIDE_TRACK: ReadonlySet<OrderEvent['type']> = new Set([
+  'Payment Received',
+  'Return Requested',
+  'Return Received',
+  'Complaint Opened',
+]);
+
 const isStale = (history: OrderHistory, event: OrderEvent): boolean => {
   const entry = history.timeline.find((candidate) => candidate.event.eventId === event.eventId);
-  return entry?.outcome.kind !== 'applied' || supersededBy(event.type, history.state) !== undefined;
+  return entry?.outcome.kind !== 'applied' || supersededBy(event, history.state) !== undefined;
 };
 
 export const auditChaosRun = async (input: AuditInput): Promise<ChaosAudit> => {
@@ -244,7 +254,13 @@ export const auditChaosRun = async (input: AuditInput): Promise<ChaosAudit> => {
   const missingEvents = new Check('events neither stored nor dead-lettered (missing timeline entries)');
   const extraEvents = new Check('stored events never sent, or state versions not counting the stored events');
   const duplicates = new Check('duplicate sends: one (order, event, channel) sent more than once');
-  const stale = new Check('stale sends: the sender had read (or could have) that the order left the status');
+  const stale = new Check(
+    'stale sends (main track): the sender had read (or could have) that the order left the status',
+  );
+  const staleSideTrack = new Check(
+    'stale sends (side tracks): a payment, return or complaint message about a step the order had left',
+  );
+  const staleOf = (event: OrderEvent) => (SIDE_TRACK.has(event.type) ? staleSideTrack : stale);
   const missedReads = new Check('consistent reads that missed an event stored before they began');
   const unaccountedNotifications = new Check(
     'notifications not accounted for (no record, unfinished outside the DLQ, no reason, lost or stray sends)',
@@ -446,7 +462,9 @@ export const auditChaosRun = async (input: AuditInput): Promise<ChaosAudit> => {
     const seen = new Set(read.eventIds);
     const decidedOn = stored.filter((item) => seen.has(item.event.eventId)).map((item) => item.event);
     if (decidedOn.length === 0 || isStale(replay(decidedOn), event)) {
-      stale.add(`${order.orderId}: ${event.type} by ${message.channel} sent on a state that had left it`);
+      staleOf(event).add(
+        `${order.orderId}: ${event.type} by ${message.channel} sent on a state that had left it`,
+      );
       continue;
     }
     const unseen = stored.filter((item) => !seen.has(item.event.eventId));
@@ -456,7 +474,9 @@ export const auditChaosRun = async (input: AuditInput): Promise<ChaosAudit> => {
         missedReads.add(
           `${order.orderId}: ${item.event.type} stored ${(read.start - committed).toFixed(0)} ms before the read`,
         );
-        stale.add(`${order.orderId}: ${event.type} by ${message.channel}: the read missed a stored change`);
+        staleOf(event).add(
+          `${order.orderId}: ${event.type} by ${message.channel}: the read missed a stored change`,
+        );
       }
     }
     const change = Math.min(
@@ -499,6 +519,7 @@ export const auditChaosRun = async (input: AuditInput): Promise<ChaosAudit> => {
     extraEvents,
     duplicates,
     stale,
+    staleSideTrack,
     missedReads,
     unaccountedNotifications,
     deadLettersWithoutReason,

@@ -3,7 +3,7 @@
  */
 import { isValidPhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js';
 import { type Channel, maskEmail, maskPhone } from './notification-log.js';
-import type { OrderEvent, OrderEventType } from './order-events.js';
+import type { OrderEvent } from './order-events.js';
 import type { OrderState } from './order-lifecycle.js';
 import { channelsFor, type ShopConfig } from './shop-config.js';
 
@@ -37,15 +37,28 @@ export const planJobs = (
     })),
   );
 
+/** An own property of a record keyed by ids (`constructor` or `__proto__` is an id, not a member). */
+const own = <T>(record: Readonly<Record<string, T>>, id: string): T | undefined =>
+  Object.hasOwn(record, id) ? record[id] : undefined;
+
 /**
  * Whether a message about `event` is old news for an order that is now in `state`. Status messages are
  * superseded once the order has left that status (no "accepted" after "shipped", no "please call us"
- * after the hold ended); the confirmation and money matters stay worth telling.
+ * after the hold ended); so are messages about a step its side track has left:
+ * - a payment, once any refund was issued (the refund message tells where the money is; "payment
+ *   received, we will get your order ready" after it would read as a new payment). A payment message
+ *   tells the standing when it is sent, so "partly paid, Y still due" is never sent once the order is
+ *   paid in full: it goes out as "payment received" instead. (Superseding it by a later payment would
+ *   not be final: a payment that arrives late but happened earlier can push a later one out of the
+ *   count, and the message about the payment that completed the order would already be gone.);
+ * - a return request, once that return was received or refunded; a received return, once refunded;
+ * - a complaint opened, once that complaint was resolved.
+ * The confirmation, the cancellation, refunds and decisions stay worth telling.
  */
-export const supersededBy = (type: OrderEventType, state: OrderState): string | undefined => {
+export const supersededBy = (event: OrderEvent, state: OrderState): string | undefined => {
   const left = (status: string) =>
     state.status === status ? undefined : `the order has moved on to ${state.status.replaceAll('_', ' ')}`;
-  switch (type) {
+  switch (event.type) {
     case 'Order Placed':
       return state.status === 'cancelled' ? 'the order has been cancelled' : undefined;
     case 'Order Accepted':
@@ -60,13 +73,25 @@ export const supersededBy = (type: OrderEventType, state: OrderState): string | 
       return left('out_for_delivery');
     case 'Order Resumed':
       return ['accepted', 'placed', 'preparing'].includes(state.status) ? undefined : left('resumed');
+    case 'Payment Received':
+      return state.payment.refunded > 0 ? 'a refund has been issued since' : undefined;
+    case 'Return Requested': {
+      const status = own(state.returns, event.returnId)?.status;
+      return status && status !== 'requested'
+        ? `return ${event.returnId} has been ${status} since`
+        : undefined;
+    }
+    case 'Return Received':
+      return own(state.returns, event.returnId)?.status === 'refunded'
+        ? `return ${event.returnId} has been refunded since`
+        : undefined;
+    case 'Complaint Opened':
+      return own(state.complaints, event.complaintId)?.status === 'resolved'
+        ? `complaint ${event.complaintId} has been resolved since`
+        : undefined;
     case 'Order Delivered':
     case 'Order Cancelled':
-    case 'Payment Received':
-    case 'Return Requested':
-    case 'Return Received':
     case 'Refund Issued':
-    case 'Complaint Opened':
     case 'Complaint Resolved':
       return undefined;
   }
@@ -220,7 +245,7 @@ export const decideDelivery = async (
   request: {
     readonly shop: ShopConfig | undefined;
     readonly shopId: string;
-    readonly event: Pick<OrderEvent, 'type'>;
+    readonly event: OrderEvent;
     readonly state: OrderState;
     readonly channel: Channel;
     readonly applied: { readonly ok: true } | { readonly ok: false; readonly reason: string };
@@ -232,7 +257,7 @@ export const decideDelivery = async (
   if (!request.applied.ok) {
     return { kind: 'supersede', reason: `the event no longer applies: ${request.applied.reason}` };
   }
-  const stale = supersededBy(request.event.type, state);
+  const stale = supersededBy(request.event, state);
   if (stale) return { kind: 'supersede', reason: stale };
   if (channel === 'email' && !shop.email) {
     return { kind: 'skip', reason: 'the shop has no e-mail sender configured', fallback: true };

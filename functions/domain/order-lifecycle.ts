@@ -32,13 +32,11 @@ export type OrderStatus = 'awaiting_placement' | FulfilmentStatus;
  */
 export type PaymentStatus = 'awaiting' | 'partially_paid' | 'paid' | 'partially_refunded' | 'refunded';
 
-/** One Payment Received that counted towards the total, with what had been received once it did. */
+/** One Payment Received that counted towards the total. */
 export interface ReceivedPayment {
   readonly eventId: string;
   readonly amount: number;
   readonly at: string;
-  /** Everything received up to and including this payment, in the order's currency. */
-  readonly paidAfter: number;
 }
 
 /** One Refund Issued that counted. */
@@ -523,41 +521,32 @@ const receivePayment = (state: OrderState, event: OrderEventOf<'Payment Received
       paidAt: event.occurredAt,
       received: [
         ...payment.received,
-        { eventId: event.eventId, amount: event.amount.amount, at: event.occurredAt, paidAfter },
+        { eventId: event.eventId, amount: event.amount.amount, at: event.occurredAt },
       ],
     },
   });
 };
 
-/** Where a counted payment left the order: received so far, still due, paid above the total. */
+/** Where the order's payments stand: received so far, still due, paid above the total. */
 export interface PaymentStanding {
   readonly received: number;
   readonly due: number;
   readonly overpaid: number;
   readonly currency: string;
-  /** How many payments had counted by then. */
+  /** How many Payment Received events counted (0 when paid at checkout). */
   readonly payments: number;
 }
 
-/**
- * The standing right after the Payment Received `eventId` (undefined if it did not count), or now when
- * no event is given. Messages about a payment use it, so they say the same whenever they are sent.
- */
-export const paymentStanding = (state: OrderState, eventId?: string): PaymentStanding | undefined => {
+export const paymentStanding = (state: OrderState): PaymentStanding => {
   const { payment, totals } = state;
-  const index =
-    eventId === undefined
-      ? payment.received.length - 1
-      : payment.received.findIndex((entry) => entry.eventId === eventId);
-  if (eventId !== undefined && index < 0) return undefined;
-  const received = index >= 0 ? (payment.received[index]?.paidAfter ?? 0) : (payment.paid?.amount ?? 0);
+  const received = payment.paid?.amount ?? 0;
   const total = totals?.total ?? received;
   return {
     received,
     due: Math.max(0, total - received),
     overpaid: Math.max(0, received - total),
     currency: totals?.currency ?? payment.paid?.currency ?? 'PLN',
-    payments: index + 1,
+    payments: payment.received.length,
   };
 };
 

@@ -592,7 +592,7 @@ const paymentView = (
           transferTitle: instructions.transferTitle,
           amount:
             showPrices && state.totals
-              ? money(partly && standing ? standing.due : state.totals.total, state.totals.currency)
+              ? money(partly ? standing.due : state.totals.total, state.totals.currency)
               : undefined,
         }
       : undefined,

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   addressFor,
@@ -7,10 +8,18 @@ import {
   quietHoursEnd,
   supersededBy,
 } from '../../functions/domain/notification-planning.js';
-import { replay } from '../../functions/domain/order-lifecycle.js';
+import type { OrderEvent, OrderEventType } from '../../functions/domain/order-events.js';
+import { type OrderHistory, recordEvent, replay } from '../../functions/domain/order-lifecycle.js';
 import { parseShopConfigs } from '../../functions/domain/shop-config.js';
 import { signedLinks, signSubscription, verifySubscription } from '../../functions/domain/signed-links.js';
-import { lifecycleEvents, orderRef, SHOP_ID } from '../fixtures/order-events.js';
+import {
+  exampleDetails,
+  lifecycleEvents,
+  orderRef,
+  paymentsOf,
+  SHOP_ID,
+  toEvent,
+} from '../fixtures/order-events.js';
 
 const [shop] = parseShopConfigs([
   {
@@ -23,6 +32,11 @@ const [shop] = parseShopConfigs([
 const ref = orderRef(1);
 const stateAfter = (count: number, name: Parameters<typeof lifecycleEvents>[1] = 'happyPath') =>
   replay(lifecycleEvents(ref, name).slice(0, count)).state;
+const eventOf = (type: OrderEventType, name: Parameters<typeof lifecycleEvents>[1] = 'happyPath') => {
+  const event = lifecycleEvents(ref, name).find((candidate) => candidate.type === type);
+  if (!event) throw new Error(`${name} has no ${type}`);
+  return event;
+};
 
 describe('Function: newlyApplied', () => {
   it('returns the events applied since the previous image, including ones applied late', () => {
@@ -53,23 +67,243 @@ describe('Function: planJobs', () => {
 describe('Function: supersededBy', () => {
   it('supersedes a status message once the order has left that status', () => {
     const delivered = stateAfter(7);
-    expect(supersededBy('Order Shipped', delivered)).toBe('the order has moved on to delivered');
-    expect(supersededBy('Order Accepted', delivered)).toBeDefined();
-    expect(supersededBy('Order Delivered', delivered)).toBeUndefined();
+    expect(supersededBy(eventOf('Order Shipped'), delivered)).toBe('the order has moved on to delivered');
+    expect(supersededBy(eventOf('Order Accepted'), delivered)).toBeDefined();
+    expect(supersededBy(eventOf('Order Delivered'), delivered)).toBeUndefined();
   });
 
   it('keeps the confirmation and money matters worth telling', () => {
     const shipped = stateAfter(5);
-    expect(supersededBy('Order Placed', shipped)).toBeUndefined();
-    expect(supersededBy('Payment Received', shipped)).toBeUndefined();
+    expect(supersededBy(eventOf('Order Placed'), shipped)).toBeUndefined();
+    expect(supersededBy(eventOf('Payment Received'), shipped)).toBeUndefined();
   });
 
   it('does not ask a customer to call once the hold has ended', () => {
     const resumed = stateAfter(5, 'engravingHold');
     expect(resumed.status).toBe('accepted');
-    expect(supersededBy('Order On Hold', resumed)).toBe('the order has moved on to accepted');
-    expect(supersededBy('Order Placed', stateAfter(5, 'cancelledAfterHold'))).toBe(
+    expect(supersededBy(eventOf('Order On Hold', 'engravingHold'), resumed)).toBe(
+      'the order has moved on to accepted',
+    );
+    expect(supersededBy(eventOf('Order Placed'), stateAfter(5, 'cancelledAfterHold'))).toBe(
       'the order has been cancelled',
+    );
+  });
+
+  it('supersedes side-track messages about a step the return, complaint or payment has left', () => {
+    // Prepare
+    const refunded = stateAfter(8, 'returnAndRefund');
+    const received = stateAfter(7, 'returnAndRefund');
+    const resolved = stateAfter(6, 'complaint');
+
+    // Act & Assess
+    expect(supersededBy(eventOf('Return Requested', 'returnAndRefund'), received)).toBe(
+      'return ZW-0042-1 has been received since',
+    );
+    expect(supersededBy(eventOf('Return Received', 'returnAndRefund'), received)).toBeUndefined();
+    expect(supersededBy(eventOf('Return Received', 'returnAndRefund'), refunded)).toBe(
+      'return ZW-0042-1 has been refunded since',
+    );
+    expect(supersededBy(eventOf('Payment Received', 'returnAndRefund'), refunded)).toBe(
+      'a refund has been issued since',
+    );
+    expect(supersededBy(eventOf('Refund Issued', 'returnAndRefund'), refunded)).toBeUndefined();
+    expect(supersededBy(eventOf('Complaint Opened', 'complaint'), resolved)).toBe(
+      'complaint REK-0042-1 has been resolved since',
+    );
+    expect(supersededBy(eventOf('Complaint Resolved', 'complaint'), resolved)).toBeUndefined();
+  });
+
+  it('keeps every counted payment worth telling until a refund: each tells the standing when sent', () => {
+    // Prepare
+    const [placed] = lifecycleEvents(ref, 'happyPath') as [OrderEvent];
+    const [first, second] = paymentsOf(ref, [5000, 6597]) as [OrderEvent, OrderEvent];
+    const refund = toEvent('Refund Issued', {
+      ...exampleDetails(ref)['Refund Issued'],
+      returnId: undefined,
+      occurredAt: '2026-11-20T12:00:00.000Z',
+    });
+    const paid = replay([placed, first, second]).state;
+    const refunded = replay([placed, first, second, refund]).state;
+
+    // Act & Assess
+    expect(paid.payment.status).toBe('paid');
+    expect(supersededBy(first, paid)).toBeUndefined();
+    expect(supersededBy(second, paid)).toBeUndefined();
+    expect(supersededBy(first, refunded)).toBe('a refund has been issued since');
+    expect(supersededBy(second, refunded)).toBe('a refund has been issued since');
+  });
+});
+
+/* Side-track staleness as a property ------------------------------------------------------------- */
+
+/** Ids a producer may send (the contract's pattern), including names of Object.prototype members. */
+const SIDE_TRACK_IDS = [
+  ...Object.getOwnPropertyNames(Object.prototype).filter((name) =>
+    /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/.test(name),
+  ),
+  'ZW-1',
+  'ZW-2',
+];
+
+type SideStep =
+  | { readonly kind: 'request' | 'receive' | 'refund' | 'open' | 'resolve'; readonly id: string }
+  | { readonly kind: 'pay'; readonly amount: number };
+
+const sideStep: fc.Arbitrary<SideStep> = fc.oneof(
+  fc.record({
+    kind: fc.constantFrom('request', 'receive', 'refund', 'open', 'resolve'),
+    id: fc.constantFrom(...SIDE_TRACK_IDS),
+  }),
+  fc.record({ kind: fc.constant('pay'), amount: fc.integer({ min: 1, max: 8000 }) }),
+);
+
+/**
+ * A delivered order (paid in parts: the happy path without its full payment, then the steps' payments
+ * come later) followed by side-track steps, each a minute after the previous one, with ids of its own.
+ */
+const sideTrackOrder = (steps: readonly SideStep[]): OrderEvent[] => {
+  const details = exampleDetails(ref);
+  const main = lifecycleEvents(ref, 'happyPath').filter((event) => event.type !== 'Payment Received');
+  const firstPayment = paymentsOf(ref, [100]);
+  const at = (index: number) => new Date(Date.UTC(2026, 10, 20, 10, index)).toISOString();
+  const side = steps.map((step, index): OrderEvent => {
+    const base = { eventId: `${ref.orderId}-side-${index}`, occurredAt: at(index) };
+    switch (step.kind) {
+      case 'pay':
+        return toEvent('Payment Received', {
+          ...details['Payment Received'],
+          ...base,
+          amount: { amount: step.amount, currency: 'PLN' },
+        });
+      case 'request':
+        return toEvent('Return Requested', { ...details['Return Requested'], ...base, returnId: step.id });
+      case 'receive':
+        return toEvent('Return Received', { ...details['Return Received'], ...base, returnId: step.id });
+      case 'refund':
+        return toEvent('Refund Issued', {
+          ...details['Refund Issued'],
+          ...base,
+          refundId: `RF-${index}`,
+          returnId: step.id,
+          amount: { amount: 10, currency: 'PLN' },
+        });
+      case 'open':
+        return toEvent('Complaint Opened', { ...details['Complaint Opened'], ...base, complaintId: step.id });
+      case 'resolve':
+        return toEvent('Complaint Resolved', {
+          ...details['Complaint Resolved'],
+          ...base,
+          complaintId: step.id,
+        });
+    }
+  });
+  return [...main, ...firstPayment, ...side];
+};
+
+/** What a side-track event is about: one return, one complaint, or the order's money. */
+const subjectOf = (event: OrderEvent): string | undefined => {
+  switch (event.type) {
+    case 'Return Requested':
+    case 'Return Received':
+      return `return:${event.returnId}`;
+    case 'Refund Issued':
+      return event.returnId === undefined ? 'money' : `return:${event.returnId}`;
+    case 'Complaint Opened':
+    case 'Complaint Resolved':
+      return `complaint:${event.complaintId}`;
+    case 'Payment Received':
+      return 'money';
+    default:
+      return undefined;
+  }
+};
+
+/**
+ * The messages still worth sending, stated without the lifecycle's statuses: of everything that
+ * happened to one return or one complaint, only the newest step; every counted payment (each tells the
+ * standing when sent) until any refund was issued; every refund.
+ */
+const liveBySteps = (history: OrderHistory): Set<string> => {
+  const applied = history.timeline.filter((entry) => entry.outcome.kind === 'applied').map((e) => e.event);
+  const refundIssued = applied.some((event) => event.type === 'Refund Issued');
+  const live = new Set<string>();
+  const newest = new Map<string, OrderEvent>();
+  for (const event of applied) {
+    const subject = subjectOf(event);
+    if (event.type === 'Refund Issued') live.add(event.eventId);
+    if (event.type === 'Payment Received') {
+      if (!refundIssued) live.add(event.eventId);
+    } else if (subject) newest.set(subject, event);
+  }
+  for (const event of newest.values()) live.add(event.eventId);
+  return live;
+};
+
+/** Feeds events one by one, as the ingest path does; every intermediate history. */
+const deliverAll = (arrivals: readonly OrderEvent[]): OrderHistory[] => {
+  const known: OrderEvent[] = [];
+  const histories: OrderHistory[] = [];
+  for (const event of arrivals) {
+    const decision = recordEvent(known, event);
+    if (decision.kind !== 'recorded') continue;
+    known.push(event);
+    histories.push(decision.history);
+  }
+  return histories;
+};
+
+describe('Property: side-track messages go stale exactly when their step is left', () => {
+  it('leaves only the newest step of each return and complaint, and no payment after a refund, worth sending', () => {
+    fc.assert(
+      fc.property(fc.array(sideStep, { minLength: 1, maxLength: 12 }), (steps) => {
+        // Act
+        const history = replay(sideTrackOrder(steps));
+
+        // Assess
+        const expected = liveBySteps(history);
+        for (const entry of history.timeline) {
+          if (entry.outcome.kind !== 'applied' || !subjectOf(entry.event)) continue;
+          const stale = supersededBy(entry.event, history.state);
+          expect({ event: entry.event.eventId, type: entry.event.type, live: stale === undefined }).toEqual({
+            event: entry.event.eventId,
+            type: entry.event.type,
+            live: expected.has(entry.event.eventId),
+          });
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('never lets a superseded side-track message become worth sending again, whatever the arrival order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(sideStep, { minLength: 1, maxLength: 8 }).chain((steps) => {
+          const events = sideTrackOrder(steps);
+          return fc.shuffledSubarray(events, { minLength: events.length });
+        }),
+        (arrivals) => {
+          // Act
+          const histories = deliverAll(arrivals);
+
+          // Assess: once stale (superseded by the order's state, or by the fold as old news) in one history,
+          // never worth sending in a later one. (Rejected or awaiting-placement is no verdict yet: an event
+          // that arrived before the step it needs may still apply.)
+          const staleSince = new Map<string, number>();
+          for (const [index, history] of histories.entries()) {
+            for (const entry of history.timeline) {
+              if (!subjectOf(entry.event)) continue;
+              const stale =
+                entry.outcome.kind === 'superseded' ||
+                (entry.outcome.kind === 'applied' && supersededBy(entry.event, history.state) !== undefined);
+              const live = entry.outcome.kind === 'applied' && !stale;
+              if (stale && !staleSince.has(entry.event.eventId)) staleSince.set(entry.event.eventId, index);
+              if (live) expect(staleSince.get(entry.event.eventId)).toBeUndefined();
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

@@ -23,9 +23,8 @@ export const PLACEHOLDERS = {
   expectedDeliveryDate: 'The expected delivery date, when the shop gave one.',
   total: 'The order total.',
   amount: 'The amount this message is about: the payment, the refund.',
-  amountReceived:
-    'Everything received for the order so far (for a payment message: up to and including that payment).',
-  amountDue: 'What is still to pay (for a payment message: right after that payment); empty when nothing is.',
+  amountReceived: 'Everything received for the order so far.',
+  amountDue: 'What is still to pay while a payment is awaited; empty when nothing is.',
   contactBy: 'The deadline to contact the shop about an order on hold.',
 } as const;
 
@@ -85,12 +84,10 @@ export const messageFacts = (input: MessageInput, formats: Formats): MessageFact
         : undefined;
   const contactBy = event.type === 'Order On Hold' ? event.contactBy : state.hold?.contactBy;
   const method = shipped?.method ?? state.delivery?.method;
-  // A payment message tells the standing it left, whenever it is sent; any other, the standing now.
-  const standing =
-    event.type === 'Payment Received' ? paymentStanding(state, event.eventId) : paymentStanding(state);
+  // Every message tells the payments as they stand when it is sent.
+  const standing = paymentStanding(state);
   const owing = state.payment.status === 'awaiting' || state.payment.status === 'partially_paid';
-  const standingMoney = (amount: number) =>
-    standing ? formats.money({ amount, currency: standing.currency }) : '';
+  const standingMoney = (amount: number) => formats.money({ amount, currency: standing.currency });
   return {
     shopName: shop.name,
     orderNumber: event.orderNumber,
@@ -105,11 +102,8 @@ export const messageFacts = (input: MessageInput, formats: Formats): MessageFact
     expectedDeliveryDate: expectedDeliveryDate ? formats.date(expectedDeliveryDate) : '',
     total: state.totals ? formats.money({ amount: state.totals.total, currency: state.totals.currency }) : '',
     amount: amount ? formats.money(amount) : '',
-    amountReceived: standing && standing.received > 0 ? standingMoney(standing.received) : '',
-    amountDue:
-      standing && standing.due > 0 && (event.type === 'Payment Received' || owing)
-        ? standingMoney(standing.due)
-        : '',
+    amountReceived: standing.received > 0 ? standingMoney(standing.received) : '',
+    amountDue: standing.due > 0 && owing ? standingMoney(standing.due) : '',
     contactBy: contactBy ? formats.dateTime(contactBy) : '',
   };
 };

@@ -1,6 +1,6 @@
 import type { Language } from '../i18n.js';
 import { ORDER_EVENT_TYPES, type OrderEvent, type OrderEventType } from '../order-events.js';
-import { type OrderState, paymentStanding } from '../order-lifecycle.js';
+import type { OrderState } from '../order-lifecycle.js';
 import type { ShopConfig } from '../shop-config.js';
 
 /** Everything one message needs; the renderers are pure functions of it. */
@@ -25,14 +25,17 @@ export const templateIdOf = (type: OrderEventType): string => type.toLowerCase()
 /** A Payment Received that leaves part of the total due: its own message ("received X, Y still due"). */
 export const PARTIAL_PAYMENT_TEMPLATE = 'partial-payment-received';
 
-/** Whether the message about `event` is the partial-payment one: some of the total was still due after it. */
+/**
+ * Whether the message about `event` is the partial-payment one: part of the total is still due now. A
+ * payment message tells the standing when it is sent, so no "still due" goes out once the order is paid.
+ */
 export const isPartialPayment = (event: OrderEvent, state: OrderState): boolean =>
-  event.type === 'Payment Received' && (paymentStanding(state, event.eventId)?.due ?? 0) > 0;
+  event.type === 'Payment Received' && state.payment.status === 'partially_paid';
 
 /**
  * The template of the message about `event` for an order now in `state`: the event type's, except for a
- * payment that left part of the total due. Fixed once the payment is recorded (it depends on the payments
- * up to this one only), so the log, the overrides and the push data always agree.
+ * payment while part of the total is still due. The sender decides it with the order as it reads it,
+ * so the log, the overrides and the push data of one message agree.
  */
 export const templateIdFor = (event: OrderEvent, state: OrderState): string =>
   isPartialPayment(event, state) ? PARTIAL_PAYMENT_TEMPLATE : templateIdOf(event.type);

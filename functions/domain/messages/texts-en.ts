@@ -109,17 +109,17 @@ export const ENGLISH: Writer = {
     const url = facts.trackingUrl;
     const amount = facts.amount;
     const method = methodLabel(event.method);
-    const standing = paymentStanding(state, event.eventId);
-    const due = standing && standing.due > 0 ? facts.amountDue : undefined;
+    // The standing when the message is sent: a late message never says "still due" of a paid order.
+    const standing = paymentStanding(state);
+    const due = state.payment.status === 'partially_paid' && facts.amountDue ? facts.amountDue : undefined;
     const rows = present([
       { label: L.facts.amount, value: amount, strong: !due },
       method && { label: L.facts.method, value: method },
       event.reference && { label: L.facts.reference, value: event.reference },
-      standing &&
-        standing.payments > 1 && {
-          label: L.facts.paidSoFar,
-          value: `${facts.amountReceived} (${L.payments(standing.payments)})`,
-        },
+      standing.payments > 1 && {
+        label: L.facts.paidSoFar,
+        value: `${facts.amountReceived} (${L.payments(standing.payments)})`,
+      },
       due && { label: L.facts.stillDue, value: due, strong: true },
     ]);
     if (due) {
@@ -150,7 +150,7 @@ export const ENGLISH: Writer = {
       };
     }
     const over =
-      standing && standing.overpaid > 0
+      standing.overpaid > 0
         ? formats.money({ amount: standing.overpaid, currency: standing.currency })
         : undefined;
     return {
@@ -160,7 +160,7 @@ export const ENGLISH: Writer = {
       blocks: present([
         p(`Thank you! We have received your payment of ${amount} for order ${n}.`),
         { kind: 'facts', rows },
-        standing && standing.payments > 1 && p(`Order ${n} is now paid in full.`),
+        standing.payments > 1 && p(`Order ${n} is now paid in full.`),
         over && p(`That is ${over} more than the order total: we will refund the difference.`),
         p('We will now get your order ready and keep you posted.'),
       ]),

@@ -112,17 +112,17 @@ export const POLISH: Writer = {
     const url = facts.trackingUrl;
     const amount = facts.amount;
     const method = methodLabel(event.method);
-    const standing = paymentStanding(state, event.eventId);
-    const due = standing && standing.due > 0 ? facts.amountDue : undefined;
+    // The standing when the message is sent: a late message never says "still due" of a paid order.
+    const standing = paymentStanding(state);
+    const due = state.payment.status === 'partially_paid' && facts.amountDue ? facts.amountDue : undefined;
     const rows = present([
       { label: L.facts.amount, value: amount, strong: !due },
       method && { label: L.facts.method, value: method },
       event.reference && { label: L.facts.reference, value: event.reference },
-      standing &&
-        standing.payments > 1 && {
-          label: L.facts.paidSoFar,
-          value: `${facts.amountReceived} (${L.payments(standing.payments)})`,
-        },
+      standing.payments > 1 && {
+        label: L.facts.paidSoFar,
+        value: `${facts.amountReceived} (${L.payments(standing.payments)})`,
+      },
       due && { label: L.facts.stillDue, value: due, strong: true },
     ]);
     if (due) {
@@ -157,7 +157,7 @@ export const POLISH: Writer = {
       };
     }
     const over =
-      standing && standing.overpaid > 0
+      standing.overpaid > 0
         ? formats.money({ amount: standing.overpaid, currency: standing.currency })
         : undefined;
     return {
@@ -167,7 +167,7 @@ export const POLISH: Writer = {
       blocks: present([
         p(`Dziękujemy! Zaksięgowaliśmy wpłatę ${amount} za zamówienie ${n}.`),
         { kind: 'facts', rows },
-        standing && standing.payments > 1 && p(`Zamówienie ${n} jest w całości opłacone.`),
+        standing.payments > 1 && p(`Zamówienie ${n} jest w całości opłacone.`),
         over && p(`To o ${over} więcej, niż wynosi kwota zamówienia – nadpłatę zwrócimy.`),
         p('Teraz zajmiemy się realizacją zamówienia i damy znać o kolejnych krokach.'),
       ]),

@@ -90,17 +90,22 @@ describe('Messages: partial payments', () => {
     );
   });
 
-  it('keep what each payment said whenever it is sent: the standing after that payment, not now', () => {
-    // Prepare: three payments; the second is told after the third arrived
-    const input = paymentMessage([3000, 4000, 1000], 2, 'pl');
+  it('tell the standing when sent: a part payment told after the order was paid in full says so', () => {
+    // Prepare: three payments; the first is told after the third completed the total
+    const late = paymentMessage([3000, 4000, TOTAL - 7000], 1, 'pl');
+    const early = paymentMessage([3000, 4000], 1, 'pl');
 
     // Act
-    const [, text] = everyChannel(input);
+    const [lateSubject, lateText] = everyChannel(late);
+    const [, earlyText] = everyChannel(early);
 
-    // Assess: 7000 received after the second, 4597 due then (the third brought it to 3597)
-    expect(text).toContain(`Wpłacono łącznie: ${money(7000, 'pl')} (2 wpłaty)`);
-    expect(text).toContain(`Pozostało do zapłaty: ${money(TOTAL - 7000, 'pl')}`);
-    expect(text).not.toContain(money(TOTAL - 8000, 'pl'));
+    // Assess
+    expect(templateIdFor(late.event, late.state)).toBe('payment-received');
+    expect(lateSubject).toBe('Otrzymaliśmy płatność za zamówienie ZAM/2026/11/0042');
+    expect(lateText).toContain(money(3000, 'pl'));
+    expect(lateText).toContain(`Wpłacono łącznie: ${money(TOTAL, 'pl')} (3 wpłaty)`);
+    expect(lateText).not.toMatch(/Pozostało do zapłaty/);
+    expect(earlyText).toContain(`Pozostało do zapłaty: ${money(TOTAL - 7000, 'pl')}`);
   });
 
   it('count payments with the Polish plural forms', () => {
