@@ -161,43 +161,45 @@ const sideStep: fc.Arbitrary<SideStep> = fc.oneof(
  * A delivered order (paid in parts: the happy path without its full payment, then the steps' payments
  * come later) followed by side-track steps, each a minute after the previous one, with ids of its own.
  */
-const sideTrackOrder = (steps: readonly SideStep[]): OrderEvent[] => {
+const stepEvent = (step: SideStep, index: number): OrderEvent => {
   const details = exampleDetails(ref);
+  const base = {
+    eventId: `${ref.orderId}-side-${index}`,
+    occurredAt: new Date(Date.UTC(2026, 10, 20, 10, index)).toISOString(),
+  };
+  switch (step.kind) {
+    case 'pay':
+      return toEvent('Payment Received', {
+        ...details['Payment Received'],
+        ...base,
+        amount: { amount: step.amount, currency: 'PLN' },
+      });
+    case 'request':
+      return toEvent('Return Requested', { ...details['Return Requested'], ...base, returnId: step.id });
+    case 'receive':
+      return toEvent('Return Received', { ...details['Return Received'], ...base, returnId: step.id });
+    case 'refund':
+      return toEvent('Refund Issued', {
+        ...details['Refund Issued'],
+        ...base,
+        refundId: `RF-${index}`,
+        returnId: step.id,
+        amount: { amount: 10, currency: 'PLN' },
+      });
+    case 'open':
+      return toEvent('Complaint Opened', { ...details['Complaint Opened'], ...base, complaintId: step.id });
+    case 'resolve':
+      return toEvent('Complaint Resolved', {
+        ...details['Complaint Resolved'],
+        ...base,
+        complaintId: step.id,
+      });
+  }
+};
+
+const sideTrackOrder = (steps: readonly SideStep[]): OrderEvent[] => {
   const main = lifecycleEvents(ref, 'happyPath').filter((event) => event.type !== 'Payment Received');
-  const firstPayment = paymentsOf(ref, [100]);
-  const at = (index: number) => new Date(Date.UTC(2026, 10, 20, 10, index)).toISOString();
-  const side = steps.map((step, index): OrderEvent => {
-    const base = { eventId: `${ref.orderId}-side-${index}`, occurredAt: at(index) };
-    switch (step.kind) {
-      case 'pay':
-        return toEvent('Payment Received', {
-          ...details['Payment Received'],
-          ...base,
-          amount: { amount: step.amount, currency: 'PLN' },
-        });
-      case 'request':
-        return toEvent('Return Requested', { ...details['Return Requested'], ...base, returnId: step.id });
-      case 'receive':
-        return toEvent('Return Received', { ...details['Return Received'], ...base, returnId: step.id });
-      case 'refund':
-        return toEvent('Refund Issued', {
-          ...details['Refund Issued'],
-          ...base,
-          refundId: `RF-${index}`,
-          returnId: step.id,
-          amount: { amount: 10, currency: 'PLN' },
-        });
-      case 'open':
-        return toEvent('Complaint Opened', { ...details['Complaint Opened'], ...base, complaintId: step.id });
-      case 'resolve':
-        return toEvent('Complaint Resolved', {
-          ...details['Complaint Resolved'],
-          ...base,
-          complaintId: step.id,
-        });
-    }
-  });
-  return [...main, ...firstPayment, ...side];
+  return [...main, ...paymentsOf(ref, [100]), ...steps.map(stepEvent)];
 };
 
 /** What a side-track event is about: one return, one complaint, or the order's money. */
