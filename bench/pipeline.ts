@@ -26,7 +26,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { PutCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../functions/adapters/aws-clients.js';
 import { decodeTag, EMAIL_TAGS } from '../functions/adapters/ses-email-sender.js';
-import { templateIdOf } from '../functions/domain/messages/index.js';
+import { eventTypeOfTemplate } from '../functions/domain/messages/index.js';
 import type { NotificationRecord } from '../functions/domain/notification-log.js';
 import type { OrderEvent } from '../functions/domain/order-events.js';
 import type { ShopConfigInput } from '../functions/domain/shop-config.js';
@@ -214,7 +214,9 @@ const main = async () => {
       ...services.sns.pushes().flatMap((push) => {
         const order = byDevice.get(push.token);
         const template = JSON.stringify(push.payload).match(/"templateId\\?":\\?"([a-z-]+)/)?.[1];
-        const event = order?.events.find((candidate) => templateIdOf(candidate.type) === template);
+        const event = order?.events.find(
+          (candidate) => eventTypeOfTemplate(template ?? '') === candidate.type,
+        );
         return order
           ? [
               {

@@ -16,7 +16,7 @@ import {
   renderEmail,
   renderPush,
   renderSms,
-  templateIdOf,
+  templateIdFor,
 } from '../functions/domain/messages/index.js';
 import type {
   Channel,
@@ -211,7 +211,7 @@ export const previewNotifications = async (
     // The order as it was right after this event: what a job running then would have seen.
     const state = replay(sorted.slice(0, index + 1)).state;
     const language = resolveLanguage(state.customer?.locale, shop?.defaultLanguage ?? 'pl');
-    const template = templateIdOf(event.type);
+    const template = templateIdFor(event, state);
     const overridden = Object.keys(shop?.templates?.[template]?.[language] ?? {});
     const input = (configured: ShopConfig): MessageInput => ({
       shop: configured,

@@ -25,7 +25,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../functions/adapters/aws-clients.js';
-import { templateIdOf } from '../../functions/domain/messages/index.js';
+import { eventTypeOfTemplate } from '../../functions/domain/messages/index.js';
 import type { NotificationRecord } from '../../functions/domain/notification-log.js';
 import type { NotificationJob } from '../../functions/domain/notification-planning.js';
 import { supersededBy } from '../../functions/domain/notification-planning.js';
@@ -214,7 +214,7 @@ export const auditChaosRun = async (input: AuditInput): Promise<ChaosAudit> => {
     ...services.sns.pushes().map((push) => {
       const order = orderByDevice.get(push.token);
       const data = JSON.stringify(push.payload).match(/"templateId\\?":\\?"([a-z-]+)/)?.[1];
-      const event = order?.events.find((candidate) => templateIdOf(candidate.type) === data);
+      const event = order?.events.find((candidate) => eventTypeOfTemplate(data ?? '') === candidate.type);
       return {
         channel: 'push' as const,
         messageId: push.messageId,

@@ -9,7 +9,7 @@
  */
 
 import { resolveLanguage } from './i18n.js';
-import { type MessageInput, renderEmail, renderPush, renderSms, templateIdOf } from './messages/index.js';
+import { type MessageInput, renderEmail, renderPush, renderSms, templateIdFor } from './messages/index.js';
 import type { NotificationLog, NotificationOutcome, NotificationRecord } from './notification-log.js';
 import {
   type Address,
@@ -260,7 +260,7 @@ export const processNotificationJob = async (
     const created = await deps.notifications.create({
       ...recordKey,
       eventType: entry.event.type,
-      template: templateIdOf(entry.event.type),
+      template: templateIdFor(entry.event, history.state),
       language,
       outcome: 'sending',
       attempts: 1,
