@@ -61,6 +61,8 @@ export interface NotificationRecord {
   readonly retriable?: boolean | undefined;
   /** Set when this notification stands in for another channel that could not be used. */
   readonly fallbackFor?: Channel | undefined;
+  /** Since when it has waited for an earlier message of the order on its channel to go first. */
+  readonly waitingSince?: string | undefined;
 }
 
 export interface NotificationLog {

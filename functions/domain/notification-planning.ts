@@ -2,9 +2,15 @@
  * Which notifications an order change calls for, and whether one may be sent now. Pure.
  */
 import { isValidPhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js';
-import { type Channel, maskEmail, maskPhone } from './notification-log.js';
+import {
+  type Channel,
+  maskEmail,
+  maskPhone,
+  type NotificationOutcome,
+  type NotificationRecord,
+} from './notification-log.js';
 import type { OrderEvent } from './order-events.js';
-import type { OrderState } from './order-lifecycle.js';
+import type { OrderState, TimelineEntry } from './order-lifecycle.js';
 import { channelsFor, type ShopConfig } from './shop-config.js';
 
 /** The events whose outcome became `applied` between two versions of an order. */
@@ -96,6 +102,51 @@ export const supersededBy = (event: OrderEvent, state: OrderState): string | und
       return undefined;
   }
 };
+
+/* Lifecycle order of one order's messages ---------------------------------------------------- */
+
+/** Outcomes of a message that has not reached the provider yet (or has no record yet at all). */
+const ON_ITS_WAY: ReadonlySet<NotificationOutcome> = new Set(['sending', 'retrying', 'deferred']);
+
+/** How long a message waits for an earlier one of its order and channel, at most, and how often it looks. */
+export const ORDER_WAIT = { limitMs: 60_000, stepSeconds: 5 } as const;
+
+/**
+ * The earlier messages of the same order on the same channel that should reach the customer before the
+ * one about `eventId`: events before it in the timeline that applied, that the shop's matrix sends on
+ * this channel and that are not old news. Pure; the sender then asks the log whether they are done.
+ */
+export const messagesToGoFirst = (
+  shop: ShopConfig,
+  timeline: readonly TimelineEntry[],
+  state: OrderState,
+  eventId: string,
+  channel: Channel,
+): OrderEvent[] => {
+  const index = timeline.findIndex((entry) => entry.event.eventId === eventId);
+  return timeline
+    .slice(0, Math.max(0, index))
+    .filter(
+      (entry) =>
+        entry.outcome.kind === 'applied' &&
+        channelsFor(shop, entry.event.type).includes(channel) &&
+        supersededBy(entry.event, state) === undefined,
+    )
+    .map((entry) => entry.event);
+};
+
+/** The first of `earlier` whose message on `channel` is still on its way (no record, or not finished). */
+export const stillOnItsWay = (
+  earlier: readonly OrderEvent[],
+  records: readonly NotificationRecord[],
+  channel: Channel,
+): OrderEvent | undefined =>
+  earlier.find((event) => {
+    const record = records.find(
+      (candidate) => candidate.eventId === event.eventId && candidate.channel === channel,
+    );
+    return !record || ON_ITS_WAY.has(record.outcome);
+  });
 
 /* Quiet hours ------------------------------------------------------------------------------------ */
 

@@ -17,8 +17,11 @@ import {
   type DeliveryDecision,
   decideDelivery,
   fallbacksFor,
+  messagesToGoFirst,
   type NotificationJob,
+  ORDER_WAIT,
   SMS_OPTED_OUT,
+  stillOnItsWay,
 } from './notification-planning.js';
 import {
   type EmailSender,
@@ -341,7 +344,36 @@ export const processNotificationJob = async (
     return moved ? requeue(decision.until) : { kind: 'duplicate', outcome: 'deferred' };
   }
 
-  // 3. Send, and record what happened. The mark just before the provider call is what tells a later
+  // 3. Lifecycle order: a message waits (a few seconds at a time, a minute at most) while an earlier
+  // message of the order on the same channel is still on its way, so a hold does not overtake the
+  // confirmation planned with it. Only the log is read, and only when there is an earlier one to wait for.
+  if (shop && !job.fallbackFor) {
+    const earlier = messagesToGoFirst(shop, history.timeline, history.state, job.eventId, job.channel);
+    const blocking =
+      earlier.length > 0
+        ? stillOnItsWay(earlier, await deps.notifications.list(key), job.channel)
+        : undefined;
+    const waitingSince = existing?.waitingSince ?? now();
+    if (blocking && deps.clock.now().getTime() - Date.parse(waitingSince) < ORDER_WAIT.limitMs) {
+      const until = new Date(deps.clock.now().getTime() + ORDER_WAIT.stepSeconds * 1000);
+      const moved = await deps.notifications.update(
+        recordKey,
+        ['sending'],
+        {
+          outcome: 'deferred',
+          deliverAfter: until.toISOString(),
+          reason: `waiting for the ${blocking.type} message to go first`,
+          waitingSince,
+          updatedAt: now(),
+          leaseUntil: undefined,
+        },
+        lease,
+      );
+      return moved ? requeue(until) : { kind: 'duplicate', outcome: 'deferred' };
+    }
+  }
+
+  // 4. Send, and record what happened. The mark just before the provider call is what tells a later
   // worker whether a stopped one may have sent the message.
   if (!shop) throw new Error('unreachable: a decision to send needs a shop');
   const input = messageInput(deps, context, shop, decision.address);
@@ -355,6 +387,7 @@ export const processNotificationJob = async (
       address: decision.address.masked,
       reason: undefined,
       deliverAfter: undefined,
+      waitingSince: undefined,
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

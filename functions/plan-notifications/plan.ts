@@ -15,6 +15,7 @@ import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEven
 import { STATE_SK } from '../adapters/dynamodb-order-repository.js';
 import { newlyApplied, planJobs } from '../domain/notification-planning.js';
 import type { JobQueue } from '../domain/notification-ports.js';
+import { replay } from '../domain/order-lifecycle.js';
 import type { OrderRepository } from '../domain/ports.js';
 import type { ShopDirectory } from '../domain/shop-config.js';
 
@@ -51,9 +52,15 @@ export const makePlanHandler = (deps: PlanDeps) => {
     const key = { shopId: after.shopId, orderId: after.orderId };
     const snapshot = await deps.orders.load(key);
     const wanted = new Set(fresh);
-    const events = (snapshot?.events ?? [])
-      .map((stored) => stored.event)
-      .filter((event) => wanted.has(event.eventId));
+    const stored = (snapshot?.events ?? []).map((item) => item.event);
+    // Jobs in lifecycle order (the order's timeline), so a confirmation is queued before a hold stored
+    // with it; the sender keeps that order for messages on one channel (see docs/notifications.md).
+    const events =
+      stored.length > 0
+        ? replay(stored)
+            .timeline.map((entry) => entry.event)
+            .filter((event) => wanted.has(event.eventId))
+        : [];
     const shop = deps.shops.get(key.shopId);
     if (!shop)
       deps.logger.warn('order of a shop that is not configured', {
@@ -72,6 +79,8 @@ export const makePlanHandler = (deps: PlanDeps) => {
 
   return middy(
     async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
-      processPartialResponse(event, processRecord, processor, { context }),
+      // One record after the other: records of one shard are the order's changes in the order they were
+      // stored, and their jobs are queued in that order.
+      processPartialResponse(event, processRecord, processor, { context, processInParallel: false }),
   ).use(injectLambdaContext(deps.logger, { resetKeys: true }));
 };

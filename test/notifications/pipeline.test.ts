@@ -26,7 +26,7 @@ import { SnsPushSender } from '../../functions/adapters/sns-push-sender.js';
 import { SnsSmsSender } from '../../functions/adapters/sns-sms-sender.js';
 import { SqsDeadLetterSink } from '../../functions/adapters/sqs-dead-letters.js';
 import { SqsJobQueue } from '../../functions/adapters/sqs-job-queue.js';
-import type { NotificationJob } from '../../functions/domain/notification-planning.js';
+import { type NotificationJob, ORDER_WAIT } from '../../functions/domain/notification-planning.js';
 import type { OrderEvent } from '../../functions/domain/order-events.js';
 import { recordOrderEvent } from '../../functions/domain/record-order-event.js';
 import type { SendNotificationDeps } from '../../functions/domain/send-notification.js';
@@ -145,6 +145,24 @@ const send = async (jobs: readonly NotificationJob[], receiveCount = 1, deps = s
     ),
     lambdaContext('send'),
   );
+
+/**
+ * Sends, then again what the sender requeued to wait for an earlier message of its order (a few seconds
+ * later, as SQS would), until only longer delays are left: those are returned.
+ */
+const sendSettled = async (jobs: readonly NotificationJob[]) => {
+  await send(jobs);
+  const later: Array<{ job: NotificationJob; delay: number }> = [];
+  for (let round = 0; round < 30; round++) {
+    const queued = takeQueuedJobs();
+    later.push(...queued.filter((entry) => entry.delay > ORDER_WAIT.stepSeconds));
+    const waiting = queued.filter((entry) => entry.delay <= ORDER_WAIT.stepSeconds);
+    if (waiting.length === 0) break;
+    now = new Date(now.getTime() + ORDER_WAIT.stepSeconds * 1000);
+    await send(waiting.map((entry) => entry.job));
+  }
+  return later;
+};
 
 /** The e-mail record of an order's placement as a worker leaves it when killed mid-job (lease 1 minute). */
 const claimAsAStoppedWorker = (placed: OrderEvent, options: { calledProvider: boolean }) =>
@@ -329,11 +347,11 @@ describe('Notification pipeline', () => {
     const ref = orderRef(204);
     const events = lifecycleEvents(ref, 'happyPath');
     await record(...events.slice(0, 5));
-    await send(await plan());
+    await sendSettled(await plan());
     await record(...events.slice(5));
 
     // Act
-    await send(await plan());
+    await sendSettled(await plan());
 
     // Assess
     expect(await outcomeOf(ref.orderId, '-out', 'sms')).toMatchObject({
@@ -350,16 +368,69 @@ describe('Notification pipeline', () => {
     await record(...events.slice(0, 5));
     now = new Date('2026-11-20T22:30:00Z');
 
-    // Act
-    await send(await plan());
-    const requeued = takeQueuedJobs();
+    // Act: the e-mails go at once (in lifecycle order), the SMS waits for the morning
+    const requeued = await sendSettled(await plan());
     now = new Date('2026-11-21T07:00:30Z');
     await send(requeued.map((queued) => queued.job));
 
     // Assess
     expect(requeued.map((queued) => [queued.job.channel, queued.delay])).toEqual([['sms', 900]]);
     expect(await outcomeOf(ref.orderId, '-shipped', 'sms')).toMatchObject({ outcome: 'sent', attempts: 2 });
-    expect(await outcomeOf(ref.orderId, '-shipped', 'email')).toMatchObject({ outcome: 'sent', attempts: 1 });
+    expect(await outcomeOf(ref.orderId, '-shipped', 'email')).toMatchObject({ outcome: 'sent' });
+  });
+
+  it('sends the messages of one order on one channel in lifecycle order: a hold after its confirmation', async () => {
+    // Prepare: placement and hold stored together; the hold's e-mail job reaches the sender first
+    const ref = orderRef(215);
+    const events = lifecycleEvents(ref, 'engravingHold');
+    const placed = events.find((event) => event.type === 'Order Placed') as OrderEvent;
+    const hold = events.find((event) => event.type === 'Order On Hold') as OrderEvent;
+    await record(placed, hold);
+    const jobs = await plan();
+    const holdEmail = jobs.filter((job) => job.eventId === hold.eventId && job.channel === 'email');
+    const placedEmail = jobs.filter((job) => job.eventId === placed.eventId);
+
+    // Act
+    await send(holdEmail);
+    const waited = await outcomeOf(ref.orderId, '-hold', 'email');
+    await sendSettled(placedEmail);
+    now = new Date(now.getTime() + ORDER_WAIT.stepSeconds * 1000);
+    await sendSettled(holdEmail);
+
+    // Assess
+    expect(jobs.map((job) => job.eventId)).toEqual([
+      placed.eventId,
+      ...jobs.filter((job) => job.eventId === hold.eventId).map(() => hold.eventId),
+    ]);
+    expect(waited).toMatchObject({
+      outcome: 'deferred',
+      reason: 'waiting for the Order Placed message to go first',
+    });
+    const subjects = (await emailsTo(ref.orderNumber)).map((email) => email.subject);
+    expect(subjects).toHaveLength(2);
+    expect(subjects[0]).toMatch(/Dziękujemy za zamówienie/);
+    expect(await outcomeOf(ref.orderId, '-hold', 'email')).toMatchObject({ outcome: 'sent' });
+  });
+
+  it('waits at most a minute for an earlier message that never comes', async () => {
+    // Prepare: the placement's job was lost; only the hold's e-mail job runs
+    const ref = orderRef(216);
+    const events = lifecycleEvents(ref, 'engravingHold');
+    const placed = events.find((event) => event.type === 'Order Placed') as OrderEvent;
+    const hold = events.find((event) => event.type === 'Order On Hold') as OrderEvent;
+    await record(placed, hold);
+    const holdEmail = (await plan()).filter((job) => job.eventId === hold.eventId && job.channel === 'email');
+    const start = now.getTime();
+
+    // Act
+    await sendSettled(holdEmail);
+
+    // Assess
+    const holdRecord = await outcomeOf(ref.orderId, '-hold', 'email');
+    expect(holdRecord).toMatchObject({ outcome: 'sent' });
+    expect(Date.parse(holdRecord?.sentAt ?? '') - start).toBeGreaterThanOrEqual(ORDER_WAIT.limitMs);
+    expect(Date.parse(holdRecord?.sentAt ?? '') - start).toBeLessThan(ORDER_WAIT.limitMs + 10_000);
+    expect(await outcomeOf(ref.orderId, '-placed', 'email')).toBeUndefined();
   });
 
   it('drops a deferred SMS whose status the order left during the night', async () => {
