@@ -49,11 +49,21 @@ const OTHER_EVENTS = `## Payment, refunds, returns and complaints
 
 These do not change the status; each keeps its own track.
 
+<a id="payments"></a>**Payments add up.** Each distinct Payment Received (by event id) counts towards the order total,
+in the order's currency: below the total the payment status is \`partially_paid\`, at or above it
+\`paid\`. An overpayment is kept as received (\`payment.paid\` above the total) and the customer is told
+the difference will be refunded (the shop sends it as a Refund Issued). Paid at checkout is \`paid\` from
+the start. Refunds add up against what was received in total, never more; after any refund the status is
+\`partially_refunded\` or \`refunded\`, and a later payment is not counted. A producer that resends one
+payment under a new event id counts it twice: resend with the same event id (a duplicate). A refund
+resent under a new event id counts once (\`refundId\`). Payment statuses: \`awaiting\`,
+\`partially_paid\`, \`paid\`, \`partially_refunded\`, \`refunded\`.
+
 | Event | Applied when | Otherwise |
 | --- | --- | --- |
 | Order Placed | the order is not placed yet | rejected: already placed |
-| Payment Received | no payment is recorded yet, same currency as the order | superseded (already paid) or rejected (currency) |
-| Refund Issued | a payment is recorded, the refunds do not exceed it, and its \`returnId\` (if any) was requested | rejected with the reason |
+| Payment Received | the order is awaiting payment or partly paid, same currency as the order, more than 0 (unless the total is 0) | superseded (already fully paid, or refunds were issued) or rejected (currency, 0) |
+| Refund Issued | a payment is recorded, the refunds do not exceed what was received in total, its \`refundId\` is new and its \`returnId\` (if any) was requested | superseded (same refund id) or rejected with the reason |
 | Return Requested | the order is delivered and has the returned quantities | superseded (same return id) or rejected |
 | Return Received | the return was requested | superseded (already received) or rejected (unknown return) |
 | Complaint Opened | always, once per complaint id | superseded (same complaint id) |
