@@ -157,10 +157,7 @@ const sideStep: fc.Arbitrary<SideStep> = fc.oneof(
   fc.record({ kind: fc.constant('pay'), amount: fc.integer({ min: 1, max: 8000 }) }),
 );
 
-/**
- * A delivered order (paid in parts: the happy path without its full payment, then the steps' payments
- * come later) followed by side-track steps, each a minute after the previous one, with ids of its own.
- */
+/** One side-track step as an event, a minute after the previous one, with ids of its own. */
 const stepEvent = (step: SideStep, index: number): OrderEvent => {
   const details = exampleDetails(ref);
   const base = {
@@ -197,6 +194,10 @@ const stepEvent = (step: SideStep, index: number): OrderEvent => {
   }
 };
 
+/**
+ * A delivered order (paid in parts: the happy path without its full payment, then the steps' payments
+ * come later) followed by side-track steps, each a minute after the previous one, with ids of its own.
+ */
 const sideTrackOrder = (steps: readonly SideStep[]): OrderEvent[] => {
   const main = lifecycleEvents(ref, 'happyPath').filter((event) => event.type !== 'Payment Received');
   return [...main, ...paymentsOf(ref, [100]), ...steps.map(stepEvent)];
