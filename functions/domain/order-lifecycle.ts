@@ -157,25 +157,71 @@ const LIFECYCLE_RANK: Record<OrderEventType, number> = {
   'Complaint Resolved': 14,
 };
 
+const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
- * Lifecycle order of an order's events. Order Placed always comes first: without it nothing else can be
- * judged. Then, when every event carries the producer's sequence number, by sequence; otherwise by
- * occurredAt (as an instant, whatever its offset). Ties: lifecycle rank, then event id. A total order that
- * depends only on the set of events, never on arrival.
+ * The order's placement: its Order Placed. An order has exactly one (`recordEvent` refuses a second);
+ * a partition recorded before that rule may hold several, and then the earliest by occurredAt (as an
+ * instant), ties by event id, is the placement and the others are rejected. A rule on the set of events
+ * only, so a legacy partition replays the same way every time.
+ */
+export const placementOf = (events: readonly OrderEvent[]): Placed | undefined => {
+  let placement: Placed | undefined;
+  for (const event of events) {
+    if (event.type !== 'Order Placed') continue;
+    if (!placement) {
+      placement = event;
+      continue;
+    }
+    const byTime = Date.parse(event.occurredAt) - Date.parse(placement.occurredAt);
+    if (byTime < 0 || (byTime === 0 && compareIds(event.eventId, placement.eventId) < 0)) placement = event;
+  }
+  return placement;
+};
+
+/**
+ * How an order's events are ordered, decided by its placement alone, so that no other single event can
+ * switch it: `sequence` when the Order Placed carries a sequence number (an event without one is then
+ * rejected, as it has no place in the producer's order), `occurredAt` otherwise (sequence numbers are
+ * then ignored). Before the placement arrives nothing is judged, and events wait in occurredAt order.
+ */
+export type OrderingMode = 'sequence' | 'occurredAt';
+
+export const orderingModeOf = (placement: OrderEvent | undefined): OrderingMode =>
+  placement?.sequence !== undefined ? 'sequence' : 'occurredAt';
+
+/** Why an event without a sequence is rejected on a sequenced order. */
+export const UNSEQUENCED_REASON =
+  'the order is sequenced (its Order Placed carries a sequence number) and this event has none';
+
+/**
+ * Lifecycle order of an order's events:
+ * 1. the placement first (without it nothing else can be judged), then any other Order Placed (legacy);
+ * 2. on a sequenced order, by sequence, with the events that lack one after all others; otherwise by
+ *    occurredAt (as an instant, whatever its offset);
+ * 3. ties: lifecycle rank, then event id.
+ * A total order that depends only on the set of events, never on arrival.
  */
 export const sortEvents = (events: readonly OrderEvent[]): OrderEvent[] => {
-  const bySequence = events.every((event) => event.sequence !== undefined);
+  const placement = placementOf(events);
+  const bySequence = orderingModeOf(placement) === 'sequence';
   const instant = new Map(events.map((event) => [event.eventId, Date.parse(event.occurredAt)]));
+  const group = (event: OrderEvent): number => {
+    if (event === placement) return 0;
+    if (event.type === 'Order Placed') return 1;
+    return bySequence && event.sequence === undefined ? 3 : 2;
+  };
   return [...events].sort((a, b) => {
-    const placedFirst = Number(b.type === 'Order Placed') - Number(a.type === 'Order Placed');
-    if (placedFirst !== 0) return placedFirst;
-    const primary = bySequence
-      ? (a.sequence ?? 0) - (b.sequence ?? 0)
-      : (instant.get(a.eventId) ?? 0) - (instant.get(b.eventId) ?? 0);
+    const groups = group(a) - group(b);
+    if (groups !== 0) return groups;
+    const primary =
+      bySequence && group(a) === 2
+        ? (a.sequence ?? 0) - (b.sequence ?? 0)
+        : (instant.get(a.eventId) ?? 0) - (instant.get(b.eventId) ?? 0);
     if (primary !== 0) return primary;
     const rank = LIFECYCLE_RANK[a.type] - LIFECYCLE_RANK[b.type];
     if (rank !== 0) return rank;
-    return a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+    return compareIds(a.eventId, b.eventId);
   });
 };
 
@@ -586,9 +632,14 @@ export const replay = (events: readonly OrderEvent[]): OrderHistory => {
   const first = events[0];
   if (!first) throw new RangeError('an order history needs at least one event');
   const sorted = sortEvents(events);
+  const sequenced = orderingModeOf(placementOf(sorted)) === 'sequence';
   let state = emptyOrder(first.shopId, first.orderId, sorted[0]?.orderNumber ?? first.orderNumber);
   const timeline: TimelineEntry[] = [];
   for (const event of sorted) {
+    if (sequenced && event.sequence === undefined) {
+      timeline.push({ event, outcome: { kind: 'rejected', reason: UNSEQUENCED_REASON } });
+      continue;
+    }
     const step = applyEvent(state, event);
     state = step.state;
     timeline.push({ event, outcome: step.outcome });
@@ -600,6 +651,8 @@ export const replay = (events: readonly OrderEvent[]): OrderHistory => {
  * What receiving `event` does to an order that has `known` events so far:
  * - `duplicate`: the same event id with the same content was already recorded: nothing changes;
  * - `conflict`: the event id was already used for a different event: a producer bug, nothing changes;
+ * - `refused`: the event may not join the order at all (a second Order Placed: an order has exactly one
+ *   placement, whatever the times, sequences or arrival order); nothing of it is stored;
  * - `recorded`: the event joins the order's events; `history` is the new state and timeline, and
  *   `outcome` what this event did within it.
  *
@@ -608,6 +661,7 @@ export const replay = (events: readonly OrderEvent[]): OrderHistory => {
 export type Decision =
   | { readonly kind: 'duplicate' }
   | { readonly kind: 'conflict'; readonly reason: string }
+  | { readonly kind: 'refused'; readonly reason: string }
   | { readonly kind: 'recorded'; readonly history: OrderHistory; readonly outcome: Outcome };
 
 export const recordEvent = (known: readonly OrderEvent[], event: OrderEvent): Decision => {
@@ -621,6 +675,17 @@ export const recordEvent = (known: readonly OrderEvent[], event: OrderEvent): De
     (candidate) => candidate.shopId !== event.shopId || candidate.orderId !== event.orderId,
   );
   if (mismatch) throw new RangeError('recordEvent was given events of different orders');
+  if (event.type === 'Order Placed') {
+    const placement = placementOf(known);
+    if (placement) {
+      return {
+        kind: 'refused',
+        reason:
+          `order ${event.orderId} already has a placement (event ${placement.eventId}); ` +
+          'a second Order Placed is refused',
+      };
+    }
+  }
   const history = replay([...known, event]);
   const entry = history.timeline.find((candidate) => candidate.event.eventId === event.eventId);
   if (!entry) throw new Error('unreachable: the recorded event is missing from its own timeline');
