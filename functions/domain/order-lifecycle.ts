@@ -87,11 +87,17 @@ export interface OrderState {
         readonly costsRetained?: Money | undefined;
       }
     | undefined;
-  readonly returns: Readonly<Record<string, ReturnState>>;
-  readonly complaints: Readonly<Record<string, ComplaintState>>;
+  /**
+   * Lists in the order they were opened, not records keyed by id: a producer's id may be any string,
+   * `constructor` or `__proto__` included, and neither an object lookup nor DynamoDB marshalling of a
+   * map keyed by it is safe. Look one up with `findReturn` / `findComplaint`.
+   */
+  readonly returns: readonly ReturnState[];
+  readonly complaints: readonly ComplaintState[];
 }
 
 export interface ReturnState {
+  readonly returnId: string;
   readonly status: 'requested' | 'received' | 'refunded';
   readonly requestedAt: string;
   readonly lines: ReadonlyArray<{ readonly sku: string; readonly quantity: number }>;
@@ -101,6 +107,7 @@ export interface ReturnState {
 }
 
 export interface ComplaintState {
+  readonly complaintId: string;
   readonly kind: 'complaint' | 'warranty';
   readonly status: 'open' | 'resolved';
   readonly subject: string;
@@ -367,9 +374,23 @@ export const emptyOrder = (shopId: string, orderId: string, orderNumber: string)
   orderNumber,
   status: 'awaiting_placement',
   payment: { status: 'awaiting', refunded: 0 },
-  returns: {},
-  complaints: {},
+  returns: [],
+  complaints: [],
 });
+
+/** The return with this id, by value comparison (never a property lookup). */
+export const findReturn = (state: OrderState, returnId: string): ReturnState | undefined =>
+  state.returns.find((entry) => entry.returnId === returnId);
+
+/** The complaint with this id, by value comparison (never a property lookup). */
+export const findComplaint = (state: OrderState, complaintId: string): ComplaintState | undefined =>
+  state.complaints.find((entry) => entry.complaintId === complaintId);
+
+/** The list with `entry` in place of the one with the same id, or appended when there is none. */
+const upsert = <T, K extends keyof T>(list: readonly T[], key: K, entry: T): readonly T[] =>
+  list.some((item) => item[key] === entry[key])
+    ? list.map((item) => (item[key] === entry[key] ? entry : item))
+    : [...list, entry];
 
 const isFulfilmentEvent = (event: OrderEvent): event is Extract<OrderEvent, { type: FulfilmentEventType }> =>
   Object.hasOwn(TRANSITIONS, event.type);
@@ -532,12 +553,9 @@ const issueRefund = (state: OrderState, event: OrderEventOf<'Refund Issued'>): S
   }
   let returns = state.returns;
   if (event.returnId !== undefined) {
-    const existing = state.returns[event.returnId];
+    const existing = findReturn(state, event.returnId);
     if (!existing) return reject(state, `no return ${event.returnId} was requested for this order`);
-    returns = {
-      ...returns,
-      [event.returnId]: { ...existing, status: 'refunded', refundedAt: event.occurredAt },
-    };
+    returns = upsert(returns, 'returnId', { ...existing, status: 'refunded', refundedAt: event.occurredAt });
   }
   return applied({
     ...state,
@@ -552,74 +570,69 @@ const issueRefund = (state: OrderState, event: OrderEventOf<'Refund Issued'>): S
 
 const requestReturn = (state: OrderState, event: OrderEventOf<'Return Requested'>): Step => {
   if (state.status !== 'delivered') return reject(state, 'only a delivered order can be returned');
-  if (state.returns[event.returnId]) return supersede(state, `return ${event.returnId} is already requested`);
+  if (findReturn(state, event.returnId))
+    return supersede(state, `return ${event.returnId} is already requested`);
   const ordered = new Map((state.lines ?? []).map((line) => [line.sku, line.quantity]));
   const unknown = event.lines.find((line) => (ordered.get(line.sku) ?? 0) < line.quantity);
   if (unknown)
     return reject(state, `the order has fewer than ${unknown.quantity} of ${unknown.sku} to return`);
   return applied({
     ...state,
-    returns: {
-      ...state.returns,
-      [event.returnId]: {
-        status: 'requested',
-        requestedAt: event.occurredAt,
-        lines: event.lines,
-        reason: event.reason,
-      },
-    },
+    returns: upsert(state.returns, 'returnId', {
+      returnId: event.returnId,
+      status: 'requested',
+      requestedAt: event.occurredAt,
+      lines: event.lines,
+      reason: event.reason,
+    }),
   });
 };
 
 const receiveReturn = (state: OrderState, event: OrderEventOf<'Return Received'>): Step => {
-  const existing = state.returns[event.returnId];
+  const existing = findReturn(state, event.returnId);
   if (!existing) return reject(state, `no return ${event.returnId} was requested for this order`);
   if (existing.status !== 'requested')
     return supersede(state, `return ${event.returnId} is already received`);
   return applied({
     ...state,
-    returns: {
-      ...state.returns,
-      [event.returnId]: { ...existing, status: 'received', receivedAt: event.occurredAt },
-    },
+    returns: upsert(state.returns, 'returnId', {
+      ...existing,
+      status: 'received',
+      receivedAt: event.occurredAt,
+    }),
   });
 };
 
 const openComplaint = (state: OrderState, event: OrderEventOf<'Complaint Opened'>): Step => {
-  if (state.complaints[event.complaintId]) {
+  if (findComplaint(state, event.complaintId)) {
     return supersede(state, `complaint ${event.complaintId} is already open`);
   }
   return applied({
     ...state,
-    complaints: {
-      ...state.complaints,
-      [event.complaintId]: {
-        kind: event.kind,
-        status: 'open',
-        subject: event.subject,
-        openedAt: event.occurredAt,
-      },
-    },
+    complaints: upsert(state.complaints, 'complaintId', {
+      complaintId: event.complaintId,
+      kind: event.kind,
+      status: 'open',
+      subject: event.subject,
+      openedAt: event.occurredAt,
+    }),
   });
 };
 
 const resolveComplaint = (state: OrderState, event: OrderEventOf<'Complaint Resolved'>): Step => {
-  const existing = state.complaints[event.complaintId];
+  const existing = findComplaint(state, event.complaintId);
   if (!existing) return reject(state, `no complaint ${event.complaintId} was opened for this order`);
   if (existing.status === 'resolved')
     return supersede(state, `complaint ${event.complaintId} is already resolved`);
   return applied({
     ...state,
-    complaints: {
-      ...state.complaints,
-      [event.complaintId]: {
-        ...existing,
-        status: 'resolved',
-        resolvedAt: event.occurredAt,
-        outcome: event.outcome,
-        remedy: event.remedy,
-      },
-    },
+    complaints: upsert(state.complaints, 'complaintId', {
+      ...existing,
+      status: 'resolved',
+      resolvedAt: event.occurredAt,
+      outcome: event.outcome,
+      remedy: event.remedy,
+    }),
   });
 };
 

@@ -21,9 +21,11 @@ import {
   formatMoney,
   LANGUAGES,
   type Language,
+  labelOf,
   PAYMENT_LABELS,
   plural,
   STATUS_LABELS,
+  usableTimeZone,
 } from './i18n.js';
 import { maskEmail, maskPhone, type NotificationRecord } from './notification-log.js';
 import { ORDER_EVENT_TYPES, type OrderEvent, type OrderEventType } from './order-events.js';
@@ -348,7 +350,7 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
   const { history, shop, language, now } = input;
   const { state } = history;
   const texts = statusTexts(language);
-  const timeZone = state.customer?.timeZone ?? DEFAULT_TIME_ZONE;
+  const timeZone = usableTimeZone(state.customer?.timeZone, DEFAULT_TIME_ZONE);
   const showPrices = shop.statusPage.showPrices;
 
   const instant = (iso: string): LocalizedDateTime => ({
@@ -361,8 +363,11 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
     currency,
     text: formatMoney(amount, currency, language),
   });
-  const time = (iso: string): string =>
-    new Intl.DateTimeFormat(TIME_LOCALE[language], { timeStyle: 'short', timeZone }).format(new Date(iso));
+  const time = (iso: string): string => {
+    const at = new Date(iso);
+    if (Number.isNaN(at.getTime())) return iso;
+    return new Intl.DateTimeFormat(TIME_LOCALE[language], { timeStyle: 'short', timeZone }).format(at);
+  };
   const applied = history.timeline.filter((entry) => entry.outcome.kind === 'applied');
   const reduced = isReducedView(history, shop, now);
 
@@ -373,7 +378,7 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
     contact: shopContact(shop, language),
     links: AFTER_SALES_LINKS.flatMap((kind) => {
       const url = shop.links[kind];
-      return url ? [{ kind, label: texts.links[kind], url }] : [];
+      return url ? [{ kind, label: labelOf(texts.links, kind), url }] : [];
     }),
   };
 
@@ -384,10 +389,10 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
     placedAt: instant(state.placedAt ?? applied[0]?.event.occurredAt ?? now.toISOString()),
     status: {
       code: state.status,
-      label: STATUS_LABELS[language][state.status],
+      label: labelOf(STATUS_LABELS[language], state.status),
       since: state.statusSince ? instant(state.statusSince) : undefined,
     },
-    nextStep: texts.nextSteps[nextStepOf(state)],
+    nextStep: labelOf(texts.nextSteps, nextStepOf(state)),
     deliveredAt: state.shipment?.deliveredAt ? instant(state.shipment.deliveredAt) : undefined,
     shop: shopView,
   };
@@ -411,13 +416,13 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
     },
     payment: paymentView(state, texts, language, showPrices, instant, money),
     delivery: state.delivery && {
-      method: { code: state.delivery.method, label: texts.deliveryMethods[state.delivery.method] },
+      method: { code: state.delivery.method, label: labelOf(texts.deliveryMethods, state.delivery.method) },
       city: state.delivery.city,
       postcode: state.delivery.postcode,
       country: state.delivery.country,
     },
     shipment: state.shipment && {
-      method: { code: state.shipment.method, label: texts.deliveryMethods[state.shipment.method] },
+      method: { code: state.shipment.method, label: labelOf(texts.deliveryMethods, state.shipment.method) },
       carrier: state.shipment.carrier,
       trackingNumber: state.shipment.trackingNumber,
       trackingUrl: state.shipment.trackingUrl,
@@ -430,13 +435,16 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
         : undefined,
       deliveredTo:
         deliveredEvent?.type === 'Order Delivered' && deliveredEvent.location
-          ? { code: deliveredEvent.location, label: texts.deliveryLocations[deliveredEvent.location] }
+          ? {
+              code: deliveredEvent.location,
+              label: labelOf(texts.deliveryLocations, deliveredEvent.location),
+            }
           : undefined,
     },
     hold:
       state.status === 'on_hold' && state.hold
         ? {
-            reason: { code: state.hold.reason, label: texts.holdReasons[state.hold.reason] },
+            reason: { code: state.hold.reason, label: labelOf(texts.holdReasons, state.hold.reason) },
             toConfirm: state.hold.toConfirm,
             contactBy: instant(state.hold.contactBy),
             deadline: deadlineOf(state.hold.contactBy, now, timeZone, texts, language),
@@ -452,10 +460,13 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
         : undefined,
     cancellation: state.cancellation && {
       at: instant(state.cancellation.at),
-      by: { code: state.cancellation.cancelledBy, label: texts.cancelledBy[state.cancellation.cancelledBy] },
+      by: {
+        code: state.cancellation.cancelledBy,
+        label: labelOf(texts.cancelledBy, state.cancellation.cancelledBy),
+      },
       reason: {
         code: state.cancellation.reason,
-        label: texts.cancellationReasons[state.cancellation.reason],
+        label: labelOf(texts.cancellationReasons, state.cancellation.reason),
       },
       refund: state.cancellation.refund && {
         amount: showPrices
@@ -493,13 +504,13 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
         : undefined,
     timeline: applied.map(({ event }) => ({
       type: event.type,
-      label: texts.events[event.type],
+      label: labelOf(texts.events, event.type),
       detail: timelineDetail(event, texts, language, showPrices),
       at: instant(event.occurredAt),
     })),
-    returns: Object.entries(state.returns).map(([id, entry]) => ({
-      id,
-      status: { code: entry.status, label: texts.returnStatuses[entry.status] },
+    returns: state.returns.map((entry) => ({
+      id: entry.returnId,
+      status: { code: entry.status, label: labelOf(texts.returnStatuses, entry.status) },
       items: plural(
         entry.lines.reduce((sum, line) => sum + line.quantity, 0),
         texts.plurals.items,
@@ -509,30 +520,30 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
       receivedAt: entry.receivedAt ? instant(entry.receivedAt) : undefined,
       refundedAt: entry.refundedAt ? instant(entry.refundedAt) : undefined,
     })),
-    complaints: Object.entries(state.complaints).map(([id, complaint]) => ({
-      id,
-      kind: { code: complaint.kind, label: texts.complaintKinds[complaint.kind] },
-      status: { code: complaint.status, label: texts.complaintStatuses[complaint.status] },
+    complaints: state.complaints.map((complaint) => ({
+      id: complaint.complaintId,
+      kind: { code: complaint.kind, label: labelOf(texts.complaintKinds, complaint.kind) },
+      status: { code: complaint.status, label: labelOf(texts.complaintStatuses, complaint.status) },
       openedAt: instant(complaint.openedAt),
       resolvedAt: complaint.resolvedAt ? instant(complaint.resolvedAt) : undefined,
       outcome: complaint.outcome && {
         code: complaint.outcome,
-        label: texts.complaintOutcomes[complaint.outcome],
+        label: labelOf(texts.complaintOutcomes, complaint.outcome),
       },
       remedy:
         complaint.remedy && complaint.remedy !== 'none'
-          ? { code: complaint.remedy, label: texts.remedies[complaint.remedy] }
+          ? { code: complaint.remedy, label: labelOf(texts.remedies, complaint.remedy) }
           : undefined,
     })),
     notifications: input.notifications
       .filter((record) => !NOT_SENT.has(record.outcome))
       .map((record) => ({
-        channel: { code: record.channel, label: texts.channels[record.channel] },
-        about: { code: record.eventType, label: texts.events[record.eventType] },
+        channel: { code: record.channel, label: labelOf(texts.channels, record.channel) },
+        about: { code: record.eventType, label: labelOf(texts.events, record.eventType) },
         template: record.template,
         at: instant(record.sentAt ?? record.createdAt),
-        outcome: { code: record.outcome, label: texts.notificationOutcomes[record.outcome] },
-        arrived: ARRIVED[record.outcome] ?? null,
+        outcome: { code: record.outcome, label: labelOf(texts.notificationOutcomes, record.outcome) },
+        arrived: Object.hasOwn(ARRIVED, record.outcome) ? (ARRIVED[record.outcome] ?? null) : null,
         address: maskAddress(record.address),
       })),
   };
@@ -568,8 +579,8 @@ const paymentView = (
     state.status !== 'cancelled' &&
     instructions !== undefined;
   return {
-    status: { code: payment.status, label: PAYMENT_LABELS[language][payment.status] },
-    method: payment.method && { code: payment.method, label: texts.paymentMethods[payment.method] },
+    status: { code: payment.status, label: labelOf(PAYMENT_LABELS[language], payment.status) },
+    method: payment.method && { code: payment.method, label: labelOf(texts.paymentMethods, payment.method) },
     instructions: awaited
       ? {
           dueBy: instructions.dueBy ? instant(instructions.dueBy) : undefined,
@@ -590,6 +601,8 @@ const deadlineOf = (
   language: Language,
 ): NonNullable<OrderView['hold']>['deadline'] => {
   const deadline = new Date(contactBy);
+  // Not a date (only data stored before the contract checked it): say nothing the customer could act on.
+  if (Number.isNaN(deadline.getTime())) return { state: 'passed', text: texts.page.holdDeadlinePassed };
   if (deadline.getTime() <= now.getTime()) return { state: 'passed', text: texts.page.holdDeadlinePassed };
   const days = daysBetween(calendarDay(now, timeZone), calendarDay(deadline, timeZone));
   if (days <= 0) return { state: 'today', text: texts.page.holdDeadlineToday };
@@ -610,23 +623,23 @@ const timelineDetail = (
     case 'Order Shipped':
       return `${event.carrier}, ${texts.page.trackingNumber.toLowerCase()} ${event.trackingNumber}`;
     case 'Order On Hold':
-      return texts.holdReasons[event.reason];
+      return labelOf(texts.holdReasons, event.reason);
     case 'Order Cancelled':
-      return texts.cancellationReasons[event.reason];
+      return labelOf(texts.cancellationReasons, event.reason);
     case 'Order Delivered':
-      return event.location && texts.deliveryLocations[event.location];
+      return event.location && labelOf(texts.deliveryLocations, event.location);
     case 'Return Requested':
     case 'Return Received':
       return fillText(texts.page.returnTitle, { id: event.returnId });
     case 'Complaint Opened':
       return fillText(texts.page.complaintTitle, {
-        kind: texts.complaintKinds[event.kind],
+        kind: labelOf(texts.complaintKinds, event.kind),
         id: event.complaintId,
       });
     case 'Complaint Resolved':
       return event.remedy === 'none'
-        ? texts.complaintOutcomes[event.outcome]
-        : `${texts.complaintOutcomes[event.outcome]}: ${texts.remedies[event.remedy].toLowerCase()}`;
+        ? labelOf(texts.complaintOutcomes, event.outcome)
+        : `${labelOf(texts.complaintOutcomes, event.outcome)}: ${labelOf(texts.remedies, event.remedy).toLowerCase()}`;
     case 'Payment Received':
     case 'Refund Issued':
       return showPrices ? formatMoney(event.amount.amount, event.amount.currency, language) : undefined;

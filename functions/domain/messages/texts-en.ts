@@ -2,6 +2,8 @@
  * Messages in English (British spelling, as the dates and money are en-GB). SMS texts use plain ASCII
  * punctuation and end with the shortest version.
  */
+
+import { findComplaint } from '../order-lifecycle.js';
 import {
   afterSalesLinks,
   bankTransferFacts,
@@ -70,7 +72,7 @@ const nextStep = (context: SharedContext): { blocks: Block[]; short: string } =>
 };
 
 const kindOf = (context: CopyContext<'Complaint Resolved'>) =>
-  context.state.complaints[context.event.complaintId]?.kind ?? 'complaint';
+  findComplaint(context.state, context.event.complaintId)?.kind ?? 'complaint';
 
 const methodLabel = (method: string | undefined): string | undefined =>
   method && Object.hasOwn(L.paymentMethod, method) ? L.paymentMethod[method as 'card'] : method;

@@ -3,6 +3,8 @@
  * zdradzałyby płeć ("zamówiłeś / zamówiłaś"); SMS-y bez typograficznych cudzysłowów i półpauz (wymuszają
  * UCS-2), z najkrótszą wersją na końcu listy.
  */
+
+import { findComplaint } from '../order-lifecycle.js';
 import {
   afterSalesLinks,
   bankTransferFacts,
@@ -76,7 +78,7 @@ const methodLabel = (method: string | undefined): string | undefined =>
   method && Object.hasOwn(L.paymentMethod, method) ? L.paymentMethod[method as 'card'] : method;
 
 const kindOf = (context: CopyContext<'Complaint Resolved'>) =>
-  context.state.complaints[context.event.complaintId]?.kind ?? 'complaint';
+  findComplaint(context.state, context.event.complaintId)?.kind ?? 'complaint';
 
 export const POLISH: Writer = {
   'Order Placed': (context) => {
