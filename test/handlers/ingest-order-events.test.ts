@@ -203,6 +203,38 @@ describe('Handler: ingest order events', () => {
     expect(snapshot?.events.find((entry) => entry.event.eventId === paid.eventId)?.event).toEqual(paid);
   });
 
+  it('dead-letters a second Order Placed with a reason and keeps none of its customer data', async () => {
+    // Prepare: placed 09:10 and paid; then another producer places the order at 09:00 for someone else
+    const ref = orderRef(106);
+    const [placed, paid] = lifecycleEvents(ref, 'happyPath') as [OrderEvent, OrderEvent];
+    await handle([bodyOf(placed), bodyOf(paid)]);
+    const details = exampleDetails(ref)['Order Placed'];
+    const takeover = {
+      ...placed,
+      eventId: 'takeover-1',
+      occurredAt: '2026-11-20T08:00:00Z',
+      customer: { ...details.customer, name: 'Ignacy Intruz', email: 'ignacy@attacker.example' },
+    };
+
+    // Act
+    const response = await handle([bodyOf(takeover)]);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(deadLetters()).toMatchObject([
+      {
+        errorType: 'EventRefusedError',
+        reason: `order ${ref.orderId} already has a placement (event ${placed.eventId}); a second Order Placed is refused`,
+      },
+    ]);
+    const snapshot = await repository.load({ shopId: SHOP_ID, orderId: ref.orderId });
+    expect(snapshot?.events.map((entry) => entry.event.eventId).sort()).toEqual(
+      [placed.eventId, paid.eventId].sort(),
+    );
+    expect(JSON.stringify(snapshot)).not.toContain('attacker.example');
+    expect(logs.join('')).not.toContain('attacker.example');
+  });
+
   it('records a transition the order refuses in its timeline, not in the dead letters', async () => {
     // Prepare
     const ref = orderRef(106);
