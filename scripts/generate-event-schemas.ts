@@ -76,8 +76,9 @@ Call EventBridge \`PutEvents\` with one entry per order change:
 - \`shopId\` and \`orderId\` identify the order; \`orderNumber\` is the number the customer sees.
 - \`occurredAt\`: when the change happened at the shop, ISO 8601 with seconds and a time zone offset,
   e.g. \`2026-11-20T10:42:00+01:00\` or \`2026-11-20T09:42:00Z\`.
-- \`sequence\` (optional): a per-order counter. When every event of an order carries one, it orders the
-  order's timeline; otherwise \`occurredAt\` does.
+- \`sequence\` (optional): a per-order counter. When the order's Order Placed carries one, the order is
+  sequenced: its timeline follows the sequence and an event without one is rejected; when the Order Placed
+  has none, \`occurredAt\` orders the timeline and sequences are ignored (see [lifecycle.md](lifecycle.md)).
 
 Amounts are integers in the currency's minor unit (grosze for PLN: \`12999\` is 129.99 PLN), so sums never
 round. Text fields are trimmed, so a text of only spaces is rejected. Fields not listed here are ignored.

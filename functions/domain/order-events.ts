@@ -160,7 +160,7 @@ export const EventBaseSchema = z.object({
     .max(Number.MAX_SAFE_INTEGER)
     .optional()
     .describe(
-      'Per-order sequence number, where the producer has one; orders the timeline when every event has one.',
+      'Per-order sequence number, where the producer has one; orders the timeline when the Order Placed has one.',
     ),
 });
 
