@@ -560,7 +560,7 @@ describe('Function: eraseCustomer', () => {
     expect(report.orders[0]).toMatchObject({ result: 'erased', events: 3 });
     expect(stored.order.version).toBe(9);
     expect(stored.state).toMatchObject({
-      complaints: { 'REK-0042-1': { subject: ERASED_TEXT, status: 'open' } },
+      complaints: [{ complaintId: 'REK-0042-1', subject: ERASED_TEXT, status: 'open' }],
     });
     expect(personalIn(stored)).toEqual([]);
   });
