@@ -54,6 +54,10 @@ switch it:
 - before the placement arrives nothing is judged (every event is *awaiting placement*), so the mode is only
   ever decided once, by the event that cannot be replaced.
 
+Orders recorded under the earlier rule (sequence order only when every event had one) replay under this
+one: an order whose events mixed the two may show another timeline after its next event. Customers are
+not told anything again: the planner notifies only events that become applied, never a changed past.
+
 A property test adds one event of any type, time and sequence (or none) to every sequenced lifecycle: the
 other events keep their order, everything before the new event is judged exactly as before, and one
 without a sequence changes nothing (an order delivered by sequence stays delivered).

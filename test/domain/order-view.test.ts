@@ -12,6 +12,7 @@ import {
   OrderViewSchema,
 } from '../../functions/domain/order-view.js';
 import type { ShopConfig } from '../../functions/domain/shop-config.js';
+import { renderTrackingPage } from '../../functions/status-api/render-page.js';
 import {
   exampleDetails,
   LIFECYCLES,
@@ -480,5 +481,66 @@ describe('Function: maskAddress', () => {
     [undefined, undefined],
   ])('masks %j as %j', (address, masked) => {
     expect(maskAddress(address)).toBe(masked);
+  });
+});
+
+describe('Property: a stored order never breaks its view', () => {
+  /** Values a store may hold that today's code never wrote: codes named after Object.prototype members,
+   * codes a later version dropped, instants that are not instants, a zone a newer ICU removed. */
+  const storedValue = fc.constantFrom(...Object.getOwnPropertyNames(Object.prototype), 'retired_code', '');
+  const CODE_PATHS = [
+    ['status'],
+    ['payment', 'status'],
+    ['payment', 'method'],
+    ['delivery', 'method'],
+    ['shipment', 'method'],
+    ['hold', 'reason'],
+    ['cancellation', 'reason'],
+    ['cancellation', 'cancelledBy'],
+    ['customer', 'timeZone'],
+    ['statusSince'],
+    ['placedAt'],
+    ['shipment', 'at'],
+    ['hold', 'contactBy'],
+  ] as const;
+
+  it('builds and renders with any of its codes, instants or zone replaced by a value never written', () => {
+    // Prepare: an order with a shipment, a hold, a cancellation, a return and a complaint at once
+    const ref = orderRef(77);
+    const base = replay([
+      ...lifecycleEvents(ref, 'returnAndRefund'),
+      ...lifecycleEvents(ref, 'complaint').slice(4),
+    ]);
+    const held = replay(lifecycleEvents(ref, 'engravingHold').slice(0, 4)).state.hold;
+    const cancelled = replay(lifecycleEvents(ref, 'cancelledAfterHold')).state.cancellation;
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.constantFrom(...CODE_PATHS), { minLength: 1, maxLength: 5 }),
+        fc.array(storedValue, { minLength: 5, maxLength: 5 }),
+        fc.constantFrom<Language>('pl', 'en'),
+        (paths, values, language) => {
+          const state = structuredClone({ ...base.state, hold: held, cancellation: cancelled }) as Record<
+            string,
+            unknown
+          >;
+          paths.forEach((path, i) => {
+            const [head, leaf] = path;
+            if (leaf === undefined) state[head] = values[i];
+            else state[head] = { ...(state[head] as object), [leaf]: values[i] };
+          });
+          const history = { ...base, state: state as unknown as typeof base.state };
+
+          // Act
+          const view = buildOrderView({ history, notifications: [], shop: SHOP, language, now: NOW });
+          const page = renderTrackingPage(view);
+
+          // Assess: every label is a string (the code itself when unknown), and the page is whole
+          const labels = JSON.stringify(view).match(/"label":(?!")[^,}]*/g) ?? [];
+          expect(labels).toEqual([]);
+          expect(page.html).toContain('</html>');
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
