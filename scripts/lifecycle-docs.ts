@@ -55,8 +55,9 @@ switch it:
   ever decided once, by the event that cannot be replaced.
 
 Orders recorded under the earlier rule (sequence order only when every event had one) replay under this
-one: an order whose events mixed the two may show another timeline after its next event. Customers are
-not told anything again: the planner notifies only events that become applied, never a changed past.
+one: an order whose events mixed the two may show another timeline after its next event, and an event the
+old rule had not applied but this one does is then notified like any newly applied event (the planner
+tells what became applied; it never retracts a message already sent).
 
 A property test adds one event of any type, time and sequence (or none) to every sequenced lifecycle: the
 other events keep their order, everything before the new event is judged exactly as before, and one
