@@ -166,6 +166,13 @@ const LIFECYCLE_RANK: Record<OrderEventType, number> = {
 
 const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Instants compared as instants; a value that is none (only data older than the contract) sorts last. */
+const compareInstants = (a: number, b: number): number => {
+  const aNone = Number.isNaN(a);
+  const bNone = Number.isNaN(b);
+  return aNone || bNone ? Number(aNone) - Number(bNone) : a - b;
+};
+
 /**
  * The order's placement: its Order Placed. An order has exactly one (`recordEvent` refuses a second);
  * a partition recorded before that rule may hold several, and then the earliest by occurredAt (as an
@@ -180,7 +187,7 @@ export const placementOf = (events: readonly OrderEvent[]): Placed | undefined =
       placement = event;
       continue;
     }
-    const byTime = Date.parse(event.occurredAt) - Date.parse(placement.occurredAt);
+    const byTime = compareInstants(Date.parse(event.occurredAt), Date.parse(placement.occurredAt));
     if (byTime < 0 || (byTime === 0 && compareIds(event.eventId, placement.eventId) < 0)) placement = event;
   }
   return placement;
@@ -224,7 +231,7 @@ export const sortEvents = (events: readonly OrderEvent[]): OrderEvent[] => {
     const primary =
       bySequence && group(a) === 2
         ? (a.sequence ?? 0) - (b.sequence ?? 0)
-        : (instant.get(a.eventId) ?? 0) - (instant.get(b.eventId) ?? 0);
+        : compareInstants(instant.get(a.eventId) ?? Number.NaN, instant.get(b.eventId) ?? Number.NaN);
     if (primary !== 0) return primary;
     const rank = LIFECYCLE_RANK[a.type] - LIFECYCLE_RANK[b.type];
     if (rank !== 0) return rank;
