@@ -65,7 +65,9 @@ The field tables and the JSON Schema files are generated from the backend's own 
 Call EventBridge \`PutEvents\` with one entry per order change:
 
 - \`Source\`: \`${DEFAULT_EVENT_SOURCE}\` (unless your integration was set up with its own source);
-- \`DetailType\`: one of the event types below, spelled exactly;
+- \`DetailType\`: one of the event types below, spelled exactly. The rule takes every event of your
+  source, so a misspelt type (\`order placed\`, \`Order Placed \` with a trailing space) is not lost: it goes
+  to the dead-letter queue with a reason that lists the known types;
 - \`Detail\`: the event's fields as a JSON string (the examples below show it as an object to be readable).
 
 ## Fields every event carries

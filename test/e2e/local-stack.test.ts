@@ -14,7 +14,7 @@ import { documentClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import type { NotificationRecord } from '../../functions/domain/notification-log.js';
-import type { OrderEvent } from '../../functions/domain/order-events.js';
+import { ORDER_EVENT_TYPES, type OrderEvent } from '../../functions/domain/order-events.js';
 import { replay } from '../../functions/domain/order-lifecycle.js';
 import { toPutEventsEntry } from '../../local/demo.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
@@ -179,6 +179,46 @@ describe('Local stack, end to end', () => {
     expect(deadLetter.messageAttributes.reason?.StringValue).toBe(
       'invalid order event: detail.customer.email: expected an e-mail address',
     );
+  });
+
+  it('dead-letters misspelt detail-types from the producer source with the known types, storing nothing', async () => {
+    // Prepare: PutEvents accepts any detail-type; on AWS as here, only the rule decides where it goes
+    const ref = orderRef(9003);
+    const [placed] = lifecycleEvents(ref, 'happyPath') as [OrderEvent];
+    const entry = toPutEventsEntry(placed, stack.eventBusName);
+    const misspelt = ['Order Exploded', 'order placed', 'Order Placed '];
+
+    // Act
+    await put(misspelt.map((detailType) => ({ ...entry, DetailType: detailType })));
+
+    // Assess
+    const deadLetters = await eventually(async () => {
+      const found = stack.sqs
+        .peek('order-events-dead-letters')
+        .filter((message) => message.body.includes(ref.orderId));
+      return found.length === misspelt.length ? found : undefined;
+    }, 'three dead letters');
+    const types = deadLetters.map(
+      (message) => (JSON.parse(message.body) as { 'detail-type': string })['detail-type'],
+    );
+    expect(types.sort()).toEqual([...misspelt].sort());
+    for (const message of deadLetters) {
+      expect(message.messageAttributes.reason?.StringValue).toBe(
+        `invalid order event: detail-type: is not an order event type; expected one of: ${ORDER_EVENT_TYPES.join(', ')}`,
+      );
+    }
+    const documents = documentClient(
+      new DynamoDBClient({
+        endpoint: stack.urls.dynamodb,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+      }),
+    );
+    const stored = await new DynamoDbOrderRepository(documents, stack.tableName).load({
+      shopId: SHOP_ID,
+      orderId: ref.orderId,
+    });
+    expect(stored).toBeUndefined();
   });
 
   it('serves the outbox with the orders and messages it sent', async () => {
