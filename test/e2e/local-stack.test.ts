@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { documentClient } from '../../functions/adapters/aws-clients.js';
@@ -38,7 +38,7 @@ const eventually = async <T>(
   }
 };
 
-const put = async (entries: ReadonlyArray<ReturnType<typeof toPutEventsEntry>>) => {
+const put = async (entries: readonly PutEventsRequestEntry[]) => {
   for (let i = 0; i < entries.length; i += 10) {
     const result = await events.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) }));
     expect(result.FailedEntryCount).toBe(0);
