@@ -15,6 +15,7 @@ import {
   ORDER_EVENT_TYPES,
   type OrderEventType,
 } from '../functions/domain/order-events.js';
+import { TEXT_PATTERNS } from '../functions/domain/text-fields.js';
 import { exampleDetails } from '../test/fixtures/order-events.js';
 import { renderLifecycleDocs } from './lifecycle-docs.js';
 
@@ -95,6 +96,32 @@ An event that does not match its schema is not stored. It goes to the dead-lette
 names each offending field, e.g. \`detail.customer.email: expected an e-mail address\`. Sending the same
 bytes again cannot succeed: fix the event and send it again (it may keep its \`eventId\`, as the invalid
 one was not stored).
+
+## Text fields
+
+Every text reaches a customer (an e-mail subject, an SMS, a push, the tracking page), so a text may not
+hold characters that control a terminal, break a header, hide text or reorder its display. Refused, with
+the field named (e.g. \`detail.customer.name: must not contain control characters or bidirectional
+overrides\`) and the value never quoted:
+
+- C0 controls (U+0000–U+001F: NUL, bell, tab, escape…), DEL (U+007F) and C1 controls (U+0080–U+009F);
+- bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which reorder what
+  follows them and can make \`txt.exe\` read \`exe.txt\`;
+- invisible characters: zero-width space (U+200B), word joiner and invisible operators (U+2060–U+2064),
+  the byte order mark (U+FEFF), interlinear annotations (U+FFF9–U+FFFB);
+- unpaired surrogates (\`\\uD800\` alone in the JSON), which are not text;
+- line breaks (LF, CR, U+2028, U+2029) in a single-line field. These are checked before trimming, so a
+  break at either end is refused too.
+
+The multi-line fields are the ones shown as a paragraph of their own: \`toConfirm\` (Order On Hold) and
+\`note\` (Order Resumed, Order Cancelled, Complaint Resolved). They keep line breaks; CR LF, a lone CR,
+U+2028 and U+2029 are stored as LF. Every other text is one line, including \`personalisation\` (shown
+as a line under the item), a return's \`reason\` and a complaint's \`subject\` (shown in a table row).
+
+Allowed on purpose: the directional marks LRM, RLM and ALM (U+200E, U+200F, U+061C), which cannot
+reorder a run and which Arabic or Hebrew names mixed with Latin text need; the zero-width joiner and
+non-joiner (U+200C, U+200D), needed by Persian and Indic scripts and emoji sequences; the soft hyphen and
+the tag characters of flag emoji. The JSON Schemas carry the same rule as a \`pattern\`.
 
 ## Rules the JSON Schemas cannot express
 
@@ -183,7 +210,13 @@ const describeConstraints = (schema: JsonSchema): string[] => {
     schema.enum ? `One of ${schema.enum.map(code).join(', ')}.` : undefined,
     schema.format ? `Format ${code(schema.format)}.` : undefined,
     // The pattern of a format (date-time, email) is an unreadable implementation of it; the format says it.
-    schema.pattern && !schema.format ? `Pattern ${code(schema.pattern)}.` : undefined,
+    schema.pattern === TEXT_PATTERNS['single-line']
+      ? 'One line of [text](#text-fields).'
+      : schema.pattern === TEXT_PATTERNS['multi-line']
+        ? 'Multi-line [text](#text-fields).'
+        : schema.pattern && !schema.format
+          ? `Pattern ${code(schema.pattern)}.`
+          : undefined,
     describeRange('Length', schema.minLength, schema.maxLength),
     describeRange('Value', schema.minimum, schema.maximum),
     describeRange('Items', schema.minItems, schema.maxItems),
