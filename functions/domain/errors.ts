@@ -26,6 +26,15 @@ export class EventIdConflictError extends OrderEventError {
   }
 }
 
+/** The event cannot join its order at all (e.g. the order is full): nothing was stored. */
+export class EventRefusedError extends OrderEventError {
+  readonly permanent = true;
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'EventRefusedError';
+  }
+}
+
 /** Concurrent deliveries for one order kept winning the race; the queue will deliver this one again. */
 export class ConcurrentUpdateError extends OrderEventError {
   readonly permanent = false;

@@ -6,6 +6,7 @@
  * `schemas/` and the field tables in `docs/events.md` are generated from them.
  */
 import * as z from 'zod';
+import { detailSizeProblem } from './order-limits.js';
 import { multiLineText, refineSingleLine, singleLineText } from './text-fields.js';
 
 export const EVENT_SCHEMA_VERSION = 1;
@@ -424,6 +425,9 @@ export const parseOrderEvent = (detailType: unknown, detail: unknown): ParseResu
       })),
     };
   }
+  // Sized as stored, so every event item, and the state it grows, fits DynamoDB (see order-limits.ts).
+  const tooBig = detailSizeProblem(detailType, parsed.data);
+  if (tooBig) return { ok: false, problems: [{ path: formatPath(tooBig.path), message: tooBig.message }] };
   return { ok: true, event: { type: detailType, ...parsed.data } as OrderEvent };
 };
 

@@ -10,6 +10,7 @@
  * Pure: no I/O, no clock, no AWS.
  */
 import type { Money, OrderEvent, OrderEventOf, OrderEventType } from './order-events.js';
+import { orderCapacityProblem } from './order-limits.js';
 
 export const FULFILMENT_STATUSES = [
   'placed',
@@ -600,6 +601,8 @@ export const replay = (events: readonly OrderEvent[]): OrderHistory => {
  * What receiving `event` does to an order that has `known` events so far:
  * - `duplicate`: the same event id with the same content was already recorded: nothing changes;
  * - `conflict`: the event id was already used for a different event: a producer bug, nothing changes;
+ * - `refused`: the event cannot join the order at all (e.g. the order is full, see order-limits.ts):
+ *   nothing is stored, and the ingest dead-letters it with the reason;
  * - `recorded`: the event joins the order's events; `history` is the new state and timeline, and
  *   `outcome` what this event did within it.
  *
@@ -608,6 +611,7 @@ export const replay = (events: readonly OrderEvent[]): OrderHistory => {
 export type Decision =
   | { readonly kind: 'duplicate' }
   | { readonly kind: 'conflict'; readonly reason: string }
+  | { readonly kind: 'refused'; readonly reason: string }
   | { readonly kind: 'recorded'; readonly history: OrderHistory; readonly outcome: Outcome };
 
 export const recordEvent = (known: readonly OrderEvent[], event: OrderEvent): Decision => {
@@ -621,6 +625,8 @@ export const recordEvent = (known: readonly OrderEvent[], event: OrderEvent): De
     (candidate) => candidate.shopId !== event.shopId || candidate.orderId !== event.orderId,
   );
   if (mismatch) throw new RangeError('recordEvent was given events of different orders');
+  const full = orderCapacityProblem(known, event);
+  if (full) return { kind: 'refused', reason: full };
   const history = replay([...known, event]);
   const entry = history.timeline.find((candidate) => candidate.event.eventId === event.eventId);
   if (!entry) throw new Error('unreachable: the recorded event is missing from its own timeline');

@@ -3,7 +3,7 @@
  * race-free under concurrent deliveries (optimistic concurrency: read, decide, conditional write, and
  * on a lost race read again).
  */
-import { ConcurrentUpdateError, EventIdConflictError } from './errors.js';
+import { ConcurrentUpdateError, EventIdConflictError, EventRefusedError } from './errors.js';
 import type { OrderEvent } from './order-events.js';
 import { type Outcome, recordEvent } from './order-lifecycle.js';
 import type { Clock, OrderRepository } from './ports.js';
@@ -47,6 +47,7 @@ export const recordOrderEvent = async (
     );
     if (decision.kind === 'duplicate') return { kind: 'duplicate', attempts: attempt };
     if (decision.kind === 'conflict') throw new EventIdConflictError(decision.reason);
+    if (decision.kind === 'refused') throw new EventRefusedError(decision.reason);
 
     const placed = decision.history.state.status !== 'awaiting_placement';
     const trackingToken = snapshot?.trackingToken ?? (placed ? deps.newTrackingToken() : undefined);
