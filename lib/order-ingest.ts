@@ -16,7 +16,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { orderEventPattern } from './event-patterns.js';
+import { orderEventPattern, producerSourceProblem } from './event-patterns.js';
 import { ServiceFunction } from './service-function.js';
 
 /**
@@ -96,6 +96,8 @@ export class OrderIngest extends Construct {
         `${this.node.path}: eventSource must be 1-256 characters without surrounding spaces, got ${JSON.stringify(source)}`,
       );
     }
+    const sourceProblem = producerSourceProblem(source);
+    if (sourceProblem) throw new Error(`${this.node.path}: eventSource ${sourceProblem}`);
     const functionTimeout = props.functionTimeout ?? Duration.seconds(30);
     if (functionTimeout.toSeconds() < 1 || functionTimeout.toSeconds() > 900) {
       throw new Error(
@@ -136,7 +138,9 @@ export class OrderIngest extends Construct {
     this.rule = new Rule(this, 'OrderEventsRule', {
       eventBus: props.eventBus,
       description: `Order events from ${source} to the ingest queue`,
-      eventPattern: { source: [...pattern.source], detailType: [...pattern['detail-type']] },
+      // The source alone: a misspelt detail-type still reaches the ingest, which dead-letters it with
+      // the known types (see orderEventPattern).
+      eventPattern: { source: [...pattern.source] },
       targets: [
         new SqsQueue(this.queue, {
           // EventBridge's maximum: a queue outage of up to a day loses nothing, then the DLQ takes over.

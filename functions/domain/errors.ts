@@ -27,8 +27,8 @@ export class EventIdConflictError extends OrderEventError {
 }
 
 /**
- * The lifecycle refuses the event outright (e.g. a second Order Placed for an order that already has
- * one): nothing of it is stored, and retrying the same event cannot succeed.
+ * The event may not join its order at all (a second Order Placed, a full order, an unknown shop):
+ * nothing of it is stored, and retrying the same event cannot succeed.
  */
 export class EventRefusedError extends OrderEventError {
   readonly permanent = true;

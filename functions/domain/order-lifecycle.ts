@@ -10,6 +10,7 @@
  * Pure: no I/O, no clock, no AWS.
  */
 import type { Money, OrderEvent, OrderEventOf, OrderEventType } from './order-events.js';
+import { orderCapacityProblem } from './order-limits.js';
 
 export const FULFILMENT_STATUSES = [
   'placed',
@@ -672,7 +673,8 @@ export const replay = (events: readonly OrderEvent[]): OrderHistory => {
  * - `duplicate`: the same event id with the same content was already recorded: nothing changes;
  * - `conflict`: the event id was already used for a different event: a producer bug, nothing changes;
  * - `refused`: the event may not join the order at all (a second Order Placed: an order has exactly one
- *   placement, whatever the times, sequences or arrival order); nothing of it is stored;
+ *   placement, whatever the times, sequences or arrival order; or the order is full, see
+ *   order-limits.ts): nothing of it is stored, and the ingest dead-letters it with the reason;
  * - `recorded`: the event joins the order's events; `history` is the new state and timeline, and
  *   `outcome` what this event did within it.
  *
@@ -706,6 +708,8 @@ export const recordEvent = (known: readonly OrderEvent[], event: OrderEvent): De
       };
     }
   }
+  const full = orderCapacityProblem(known, event);
+  if (full) return { kind: 'refused', reason: full };
   const history = replay([...known, event]);
   const entry = history.timeline.find((candidate) => candidate.event.eventId === event.eventId);
   if (!entry) throw new Error('unreachable: the recorded event is missing from its own timeline');

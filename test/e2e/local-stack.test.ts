@@ -7,14 +7,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { documentClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import type { NotificationRecord } from '../../functions/domain/notification-log.js';
-import type { OrderEvent } from '../../functions/domain/order-events.js';
+import { ORDER_EVENT_TYPES, type OrderEvent } from '../../functions/domain/order-events.js';
 import { replay } from '../../functions/domain/order-lifecycle.js';
 import { toPutEventsEntry } from '../../local/demo.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
@@ -38,7 +38,7 @@ const eventually = async <T>(
   }
 };
 
-const put = async (entries: ReadonlyArray<ReturnType<typeof toPutEventsEntry>>) => {
+const put = async (entries: readonly PutEventsRequestEntry[]) => {
   for (let i = 0; i < entries.length; i += 10) {
     const result = await events.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) }));
     expect(result.FailedEntryCount).toBe(0);
@@ -179,6 +179,46 @@ describe('Local stack, end to end', () => {
     expect(deadLetter.messageAttributes.reason?.StringValue).toBe(
       'invalid order event: detail.customer.email: expected an e-mail address',
     );
+  });
+
+  it('dead-letters misspelt detail-types from the producer source with the known types, storing nothing', async () => {
+    // Prepare: PutEvents accepts any detail-type; on AWS as here, only the rule decides where it goes
+    const ref = orderRef(9003);
+    const [placed] = lifecycleEvents(ref, 'happyPath') as [OrderEvent];
+    const entry = toPutEventsEntry(placed, stack.eventBusName);
+    const misspelt = ['Order Exploded', 'order placed', 'Order Placed '];
+
+    // Act
+    await put(misspelt.map((detailType) => ({ ...entry, DetailType: detailType })));
+
+    // Assess
+    const deadLetters = await eventually(async () => {
+      const found = stack.sqs
+        .peek('order-events-dead-letters')
+        .filter((message) => message.body.includes(ref.orderId));
+      return found.length === misspelt.length ? found : undefined;
+    }, 'three dead letters');
+    const types = deadLetters.map(
+      (message) => (JSON.parse(message.body) as { 'detail-type': string })['detail-type'],
+    );
+    expect(types.sort()).toEqual([...misspelt].sort());
+    for (const message of deadLetters) {
+      expect(message.messageAttributes.reason?.StringValue).toBe(
+        `invalid order event: detail-type: is not an order event type; expected one of: ${ORDER_EVENT_TYPES.join(', ')}`,
+      );
+    }
+    const documents = documentClient(
+      new DynamoDBClient({
+        endpoint: stack.urls.dynamodb,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+      }),
+    );
+    const stored = await new DynamoDbOrderRepository(documents, stack.tableName).load({
+      shopId: SHOP_ID,
+      orderId: ref.orderId,
+    });
+    expect(stored).toBeUndefined();
   });
 
   it('serves the outbox with the orders and messages it sent', async () => {

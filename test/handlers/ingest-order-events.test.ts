@@ -8,6 +8,7 @@ import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order
 import { SqsDeadLetterSink } from '../../functions/adapters/sqs-dead-letters.js';
 import type { OrderEvent } from '../../functions/domain/order-events.js';
 import { replay } from '../../functions/domain/order-lifecycle.js';
+import { ORDER_LIMITS } from '../../functions/domain/order-limits.js';
 import { generateTrackingToken } from '../../functions/domain/tracking-token.js';
 import { type IngestDeps, makeIngestHandler } from '../../functions/ingest-order-events/ingest.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
@@ -233,6 +234,35 @@ describe('Handler: ingest order events', () => {
     );
     expect(JSON.stringify(snapshot)).not.toContain('attacker.example');
     expect(logs.join('')).not.toContain('attacker.example');
+  });
+
+  it('dead-letters an event past a full order with the limit as the reason, storing nothing', async () => {
+    // Prepare: an order that already holds its limit of distinct complaints
+    const ref = orderRef(107);
+    const [placed] = lifecycleEvents(ref, 'happyPath') as [OrderEvent];
+    const complaint = (n: number) => ({
+      type: 'Complaint Opened',
+      ...exampleDetails(ref)['Complaint Opened'],
+      eventId: `${ref.orderId}-complaint-${n}`,
+      complaintId: `REK-${n}`,
+    });
+    const limit = ORDER_LIMITS.complaints;
+    await handle([bodyOf(placed)]);
+    await handle(Array.from({ length: limit }, (_, n) => bodyOf(complaint(n))));
+
+    // Act
+    const response = await handle([bodyOf(complaint(limit))]);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(deadLetters()).toMatchObject([
+      {
+        errorType: 'EventRefusedError',
+        reason: `the order already has ${limit} complaints, the most one order may have (${limit}); nothing was stored`,
+      },
+    ]);
+    const snapshot = await repository.load({ shopId: SHOP_ID, orderId: ref.orderId });
+    expect(snapshot?.events).toHaveLength(1 + limit);
   });
 
   it('records a transition the order refuses in its timeline, not in the dead letters', async () => {

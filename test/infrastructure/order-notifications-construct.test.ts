@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { App, type CfnElement, type IResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -20,6 +21,7 @@ import { DynamoDbRateLimiter } from '../../functions/adapters/dynamodb-rate-limi
 import { DynamoDbSuppressionList } from '../../functions/adapters/dynamodb-suppression-list.js';
 import type { NotificationRecord } from '../../functions/domain/notification-log.js';
 import type { ShopConfigInput } from '../../functions/domain/shop-config.js';
+import { OrderIngest } from '../../lib/order-ingest.js';
 import { OrderNotifications, type OrderNotificationsProps } from '../../lib/order-notifications.js';
 import { PARTITION_KEY_PREFIXES } from '../../lib/order-table-access.js';
 import { REPO_ROOT } from '../../lib/service-function.js';
@@ -95,8 +97,23 @@ describe('OrderNotifications', () => {
       expect(() => build({ shops })).toThrow(/shops: the configuration of 4 shop\(s\) takes \d+ bytes/);
     });
 
-    it('rejects the outcome events’ own source as the order event source', () => {
-      expect(() => build({ eventSource: 'order-notifications' })).toThrow(/eventSource must not be/);
+    it.each(['order-notifications', 'aws.ses', 'aws.events'])(
+      'rejects %s as the order event source: its rule takes every event of the source',
+      (eventSource) => {
+        expect(() => build({ eventSource })).toThrow(/eventSource must not be "order-notifications"/);
+      },
+    );
+
+    it('rejects those sources on the OrderIngest construct used on its own too', () => {
+      const stack = shopStack();
+      const attempt = () =>
+        new OrderIngest(stack, 'Ingest', {
+          table: new Table(stack, 'Orders', { partitionKey: { name: 'pk', type: AttributeType.STRING } }),
+          eventBus: new EventBus(stack, 'Bus'),
+          eventSource: 'order-notifications',
+        });
+
+      expect(attempt).toThrow('ShopStack/Ingest: eventSource must not be "order-notifications"');
     });
 
     it('rejects a sender concurrency an SQS event source cannot have', () => {
