@@ -14,9 +14,18 @@
  *
  * Pure apart from the use case at the end, which works through ports like `recordOrderEvent`.
  */
+import {
+  type ContactEntry,
+  type CustomerContact,
+  canonicalAddress,
+  canonicalEmail,
+  canonicalPhone,
+  contactEntriesOf,
+  contactMatches,
+  lookupEntriesOf,
+} from './contact.js';
 import { ERASED_TEXT, isErasedCustomer } from './erased-customer.js';
 import type { Channel, NotificationLog, NotificationRecord } from './notification-log.js';
-import { normalisePhone } from './notification-planning.js';
 import type { SuppressionList } from './notification-ports.js';
 import type { OrderEvent, OrderEventOf } from './order-events.js';
 import { canonicalJson, type OrderHistory, type OrderState, replay } from './order-lifecycle.js';
@@ -157,38 +166,17 @@ export const erasedState = (state: OrderState): ErasedOrderState => ({ ...state,
 /* Finding the customer and their addresses                                                          */
 /* ------------------------------------------------------------------------------------------------ */
 
-/** How the operator names the customer. */
-export type CustomerContact =
-  | { readonly kind: 'email'; readonly email: string }
-  | { readonly kind: 'phone'; readonly phone: string };
+/** The contact of each placement of an order (each stored Order Placed holds its own customer). */
+export const placementContacts = (events: readonly OrderEvent[]) =>
+  events.flatMap((event) =>
+    event.type === 'Order Placed'
+      ? [{ email: event.customer.email, phone: event.customer.phone, country: event.delivery.country }]
+      : [],
+  );
 
-/** The contact fields of an order's state item, as the search reads them. */
-export interface ContactFields {
-  readonly email?: string | undefined;
-  readonly phone?: string | undefined;
-  /** The delivery country: the default region of a phone number written without its country code. */
-  readonly country?: string | undefined;
-}
-
-export const normaliseEmail = (value: string): string => value.trim().normalize('NFC').toLowerCase();
-
-const digitsOf = (value: string): string => value.replace(/\D/g, '');
-
-/**
- * Whether an order's contact is the customer's: e-mail case-insensitively; phone as E.164 in the order's
- * delivery country (so "601 234 567" matches "+48601234567" for a Polish order), else by all digits.
- */
-export const contactMatches = (contact: CustomerContact, fields: ContactFields): boolean => {
-  if (contact.kind === 'email') {
-    return fields.email !== undefined && normaliseEmail(fields.email) === normaliseEmail(contact.email);
-  }
-  if (fields.phone === undefined) return false;
-  const given = normalisePhone(contact.phone, fields.country);
-  const stored = normalisePhone(fields.phone, fields.country);
-  if (given && stored) return given === stored;
-  const digits = digitsOf(contact.phone);
-  return digits.length > 0 && digits === digitsOf(fields.phone);
-};
+/** Whether any placement of the order holds the contact (contact.ts's rule, as the status lookup's). */
+export const orderHoldsContact = (contact: CustomerContact, events: readonly OrderEvent[]): boolean =>
+  placementContacts(events).some((fields) => contactMatches(contact, fields));
 
 /** The addresses an order holds, per channel, in the form the sender checks suppressions with. */
 export interface OrderAddresses {
@@ -210,11 +198,11 @@ export const addressesOf = (events: readonly OrderEvent[]): OrderAddresses => {
     if (event.type !== 'Order Placed') continue;
     const { customer, delivery } = event;
     if (customer.email) {
-      email.add(normaliseEmail(customer.email));
+      email.add(canonicalEmail(customer.email));
       raw.add(customer.email);
     }
     if (customer.phone) {
-      const normalised = normalisePhone(customer.phone, delivery.country);
+      const normalised = canonicalPhone(customer.phone, delivery.country);
       sms.add(normalised ?? customer.phone);
       raw.add(customer.phone);
       if (normalised) raw.add(normalised);
@@ -270,6 +258,8 @@ export interface ErasureWrite {
   readonly events: readonly OrderEvent[];
   readonly state: ErasedOrderState;
   readonly erasedAt: string;
+  /** The contact index entries of the order's placements, to delete with the data they point to. */
+  readonly contactEntries: readonly ContactEntry[];
 }
 
 /** What an erasure touched, kept as the shop's proof: counts and order ids, never the data. */
@@ -288,18 +278,17 @@ export interface ErasureRecord {
 
 export interface OrderSearch {
   readonly keys: readonly OrderKey[];
-  /** Items the search read, and the read capacity it consumed: what it cost. */
-  readonly scannedItems: number;
+  /** Index entries the search read, and the read capacity it consumed: what it cost. */
+  readonly readItems: number;
   readonly readCapacityUnits: number;
 }
 
 export interface ErasureStore {
-  /** The shop's orders whose contact `matches`. There is no index by contact: this reads every order. */
-  findOrders(
-    shopId: string,
-    matches: (fields: ContactFields) => boolean,
-    onProgress?: (scannedItems: number) => void,
-  ): Promise<OrderSearch>;
+  /**
+   * The shop's orders with a placement holding the contact, from the contact index (one Query per
+   * entry: the contact's canonical forms), never a scan of the table.
+   */
+  findOrders(shopId: string, entries: readonly ContactEntry[]): Promise<OrderSearch>;
   load(key: OrderKey): Promise<ErasableOrder | undefined>;
   /** Writes the anonymised events and the erased state; `version_conflict` if the order changed first. */
   write(request: ErasureWrite): Promise<'ok' | 'version_conflict'>;
@@ -314,7 +303,6 @@ export interface EraseCustomerDeps {
   readonly clock: Clock;
   /** @default 8 */
   readonly maxAttempts?: number;
-  readonly onScanProgress?: (scannedItems: number) => void;
   readonly onOrderDone?: (done: number, total: number) => void;
 }
 
@@ -358,8 +346,8 @@ export class ErasureConflictError extends Error {
 /** The contact as the suppression list keys it (the sender checks the E.164 form of a phone). */
 const suppressionKeyOf = (contact: CustomerContact): { channel: Channel; address: string } =>
   contact.kind === 'email'
-    ? { channel: 'email', address: normaliseEmail(contact.email) }
-    : { channel: 'sms', address: normalisePhone(contact.phone, undefined) ?? contact.phone };
+    ? { channel: 'email', address: canonicalAddress('email', contact.email) }
+    : { channel: 'sms', address: canonicalAddress('sms', contact.phone) };
 
 /** Suppresses the addresses not yet suppressed as erased; returns how many it did (or would). */
 const suppressAll = async (
@@ -414,6 +402,7 @@ const maskAll = async (
 const eraseOrder = async (
   deps: EraseCustomerDeps,
   key: OrderKey,
+  contact: CustomerContact,
   dryRun: boolean,
 ): Promise<ErasedOrderReport | undefined> => {
   const maxAttempts = deps.maxAttempts ?? 8;
@@ -421,6 +410,8 @@ const eraseOrder = async (
     const order = await deps.store.load(key);
     if (!order || order.events.length === 0) return undefined;
     const events = order.events.map((stored) => stored.event);
+    // The index names candidates; the order itself must hold the contact (the one matching rule).
+    if (!orderHoldsContact(contact, events)) return undefined;
     const anonymised = anonymiseOrder(events);
     const addresses = addressesOf(events);
     // Addresses first: once the order is anonymised nothing can find it again, so a run that stops
@@ -440,6 +431,7 @@ const eraseOrder = async (
       events: anonymised.events.filter((event) => changed.has(event.eventId)),
       state: erasedState(anonymised.history.state),
       erasedAt: deps.clock.now().toISOString(),
+      contactEntries: placementContacts(events).flatMap(contactEntriesOf),
     });
     if (written === 'ok') return { ...report, result: 'erased' };
     // An event was recorded meanwhile: read again, so that it is anonymised too and the state is its fold.
@@ -457,14 +449,10 @@ export const eraseCustomer = async (
   request: EraseCustomerRequest,
 ): Promise<ErasureReport> => {
   const { shopId, contact, dryRun } = request;
-  const search = await deps.store.findOrders(
-    shopId,
-    (fields) => contactMatches(contact, fields),
-    deps.onScanProgress,
-  );
+  const search = await deps.store.findOrders(shopId, lookupEntriesOf(contact));
   const orders: ErasedOrderReport[] = [];
   for (const [index, key] of search.keys.entries()) {
-    const report = await eraseOrder(deps, key, dryRun);
+    const report = await eraseOrder(deps, key, contact, dryRun);
     if (report) orders.push(report);
     deps.onOrderDone?.(index + 1, search.keys.length);
   }
@@ -492,11 +480,12 @@ export const eraseCustomer = async (
     shopId,
     matchedBy: contact.kind,
     dryRun,
-    search: { scannedItems: search.scannedItems, readCapacityUnits: search.readCapacityUnits },
+    search: { readItems: search.readItems, readCapacityUnits: search.readCapacityUnits },
     orders,
     alreadyErased,
     recordId,
   };
 };
 
+export type { CustomerContact };
 export { ERASED_TEXT, isErasedCustomer };

@@ -26,6 +26,18 @@ export class EventIdConflictError extends OrderEventError {
   }
 }
 
+/**
+ * The event is valid but this deployment refuses it outright (nothing is stored): retrying the same bytes
+ * cannot succeed, so it goes to the dead letters at once with the reason.
+ */
+export class EventRefusedError extends OrderEventError {
+  readonly permanent = true;
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'EventRefusedError';
+  }
+}
+
 /** Concurrent deliveries for one order kept winning the race; the queue will deliver this one again. */
 export class ConcurrentUpdateError extends OrderEventError {
   readonly permanent = false;

@@ -39,8 +39,10 @@ export interface AppendRequest {
  * `ok`: the event, the new state and the duplicate guard were written together.
  * `version_conflict`: someone else changed the order first; nothing was written.
  * `event_exists`: the event id is already recorded; nothing was written.
+ * `order_number_taken`: the placement's order number is held by another order of the shop; nothing was
+ * written.
  */
-export type AppendResult = 'ok' | 'version_conflict' | 'event_exists';
+export type AppendResult = 'ok' | 'version_conflict' | 'event_exists' | 'order_number_taken';
 
 export interface OrderRepository {
   load(key: OrderKey): Promise<OrderSnapshot | undefined>;
