@@ -94,18 +94,11 @@ export const contactEntriesOf = (fields: ContactFields): ContactEntry[] => {
 };
 
 /**
- * The entries to look a contact up under when the order's country is not known (the operator's
- * request): E.164 read in the default region, and the digits-only form for a number that is not valid.
+ * The entry to look a contact up under when the order's country is not known (the operator's request):
+ * read in the default region, so a number of another country must be given with its country code.
  */
-export const lookupEntriesOf = (contact: CustomerContact): ContactEntry[] => {
-  if (contact.kind === 'email') return [{ kind: 'email', canonical: canonicalEmail(contact.email) }];
-  const forms = new Set<string>();
-  const e164 = canonicalPhone(contact.phone);
-  if (e164) forms.add(e164);
-  const digits = digitsOf(contact.phone);
-  if (digits.length >= 6) forms.add(`digits:${digits}`);
-  return [...forms].map((canonical) => ({ kind: 'phone', canonical }));
-};
+export const lookupEntriesOf = (contact: CustomerContact): ContactEntry[] =>
+  contactEntriesOf(contact.kind === 'email' ? { email: contact.email } : { phone: contact.phone });
 
 /**
  * The index key of a contact within a shop: a SHA-256 (base64url) of the shop, the kind and the canonical
