@@ -115,15 +115,21 @@ export class DynamoDbErasureStore implements ErasureStore {
         TableName: this.tableName,
         Key: { pk, sk: STATE_SK },
         // appliedEventIds stay as they are: the notification planner diffs them, so the erasure plans
-        // no notification.
-        UpdateExpression: 'SET #state = :state, #erasedAt = :erasedAt, #version = :next',
+        // no notification. Only an erased customer marks the state item (the status page's reduced view).
+        UpdateExpression: request.erasesCustomer
+          ? 'SET #state = :state, #erasedAt = :erasedAt, #version = :next'
+          : 'SET #state = :state, #version = :next',
         ConditionExpression: '#version = :expected',
-        ExpressionAttributeNames: { '#state': 'state', '#erasedAt': 'erasedAt', '#version': 'version' },
+        ExpressionAttributeNames: {
+          '#state': 'state',
+          '#version': 'version',
+          ...(request.erasesCustomer ? { '#erasedAt': 'erasedAt' } : {}),
+        },
         ExpressionAttributeValues: {
           ':state': request.state,
-          ':erasedAt': request.erasedAt,
           ':expected': request.expectedVersion,
           ':next': request.expectedVersion + 1,
+          ...(request.erasesCustomer ? { ':erasedAt': request.erasedAt } : {}),
         },
       },
     };

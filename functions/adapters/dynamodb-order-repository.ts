@@ -19,7 +19,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type ContactFields, contactEntriesOf, contactKey } from '../domain/contact.js';
+import { contactKeysOf } from '../domain/contact.js';
 import type { OrderEvent } from '../domain/order-events.js';
 import type {
   AppendRequest,
@@ -46,22 +46,6 @@ export const CONTACT_PK_PREFIX = 'CONTACT#';
 export const orderNumberPk = (shopId: string, orderNumber: string): string =>
   `${ORDER_NUMBER_PK_PREFIX}${shopId}#${orderNumber}`;
 export const contactPk = (shopId: string, key: string): string => `${CONTACT_PK_PREFIX}${shopId}#${key}`;
-
-/** The contact of a placement as the index keys it: e-mail, phone, and the country the phone is read in. */
-export const placementContact = (event: OrderEvent): ContactFields | undefined =>
-  event.type === 'Order Placed'
-    ? { email: event.customer.email, phone: event.customer.phone, country: event.delivery.country }
-    : undefined;
-
-/** The erasure index's keys for an order's placements (every stored one: each holds its customer). */
-export const contactKeysOf = (shopId: string, events: readonly OrderEvent[]): string[] => [
-  ...new Set(
-    events.flatMap((event) => {
-      const contact = placementContact(event);
-      return contact ? contactEntriesOf(contact).map((entry) => contactKey(shopId, entry)) : [];
-    }),
-  ),
-];
 
 interface StateItem {
   pk: string;

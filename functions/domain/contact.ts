@@ -8,6 +8,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isValidPhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Channel } from './notification-log.js';
+import type { OrderEvent } from './order-events.js';
 
 /** The region a phone number written without its country code is read in when the order names none. */
 export const DEFAULT_PHONE_REGION = 'PL';
@@ -108,6 +109,22 @@ export const contactKey = (shopId: string, entry: ContactEntry): string =>
   createHash('sha256')
     .update(`contact:v1\u0000${shopId}\u0000${entry.kind}\u0000${entry.canonical}`, 'utf8')
     .digest('base64url');
+
+/** The contact a placement holds (each stored Order Placed holds its own customer's); none for others. */
+export const placementContact = (event: OrderEvent): ContactFields | undefined =>
+  event.type === 'Order Placed'
+    ? { email: event.customer.email, phone: event.customer.phone, country: event.delivery.country }
+    : undefined;
+
+/** The contact index keys of events: those of their placements' contacts, each once. */
+export const contactKeysOf = (shopId: string, events: readonly OrderEvent[]): string[] => [
+  ...new Set(
+    events.flatMap((event) => {
+      const contact = placementContact(event);
+      return contact ? contactEntriesOf(contact).map((entry) => contactKey(shopId, entry)) : [];
+    }),
+  ),
+];
 
 /**
  * The form an address is suppressed under, per channel: the canonical e-mail, the E.164 number (as

@@ -16,6 +16,7 @@
  */
 import {
   type ContactEntry,
+  type ContactFields,
   type CustomerContact,
   canonicalAddress,
   canonicalEmail,
@@ -23,6 +24,7 @@ import {
   contactEntriesOf,
   contactMatches,
   lookupEntriesOf,
+  placementContact,
 } from './contact.js';
 import { ERASED_TEXT, isErasedCustomer } from './erased-customer.js';
 import type { Channel, NotificationLog, NotificationRecord } from './notification-log.js';
@@ -141,11 +143,16 @@ const outcomeKey = (history: OrderHistory): Map<string, string> =>
   new Map(history.timeline.map((entry) => [entry.event.eventId, canonicalJson(entry.outcome)]));
 
 /**
- * Anonymises every event of an order and folds them again. Throws if that changed any event's outcome:
+ * Anonymises every event of an order (or those in `only`) and folds them again. Throws if that changed any event's outcome:
  * the timeline is the shop's record and must stay what it was.
  */
-export const anonymiseOrder = (events: readonly OrderEvent[]): AnonymisedOrder => {
-  const anonymised = events.map(anonymiseEvent);
+export const anonymiseOrder = (
+  events: readonly OrderEvent[],
+  only?: ReadonlySet<string>,
+): AnonymisedOrder => {
+  const anonymised = events.map((event) =>
+    only && !only.has(event.eventId) ? event : anonymiseEvent(event),
+  );
   const changedEventIds = anonymised
     .filter((event, index) => canonicalJson(event) !== canonicalJson(events[index]))
     .map((event) => event.eventId);
@@ -167,16 +174,33 @@ export const erasedState = (state: OrderState): ErasedOrderState => ({ ...state,
 /* ------------------------------------------------------------------------------------------------ */
 
 /** The contact of each placement of an order (each stored Order Placed holds its own customer). */
-export const placementContacts = (events: readonly OrderEvent[]) =>
-  events.flatMap((event) =>
-    event.type === 'Order Placed'
-      ? [{ email: event.customer.email, phone: event.customer.phone, country: event.delivery.country }]
-      : [],
-  );
+export const placementContacts = (events: readonly OrderEvent[]): ContactFields[] =>
+  events.flatMap((event) => placementContact(event) ?? []);
 
-/** Whether any placement of the order holds the contact (contact.ts's rule, as the status lookup's). */
-export const orderHoldsContact = (contact: CustomerContact, events: readonly OrderEvent[]): boolean =>
-  placementContacts(events).some((fields) => contactMatches(contact, fields));
+/** Whether a placement holds the contact (contact.ts's rule, the status lookup's too). */
+const holds = (contact: CustomerContact, event: OrderEvent): boolean => {
+  const fields = placementContact(event);
+  return fields !== undefined && contactMatches(contact, fields);
+};
+
+/**
+ * What of an order is the person's: all of it when they are its customer (the placement that applied);
+ * else only the placements that hold their contact and did not apply (a second placement for the same
+ * order, as stored before such placements were refused), which must go without touching the customer's.
+ */
+export const erasureScope = (
+  contact: CustomerContact,
+  events: readonly OrderEvent[],
+):
+  | { readonly kind: 'customer' }
+  | { readonly kind: 'placements'; readonly eventIds: ReadonlySet<string> }
+  | undefined => {
+  const { state } = replay(events);
+  const customer = state.customer && { ...state.customer, country: state.delivery?.country };
+  if (customer && contactMatches(contact, customer)) return { kind: 'customer' };
+  const eventIds = new Set(events.filter((event) => holds(contact, event)).map((event) => event.eventId));
+  return eventIds.size > 0 ? { kind: 'placements', eventIds } : undefined;
+};
 
 /** The addresses an order holds, per channel, in the form the sender checks suppressions with. */
 export interface OrderAddresses {
@@ -256,7 +280,10 @@ export interface ErasureWrite {
   readonly expectedVersion: number;
   /** The anonymised events that changed. */
   readonly events: readonly OrderEvent[];
-  readonly state: ErasedOrderState;
+  /** The fold of the anonymised events: flagged as erased when the order's customer was. */
+  readonly state: OrderState | ErasedOrderState;
+  /** Whether the order's customer was erased (the state item is marked), or only other placements. */
+  readonly erasesCustomer: boolean;
   readonly erasedAt: string;
   /** The contact index entries of the order's placements, to delete with the data they point to. */
   readonly contactEntries: readonly ContactEntry[];
@@ -399,6 +426,8 @@ const maskAll = async (
   return count;
 };
 
+const entryId = (entry: ContactEntry): string => `${entry.kind}:${entry.canonical}`;
+
 const eraseOrder = async (
   deps: EraseCustomerDeps,
   key: OrderKey,
@@ -411,17 +440,28 @@ const eraseOrder = async (
     if (!order || order.events.length === 0) return undefined;
     const events = order.events.map((stored) => stored.event);
     // The index names candidates; the order itself must hold the contact (the one matching rule).
-    if (!orderHoldsContact(contact, events)) return undefined;
-    const anonymised = anonymiseOrder(events);
-    const addresses = addressesOf(events);
+    const scope = erasureScope(contact, events);
+    if (!scope) return undefined;
+    const only = scope.kind === 'placements' ? scope.eventIds : undefined;
+    const anonymised = anonymiseOrder(events, only);
+    const erased = only ? events.filter((event) => only.has(event.eventId)) : events;
+    const kept = only ? events.filter((event) => !only.has(event.eventId)) : [];
+    const addresses = addressesOf(erased);
     // Addresses first: once the order is anonymised nothing can find it again, so a run that stops
     // half-way must have done the rest already; a rerun finds the order and finishes.
     const suppressions = await suppressAll(deps, key.shopId, addresses, dryRun);
-    const notificationRecords = await maskAll(deps, key, addresses, dryRun);
+    // The log holds the addresses of the order's customer only: nothing was ever sent to a placement
+    // that did not apply.
+    const notificationRecords = only ? 0 : await maskAll(deps, key, addresses, dryRun);
     const base = { orderId: key.orderId, orderNumber: order.orderNumber, notificationRecords, suppressions };
-    if (anonymised.changedEventIds.length === 0 && order.erasedAt !== undefined) {
+    if (anonymised.changedEventIds.length === 0 && (only || order.erasedAt !== undefined)) {
       return { ...base, result: 'already_erased', events: 0 };
     }
+    // The index entries of what is erased, but not one another placement of the order still holds.
+    const keptEntries = new Set(placementContacts(kept).flatMap(contactEntriesOf).map(entryId));
+    const contactEntries = placementContacts(erased)
+      .flatMap(contactEntriesOf)
+      .filter((entry) => !keptEntries.has(entryId(entry)));
     const changed = new Set(anonymised.changedEventIds);
     const report = { ...base, events: changed.size };
     if (dryRun) return { ...report, result: 'would_erase' };
@@ -429,9 +469,10 @@ const eraseOrder = async (
       key,
       expectedVersion: order.version,
       events: anonymised.events.filter((event) => changed.has(event.eventId)),
-      state: erasedState(anonymised.history.state),
+      state: only ? anonymised.history.state : erasedState(anonymised.history.state),
+      erasesCustomer: !only,
       erasedAt: deps.clock.now().toISOString(),
-      contactEntries: placementContacts(events).flatMap(contactEntriesOf),
+      contactEntries,
     });
     if (written === 'ok') return { ...report, result: 'erased' };
     // An event was recorded meanwhile: read again, so that it is anonymised too and the state is its fold.

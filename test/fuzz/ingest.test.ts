@@ -12,11 +12,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  contactKeysOf,
-  DynamoDbOrderRepository,
-} from '../../functions/adapters/dynamodb-order-repository.js';
+import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import type { DeadLetter, DeadLetterSink } from '../../functions/adapters/sqs-dead-letters.js';
+import { contactKeysOf } from '../../functions/domain/contact.js';
 import {
   type OrderEvent,
   type OrderEventType,
