@@ -19,7 +19,6 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { contactKeysOf } from '../domain/contact.js';
 import type { OrderEvent } from '../domain/order-events.js';
 import type {
   AppendRequest,
@@ -126,7 +125,7 @@ export class DynamoDbOrderRepository implements OrderRepository {
               ExpressionAttributeValues: { ':orderId': orderId },
             },
           },
-          ...contactKeysOf(shopId, [request.event.event]).map((key) => ({
+          ...request.contactKeys.map((key) => ({
             Put: {
               TableName: this.tableName,
               Item: { pk: contactPk(shopId, key), sk: `${CONTACT_SK_PREFIX}${orderId}`, shopId, orderId },

@@ -127,8 +127,10 @@ export const contactKeysOf = (shopId: string, events: readonly OrderEvent[]): st
 ];
 
 /**
- * The form an address is suppressed under, per channel: the canonical e-mail, the E.164 number (as
- * written when it is not valid), a device token trimmed and lower-cased (as the list always keyed tokens,
+ * The form an address is suppressed under, per channel: the canonical e-mail; an SMS number as E.164
+ * (callers pass `canonicalPhone`'s result, as the planner and the erasure do; only the formatting
+ * characters are dropped here, so the suppression list, the feedback and the unsubscribe need no phone
+ * metadata in their bundles); a device token trimmed and lower-cased (as the list always keyed tokens,
  * so devices disabled before keep matching).
  */
 export const canonicalAddress = (channel: Channel, address: string): string => {
@@ -136,7 +138,7 @@ export const canonicalAddress = (channel: Channel, address: string): string => {
     case 'email':
       return canonicalEmail(address);
     case 'sms':
-      return canonicalPhone(address) ?? address.trim();
+      return address.replace(/[\s().-]/g, '');
     case 'push':
       return address.trim().toLowerCase();
   }

@@ -374,7 +374,7 @@ export class ErasureConflictError extends Error {
 const suppressionKeyOf = (contact: CustomerContact): { channel: Channel; address: string } =>
   contact.kind === 'email'
     ? { channel: 'email', address: canonicalAddress('email', contact.email) }
-    : { channel: 'sms', address: canonicalAddress('sms', contact.phone) };
+    : { channel: 'sms', address: canonicalAddress('sms', canonicalPhone(contact.phone) ?? contact.phone) };
 
 /** Suppresses the addresses not yet suppressed as erased; returns how many it did (or would). */
 const suppressAll = async (

@@ -33,6 +33,12 @@ export interface AppendRequest {
   /** The order after the event, to store as its current state. */
   readonly history: OrderHistory;
   readonly trackingToken: string | undefined;
+  /**
+   * For an Order Placed: the contact index keys of its customer (`contactKeysOf`), written with it so the
+   * erasure finds the order; empty for other events. Computed by the use case, so the store (and every
+   * function that only reads orders) needs no phone-number metadata.
+   */
+  readonly contactKeys: readonly string[];
 }
 
 /**

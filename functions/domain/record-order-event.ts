@@ -3,6 +3,7 @@
  * race-free under concurrent deliveries (optimistic concurrency: read, decide, conditional write, and
  * on a lost race read again).
  */
+import { contactKeysOf } from './contact.js';
 import { ConcurrentUpdateError, EventIdConflictError, EventRefusedError } from './errors.js';
 import type { OrderEvent } from './order-events.js';
 import { type Outcome, recordEvent } from './order-lifecycle.js';
@@ -56,6 +57,7 @@ export const recordOrderEvent = async (
       event: { event, receivedAt: deps.clock.now().toISOString() },
       history: decision.history,
       trackingToken,
+      contactKeys: contactKeysOf(event.shopId, [event]),
     });
     if (result === 'ok') {
       return {

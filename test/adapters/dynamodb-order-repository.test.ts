@@ -47,6 +47,7 @@ describe('Class: DynamoDbOrderRepository', () => {
         event: { event: placed, receivedAt: '2026-11-20T10:00:00.000Z' },
         history: replay([placed]),
         trackingToken: 'A'.repeat(32),
+        contactKeys: [],
       });
 
       // Assess
@@ -82,6 +83,7 @@ describe('Class: DynamoDbOrderRepository', () => {
         event: { event: paid, receivedAt: '2026-11-20T10:00:00.000Z' },
         history: replay([placed, paid]),
         trackingToken: undefined,
+        contactKeys: [],
       });
 
       // Assess
@@ -105,6 +107,7 @@ describe('Class: DynamoDbOrderRepository', () => {
         event: { event: placed, receivedAt: '2026-11-20T10:05:00.000Z' },
         history: replay([placed]),
         trackingToken: undefined,
+        contactKeys: [],
       });
 
       // Assess
