@@ -21,7 +21,8 @@ import { ServiceFunction } from './service-function.js';
 
 /**
  * What the ingest does to the order table, and nothing more: Query (ConsistentRead) to load an order,
- * and TransactWriteItems with two conditional Puts, which DynamoDB authorises as PutItem plus
+ * and TransactWriteItems of conditional Puts (the event, the state; for a placement also the order
+ * number's claim and the contact index entries), which DynamoDB authorises as PutItem plus
  * ConditionCheckItem. No index, no Scan, no Delete.
  */
 export const INGEST_TABLE_ACTIONS = ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'];
@@ -33,6 +34,11 @@ export interface OrderIngestProps {
   readonly eventBus: IEventBus;
   /** The `source` of the order events to accept, e.g. `shop.orders`. */
   readonly eventSource: string;
+  /**
+   * The validated shops' configuration as JSON, as the functions read it (SHOPS_CONFIG): the ingest
+   * refuses an event for any other shop before it stores anything.
+   */
+  readonly shopsConfig: string;
   /**
    * Deliveries of a message before it counts as exhausted. The queue's redrive policy and the handler
    * (which dead-letters with a reason on the last delivery) both use this number.
@@ -162,6 +168,7 @@ export class OrderIngest extends Construct {
         ORDERS_TABLE_NAME: props.table.tableName,
         DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
         MAX_RECEIVE_COUNT: String(this.maxReceiveCount),
+        SHOPS_CONFIG: props.shopsConfig,
       },
     });
     this.ingestFunction.function.addEventSource(

@@ -170,6 +170,7 @@ export class OrderNotifications extends Construct {
       table: this.store.table,
       eventBus: this.eventBus,
       eventSource,
+      shopsConfig,
       logRetention: props.logRetention,
       alarmTopic,
     });

@@ -15,7 +15,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ORDER_NUMBER_INDEX, TRACKING_TOKEN_INDEX } from '../functions/adapters/dynamodb-order-repository.js';
+import { TRACKING_TOKEN_INDEX } from '../functions/adapters/dynamodb-order-repository.js';
 import { grantIndexQuery, grantItemAccess, type ItemAccess } from './order-table-access.js';
 import { ServiceFunction } from './service-function.js';
 
@@ -63,10 +63,12 @@ export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
 
 /**
  * What the status API does to the table: read an order's partition and its notification log (Query),
- * count the client's requests (UpdateItem on its own rate-limit counter). Plus Query on the two indexes.
+ * an order number's claim (GetItem: the lookup), count the client's requests (UpdateItem on its own
+ * rate-limit counter). Plus Query on the tracking-token index.
  */
 export const STATUS_API_TABLE_ACCESS: readonly ItemAccess[] = [
   { actions: ['dynamodb:Query'], partitions: ['orders', 'notifications'] },
+  { actions: ['dynamodb:GetItem'], partitions: ['orderNumbers'] },
   { actions: ['dynamodb:UpdateItem'], partitions: ['rateLimits'] },
 ];
 
@@ -159,7 +161,7 @@ export class StatusApi extends Construct {
       },
     });
     grantItemAccess(this.statusFunction, props.table, STATUS_API_TABLE_ACCESS);
-    grantIndexQuery(this.statusFunction, props.table, [TRACKING_TOKEN_INDEX, ORDER_NUMBER_INDEX]);
+    grantIndexQuery(this.statusFunction, props.table, [TRACKING_TOKEN_INDEX]);
 
     this.unsubscribeFunction = new ServiceFunction(this, 'UnsubscribeFunction', {
       entry: 'functions/unsubscribe/index.ts',

@@ -1,7 +1,7 @@
 /**
  * Which notifications an order change calls for, and whether one may be sent now. Pure.
  */
-import { isValidPhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js';
+import { canonicalAddress, canonicalPhone } from './contact.js';
 import { type Channel, maskEmail, maskPhone } from './notification-log.js';
 import type { OrderEvent, OrderEventType } from './order-events.js';
 import type { OrderState } from './order-lifecycle.js';
@@ -130,14 +130,6 @@ export type Address =
       readonly masked: string;
     };
 
-/** Normalises a phone number to E.164 using the delivery country as the default region. */
-export const normalisePhone = (raw: string, country: string | undefined): string | undefined => {
-  const region = (country ?? 'PL') as Parameters<typeof parsePhoneNumberFromString>[1];
-  const parsed = parsePhoneNumberFromString(raw, region);
-  if (!parsed || !isValidPhoneNumber(parsed.number)) return undefined;
-  return parsed.number;
-};
-
 /** The customer's address on a channel, or why there is none. */
 export const addressFor = (
   channel: Channel,
@@ -155,7 +147,7 @@ export const addressFor = (
         : { missing: 'the order has no e-mail address' };
     case 'sms': {
       if (!customer.phone) return { missing: 'the order has no phone number' };
-      const phoneNumber = normalisePhone(customer.phone, state.delivery?.country);
+      const phoneNumber = canonicalPhone(customer.phone, state.delivery?.country);
       return phoneNumber
         ? { channel, phoneNumber, masked: maskPhone(phoneNumber) }
         : { missing: 'the phone number is not a valid number' };
@@ -183,12 +175,12 @@ export const fallbacksFor = (shop: ShopConfig, channel: Channel): readonly Chann
 
 export const SMS_OPTED_OUT = 'the number opted out of SMS (STOP)';
 
-/** The key an address is suppressed under: the e-mail lower-cased, the E.164 number. */
+/** The key an address is suppressed under (contact.ts's `canonicalAddress`: one rule for every caller). */
 export const addressKey = (address: Address): string =>
   address.channel === 'email'
-    ? address.email.toLowerCase()
+    ? canonicalAddress('email', address.email)
     : address.channel === 'sms'
-      ? address.phoneNumber
+      ? canonicalAddress('sms', address.phoneNumber)
       : '';
 
 /**

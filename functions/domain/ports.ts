@@ -33,14 +33,22 @@ export interface AppendRequest {
   /** The order after the event, to store as its current state. */
   readonly history: OrderHistory;
   readonly trackingToken: string | undefined;
+  /**
+   * For an Order Placed: the contact index keys of its customer (`contactKeysOf`), written with it so the
+   * erasure finds the order; empty for other events. Computed by the use case, so the store (and every
+   * function that only reads orders) needs no phone-number metadata.
+   */
+  readonly contactKeys: readonly string[];
 }
 
 /**
  * `ok`: the event, the new state and the duplicate guard were written together.
  * `version_conflict`: someone else changed the order first; nothing was written.
  * `event_exists`: the event id is already recorded; nothing was written.
+ * `order_number_taken`: the placement's order number is held by another order of the shop; nothing was
+ * written.
  */
-export type AppendResult = 'ok' | 'version_conflict' | 'event_exists';
+export type AppendResult = 'ok' | 'version_conflict' | 'event_exists' | 'order_number_taken';
 
 export interface OrderRepository {
   load(key: OrderKey): Promise<OrderSnapshot | undefined>;

@@ -3,6 +3,7 @@
  * race-free under concurrent deliveries (optimistic concurrency: read, decide, conditional write, and
  * on a lost race read again).
  */
+import { contactKeysOf } from './contact.js';
 import { ConcurrentUpdateError, EventIdConflictError, EventRefusedError } from './errors.js';
 import type { OrderEvent } from './order-events.js';
 import { type Outcome, recordEvent } from './order-lifecycle.js';
@@ -58,6 +59,7 @@ export const recordOrderEvent = async (
       event: { event, receivedAt: deps.clock.now().toISOString() },
       history: decision.history,
       trackingToken,
+      contactKeys: contactKeysOf(event.shopId, [event]),
     });
     if (result === 'ok') {
       return {
@@ -67,6 +69,12 @@ export const recordOrderEvent = async (
         version: (snapshot?.version ?? 0) + 1,
         attempts: attempt,
       };
+    }
+    if (result === 'order_number_taken') {
+      // One number, one order per shop: a second order with it would make the lookup answer one of two.
+      throw new EventRefusedError(
+        `order number of order ${event.orderId} is already held by another order of shop ${event.shopId}; nothing was stored`,
+      );
     }
     // Lost a race (another event for this order, or this very event delivered twice at once): the next
     // read sees what won, and the decision is made again on it.

@@ -4,6 +4,7 @@
  * field has a sensible default so a shop starts with a name, a sender and a base URL.
  */
 import * as z from 'zod';
+import { EventRefusedError } from './errors.js';
 import { validateTemplateOverrides } from './messages/overrides.js';
 import { type OrderEventType, PhoneNumberSchema } from './order-events.js';
 import { multiLineText, refineSingleLine, singleLineText } from './text-fields.js';
@@ -210,4 +211,29 @@ export const shopDirectoryFromJson = (json: string): ShopDirectory => {
 export const staticShopDirectory = (shops: readonly ShopConfig[]): ShopDirectory => {
   const byId = new Map(shops.map((shop) => [shop.shopId, shop]));
   return { get: (shopId) => byId.get(shopId) };
+};
+
+/**
+ * The shops a deployment serves, as the ingest asks before it stores anything. Asynchronous, so that a
+ * registry on the table can answer it as well as the configuration in the environment does.
+ */
+export interface ShopRegistry {
+  /** The shop's configuration, or undefined for a shop that is not configured. */
+  get(shopId: string): Promise<ShopConfig | undefined>;
+}
+
+/** The registry of the shops a function got in its environment (SHOPS_CONFIG). */
+export const registryOf = (directory: ShopDirectory): ShopRegistry => ({
+  get: async (shopId) => directory.get(shopId),
+});
+
+/**
+ * The shop of an event, or a refusal: an event for a shop this deployment does not serve is
+ * dead-lettered with the reason and nothing of it (the customer's personal data least of all) is stored.
+ */
+export const requireConfiguredShop = async (shops: ShopRegistry, shopId: string): Promise<ShopConfig> => {
+  const shop = await shops.get(shopId);
+  if (!shop)
+    throw new EventRefusedError(`shop ${shopId} is not configured in this deployment; nothing was stored`);
+  return shop;
 };

@@ -11,6 +11,7 @@ import { documentClient } from '../adapters/aws-clients.js';
 import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.js';
 import { SqsDeadLetterSink } from '../adapters/sqs-dead-letters.js';
 import { readConfig } from '../commons/config.js';
+import { registryOf, shopDirectoryFromJson } from '../domain/shop-config.js';
 import { generateTrackingToken } from '../domain/tracking-token.js';
 import { makeIngestHandler } from './ingest.js';
 
@@ -18,6 +19,7 @@ const config = readConfig({
   ORDERS_TABLE_NAME: z.string().min(1),
   DEAD_LETTER_QUEUE_URL: z.url(),
   MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).max(1000),
+  SHOPS_CONFIG: z.string().min(2),
 });
 
 const logger = new Logger({ serviceName: 'order-ingest' });
@@ -28,6 +30,7 @@ export const handler = makeIngestHandler({
     clock: { now: () => new Date() },
     newTrackingToken: generateTrackingToken,
   },
+  shops: registryOf(shopDirectoryFromJson(config.SHOPS_CONFIG)),
   deadLetters: new SqsDeadLetterSink(new SQSClient({}), config.DEAD_LETTER_QUEUE_URL),
   logger,
   maxReceiveCount: config.MAX_RECEIVE_COUNT,

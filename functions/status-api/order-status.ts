@@ -3,7 +3,7 @@
  * order number and the customer's contact. Both are shaped so that a miss cannot be told from a hit by
  * its cost: every path makes the same DynamoDB requests, whatever was wrong.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { contactMatches, contactOf } from '../domain/contact.js';
 import type { NotificationLog, NotificationRecord } from '../domain/notification-log.js';
 import { type OrderHistory, replay } from '../domain/order-lifecycle.js';
 import type { OrderKey, OrderSnapshot } from '../domain/ports.js';
@@ -68,34 +68,6 @@ export type LookupResult =
 /** Read when the order number is unknown, so a miss reads an order partition like a hit does. */
 const DUMMY_KEY: OrderKey = { shopId: 'lookup-miss', orderId: 'lookup-miss' };
 
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
-const sameValue = (a: string, b: string): boolean => timingSafeEqual(digest(a), digest(b));
-
-export const normalizeEmail = (value: string): string => value.trim().normalize('NFC').toLowerCase();
-export const phoneDigits = (value: string): string => value.replace(/\D/g, '');
-
-/** Shortest national number we accept without its country code (Poland: 9 digits). */
-const MIN_NATIONAL_DIGITS = 9;
-
-/**
- * Whether `given` is the customer's e-mail (case-insensitive) or phone (by digits; a number given
- * without its country code, or with a 00 prefix, matches on its last nine or more digits).
- */
-export const contactMatches = (
-  customer: { readonly email?: string | undefined; readonly phone?: string | undefined },
-  given: string,
-): boolean => {
-  if (given.includes('@')) {
-    return customer.email !== undefined && sameValue(normalizeEmail(customer.email), normalizeEmail(given));
-  }
-  if (customer.phone === undefined) return false;
-  const stored = phoneDigits(customer.phone);
-  const typed = phoneDigits(given);
-  if (typed.length < MIN_NATIONAL_DIGITS || stored.length < MIN_NATIONAL_DIGITS) return false;
-  const [shorter, longer] = typed.length <= stored.length ? [typed, stored] : [stored, typed];
-  return sameValue(longer.slice(longer.length - shorter.length), shorter);
-};
-
 export const trackingUrlFor = (shop: ShopConfig, token: string): string =>
   `${shop.statusPage.baseUrl.replace(/\/+$/, '')}/t/${token}`;
 
@@ -114,7 +86,10 @@ export const lookupTrackingUrl = async (
   if (!key || !snapshot?.trackingToken || snapshot.events.length === 0 || !shop) return NOT_FOUND;
   const { state } = replay(snapshot.events.map((stored) => stored.event));
   if (state.status === 'awaiting_placement' || !state.customer) return NOT_FOUND;
-  if (state.orderNumber !== request.orderNumber || !contactMatches(state.customer, request.contact)) {
+  // The contact rule is contact.ts's, the one the erasure uses too: e-mail canonically, phone in E.164.
+  const contact = contactOf(request.contact);
+  const fields = { ...state.customer, country: state.delivery?.country };
+  if (state.orderNumber !== request.orderNumber || !contactMatches(contact, fields)) {
     return NOT_FOUND;
   }
   return { kind: 'found', trackingUrl: trackingUrlFor(shop, snapshot.trackingToken) };

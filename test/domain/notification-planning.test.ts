@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { canonicalPhone } from '../../functions/domain/contact.js';
 import {
   addressFor,
   newlyApplied,
-  normalisePhone,
   planJobs,
   quietHoursEnd,
   supersededBy,
@@ -119,8 +119,8 @@ describe('Function: addressFor', () => {
       phoneNumber: '+48601234567',
       masked: '+48 *** *** 567',
     });
-    expect(normalisePhone('601 234 567', 'PL')).toBe('+48601234567');
-    expect(normalisePhone('12', 'PL')).toBeUndefined();
+    expect(canonicalPhone('601 234 567', 'PL')).toBe('+48601234567');
+    expect(canonicalPhone('12', 'PL')).toBeUndefined();
   });
 
   it('says why there is no address', () => {

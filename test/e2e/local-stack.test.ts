@@ -221,6 +221,36 @@ describe('Local stack, end to end', () => {
     expect(stored).toBeUndefined();
   });
 
+  it('dead-letters an order of a shop the stack does not serve, and stores nothing of it', async () => {
+    // Prepare
+    const ref = orderRef(9004);
+    const [placed] = lifecycleEvents(ref, 'happyPath') as [OrderEvent];
+    const stranger = { ...placed, shopId: 'sklep-nieznany' };
+
+    // Act
+    await put([toPutEventsEntry(stranger, stack.eventBusName)]);
+
+    // Assess
+    const deadLetter = await eventually(
+      async () =>
+        stack.sqs.peek('order-events-dead-letters').find((message) => message.body.includes(ref.orderId)),
+      'the dead letter',
+    );
+    expect(deadLetter.messageAttributes.reason?.StringValue).toBe(
+      'shop sklep-nieznany is not configured in this deployment; nothing was stored',
+    );
+    const documents = documentClient(
+      new DynamoDBClient({
+        endpoint: stack.urls.dynamodb,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+      }),
+    );
+    const orders = new DynamoDbOrderRepository(documents, stack.tableName);
+    expect(await orders.load({ shopId: 'sklep-nieznany', orderId: ref.orderId })).toBeUndefined();
+    expect(await orders.findByOrderNumber('sklep-nieznany', ref.orderNumber)).toBeUndefined();
+  });
+
   it('serves the outbox with the orders and messages it sent', async () => {
     // Act
     const response = await fetch(stack.urls.outbox);

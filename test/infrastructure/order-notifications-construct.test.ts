@@ -15,6 +15,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../functions/adapters/aws-clients.js';
+import { DynamoDbErasureStore } from '../../functions/adapters/dynamodb-erasure.js';
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import { DynamoDbRateLimiter } from '../../functions/adapters/dynamodb-rate-limiter.js';
@@ -111,6 +112,7 @@ describe('OrderNotifications', () => {
           table: new Table(stack, 'Orders', { partitionKey: { name: 'pk', type: AttributeType.STRING } }),
           eventBus: new EventBus(stack, 'Bus'),
           eventSource: 'order-notifications',
+          shopsConfig: '[]',
         });
 
       expect(attempt).toThrow('ShopStack/Ingest: eventSource must not be "order-notifications"');
@@ -269,6 +271,12 @@ describe('OrderNotifications', () => {
     it('match the keys the adapters actually write and read', async () => {
       const orders = recorder();
       await new DynamoDbOrderRepository(orders.client, 't').load(key);
+      const claims = recorder();
+      await new DynamoDbOrderRepository(claims.client, 't').findByOrderNumber(key.shopId, 'ZAM/1');
+      const contacts = recorder();
+      await new DynamoDbErasureStore(contacts.client, 't').findOrders(key.shopId, [
+        { kind: 'email', canonical: 'jan@example.pl' },
+      ]);
       const notificationLog = recorder();
       const log = new DynamoDbNotificationLog(notificationLog.client, 't');
       await log.list(key);
@@ -287,6 +295,8 @@ describe('OrderNotifications', () => {
 
       for (const [recorded, partition, calls] of [
         [orders, PARTITION_KEY_PREFIXES.orders, 1],
+        [claims, PARTITION_KEY_PREFIXES.orderNumbers, 1],
+        [contacts, PARTITION_KEY_PREFIXES.contacts, 1],
         [notificationLog, PARTITION_KEY_PREFIXES.notifications, 4],
         [suppressions, PARTITION_KEY_PREFIXES.suppressions, 3],
         [rates, PARTITION_KEY_PREFIXES.rateLimits, 1],

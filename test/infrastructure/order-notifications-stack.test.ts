@@ -251,9 +251,9 @@ describe('OrderNotificationsStack', () => {
       status: [
         ...basics('status'),
         'dynamodb:Query on table if pk like NOTIFICATIONS#* | ORDER#*',
+        'dynamodb:GetItem on table if pk like ORDERNUMBER#*',
         'dynamodb:UpdateItem on table if pk like RATE#*',
         'dynamodb:Query on index byTrackingToken',
-        'dynamodb:Query on index byOrderNumber',
       ],
       unsubscribe: [...basics('unsubscribe'), 'dynamodb:PutItem on table if pk like SUPPRESSION#*'],
     };

@@ -563,7 +563,7 @@ describe('Handler: status API', () => {
       }
 
       // Assess
-      expect(successReads).toEqual(['UpdateItemCommand', 'QueryCommand', 'QueryCommand']);
+      expect(successReads).toEqual(['UpdateItemCommand', 'GetItemCommand', 'QueryCommand']);
       for (const response of responses) {
         expect(response.statusCode).toBe(404);
         expect(response.body).toBe(JSON.stringify({ error: 'not_found', message: NOT_FOUND_MESSAGE }));
