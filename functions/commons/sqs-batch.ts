@@ -6,10 +6,10 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { DeadLetterSink } from '../adapters/sqs-dead-letters.js';
+import { errorMessage, logLambdaContext } from './logging.js';
 
 export interface SqsBatchOptions<T> {
   readonly logger: Logger;
@@ -45,7 +45,8 @@ export const makeSqsBatchHandler = <T>(options: SqsBatchOptions<T>) => {
       logger.info(options.handledMessage, { ...options.describe(item), ...outcome });
     } catch (error) {
       const permanent = options.isPermanent(error);
-      const message = error instanceof Error ? error.message : String(error);
+      // Provider and SDK messages can echo an address: the reason and the logs get it masked.
+      const message = errorMessage(error);
       const ids = item === undefined ? {} : options.describe(item);
       if (!permanent && !finalAttempt) {
         logger.warn('message failed; SQS will deliver it again', {
@@ -72,5 +73,5 @@ export const makeSqsBatchHandler = <T>(options: SqsBatchOptions<T>) => {
   return middy(
     async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
       processPartialResponse(event, processRecord, processor, { context }),
-  ).use(injectLambdaContext(logger, { resetKeys: true }));
+  ).use(logLambdaContext(logger));
 };

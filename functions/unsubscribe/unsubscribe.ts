@@ -6,9 +6,9 @@
  * page saying so.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { logLambdaContext } from '../commons/logging.js';
 import { type Language, languageFromAcceptLanguage } from '../domain/i18n.js';
 import type { SuppressionList } from '../domain/notification-ports.js';
 import type { ShopDirectory } from '../domain/shop-config.js';
@@ -78,4 +78,4 @@ export const makeUnsubscribeHandler = (deps: UnsubscribeDeps) =>
       200,
       html`<p>${texts.confirm(shop.name, channel)}</p><form method="post" action="?token=${encodeURIComponent(token)}"><button type="submit">${texts.button}</button></form>`,
     );
-  }).use(injectLambdaContext(deps.logger, { resetKeys: true }));
+  }).use(logLambdaContext(deps.logger));
