@@ -16,21 +16,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 
+import { errorMessage, redactContacts } from '../domain/redaction.js';
 import { SERVICE_NAMES, type ServiceName } from './service-names.js';
 
-export { SERVICE_NAMES, type ServiceName };
-
-const EMAIL = /[^\s@<>"'`,;:()[\]{}]+@[^\s@<>"'`,;:()[\]{}]+\.[^\s@<>"'`,;:()[\]{}]+/g;
-/** E.164 as SNS and the contract use it, also written with spaces, dots, dashes or brackets. */
-const PHONE = /\+[1-9][\d ().-]{6,20}\d/g;
-
-/** The text with every e-mail address and phone number in it masked. */
-export const redactContacts = (text: string): string =>
-  text.replace(EMAIL, '[e-mail]').replace(PHONE, '[phone]');
-
-/** An error's message, fit for a log line or a dead-letter reason. */
-export const errorMessage = (error: unknown): string =>
-  redactContacts(error instanceof Error ? error.message : String(error));
+export { errorMessage, redactContacts, SERVICE_NAMES, type ServiceName };
 
 const safeError = (error: Error): Record<string, unknown> => {
   const metadata = (error as { $metadata?: { httpStatusCode?: number } }).$metadata;

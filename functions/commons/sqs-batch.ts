@@ -29,6 +29,11 @@ export interface SqsBatchOptions<T> {
   isPermanent(error: unknown): boolean;
   /** The log message for a handled item. */
   readonly handledMessage: string;
+  /**
+   * Called once the item's message is in the dead-letter queue, to close what the item left open (the
+   * sender's `sending` record). A failure here is logged; the message is dead-lettered either way.
+   */
+  onDeadLetter?(item: T, reason: string): Promise<unknown>;
 }
 
 export const makeSqsBatchHandler = <T>(options: SqsBatchOptions<T>) => {
@@ -67,6 +72,15 @@ export const makeSqsBatchHandler = <T>(options: SqsBatchOptions<T>) => {
         receiveCount,
       });
       logger.error('message dead-lettered', { messageId: record.messageId, ...ids, errorType, reason });
+      if (item !== undefined && options.onDeadLetter) {
+        await options.onDeadLetter(item, reason).catch((closeError: unknown) =>
+          logger.warn('could not close what the dead-lettered message left open', {
+            messageId: record.messageId,
+            ...ids,
+            error: errorMessage(closeError),
+          }),
+        );
+      }
     }
   };
 
