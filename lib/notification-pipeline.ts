@@ -16,6 +16,7 @@ import {
 } from 'aws-cdk-lib/aws-ses';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SERVICE_NAMES } from '../functions/commons/service-names.js';
 import { ORDER_STATE_STREAM_FILTER, sesFeedbackPattern } from './event-patterns.js';
 import { grantItemAccess, type ItemAccess } from './order-table-access.js';
 import { ServiceFunction } from './service-function.js';
@@ -199,7 +200,7 @@ export class NotificationPipeline extends Construct {
 
     this.plannerFunction = new ServiceFunction(this, 'PlannerFunction', {
       entry: 'functions/plan-notifications/index.ts',
-      serviceName: 'notification-planner',
+      serviceName: SERVICE_NAMES.planner,
       description: 'Plans notification jobs from changes of order states on the order table stream',
       timeout: FUNCTION_TIMEOUT,
       logRetention: props.logRetention,
@@ -249,7 +250,7 @@ export class NotificationPipeline extends Construct {
     // --- Sender: jobs -> SES / SNS ---------------------------------------------------------------------
     this.senderFunction = new ServiceFunction(this, 'SenderFunction', {
       entry: 'functions/send-notifications/index.ts',
-      serviceName: 'notification-sender',
+      serviceName: SERVICE_NAMES.sender,
       description: 'Sends notification jobs by e-mail (SES), SMS and push (SNS), each exactly once',
       timeout: FUNCTION_TIMEOUT,
       logRetention: props.logRetention,
@@ -323,7 +324,7 @@ export class NotificationPipeline extends Construct {
     this.feedbackDeadLetterQueue = queue('FeedbackDeadLetterQueue');
     this.feedbackFunction = new ServiceFunction(this, 'FeedbackFunction', {
       entry: 'functions/email-feedback/index.ts',
-      serviceName: 'email-feedback',
+      serviceName: SERVICE_NAMES.feedback,
       description: 'Records SES deliveries, bounces and complaints and suppresses bad addresses',
       timeout: FUNCTION_TIMEOUT,
       logRetention: props.logRetention,

@@ -16,6 +16,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SERVICE_NAMES } from '../functions/commons/service-names.js';
 import { orderEventPattern, producerSourceProblem } from './event-patterns.js';
 import { ServiceFunction } from './service-function.js';
 
@@ -160,7 +161,7 @@ export class OrderIngest extends Construct {
     this.ingestFunction = new ServiceFunction(this, 'IngestFunction', {
       entry: 'functions/ingest-order-events/index.ts',
       // The name the handler's Logger is constructed with, so the two cannot disagree.
-      serviceName: 'order-ingest',
+      serviceName: SERVICE_NAMES.ingest,
       description: 'Records order events from the ingest queue on their orders',
       timeout: functionTimeout,
       logRetention: props.logRetention,

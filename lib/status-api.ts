@@ -16,6 +16,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { TRACKING_TOKEN_INDEX } from '../functions/adapters/dynamodb-order-repository.js';
+import { SERVICE_NAMES } from '../functions/commons/service-names.js';
 import { grantIndexQuery, grantItemAccess, type ItemAccess } from './order-table-access.js';
 import { ServiceFunction } from './service-function.js';
 
@@ -150,7 +151,7 @@ export class StatusApi extends Construct {
     this.statusFunction = new ServiceFunction(this, 'StatusFunction', {
       entry: 'functions/status-api/index.ts',
       // The name functions/status-api/index.ts gives its Logger.
-      serviceName: 'order-status-api',
+      serviceName: SERVICE_NAMES.statusApi,
       description: 'Order status: JSON, the tracking page and the lookup by order number',
       timeout: Duration.seconds(10),
       logRetention,
@@ -165,7 +166,7 @@ export class StatusApi extends Construct {
 
     this.unsubscribeFunction = new ServiceFunction(this, 'UnsubscribeFunction', {
       entry: 'functions/unsubscribe/index.ts',
-      serviceName: 'unsubscribe',
+      serviceName: SERVICE_NAMES.unsubscribe,
       description: 'The unsubscribe page behind the signed link in every message',
       timeout: Duration.seconds(10),
       logRetention,

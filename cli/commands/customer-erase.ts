@@ -15,7 +15,21 @@ interface EraseOptions {
   readonly email?: string;
   readonly phone?: string;
   readonly dryRun?: boolean;
+  readonly yes?: boolean;
 }
+
+/** Erasure cannot be undone: a script says --yes, a person at a terminal answers y. */
+const confirmErasure = async (
+  context: CommandContext,
+  shopId: string,
+  options: EraseOptions,
+): Promise<void> => {
+  if (options.dryRun === true || options.yes === true) return;
+  const what = options.email !== undefined ? 'e-mail address' : 'phone number';
+  const question = `Erase the personal data of every order of ${shopId} held by this ${what}? This cannot be undone.`;
+  if (!context.io.confirm) throw usageError('erasure cannot be undone: pass --yes to confirm (or --dry-run)');
+  if (!(await context.io.confirm(question))) throw usageError('not confirmed: nothing was erased');
+};
 
 const contactOf = (options: EraseOptions): CustomerContact => {
   if ((options.email === undefined) === (options.phone === undefined)) {
@@ -33,6 +47,7 @@ const contactOf = (options: EraseOptions): CustomerContact => {
 const erase = async (context: CommandContext, shopId: string, options: EraseOptions): Promise<ExitCode> => {
   checkShopId(shopId);
   const contact = contactOf(options);
+  await confirmErasure(context, shopId, options);
   const table = context.tableName();
   const documents = context.dynamo();
   const dryRun = options.dryRun === true;
@@ -116,6 +131,7 @@ export const registerCustomerErase = (customer: Command, action: Action): void =
     .option('--email <address>', 'the customer by e-mail address (case-insensitive)')
     .option('--phone <number>', 'the customer by phone number (best in E.164: +48601234567)')
     .option('--dry-run', 'find and count only; change nothing')
+    .option('--yes', 'confirm the erasure without a question (needed when not on a terminal)')
     .addHelpText(
       'after',
       `
@@ -130,7 +146,7 @@ Idempotent: a second run reports "already erased". Exit 3 when no order holds th
 
 Examples:
   $ order-notifications customer erase sklep-pod-debem --email zofia@example.pl --dry-run
-  $ order-notifications customer erase sklep-pod-debem --phone +48601234567 --json`,
+  $ order-notifications customer erase sklep-pod-debem --phone +48601234567 --yes --json`,
     )
     .action(action((context, shopId: string, options: EraseOptions) => erase(context, shopId, options)));
 };

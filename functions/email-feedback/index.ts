@@ -1,5 +1,4 @@
 /** Lambda entry point: SES feedback (delivery, bounce, complaint) from EventBridge. */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import * as z from 'zod';
@@ -9,6 +8,7 @@ import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.j
 import { DynamoDbSuppressionList } from '../adapters/dynamodb-suppression-list.js';
 import { EventBridgeOutcomePublisher } from '../adapters/eventbridge-outcome-publisher.js';
 import { readConfig } from '../commons/config.js';
+import { createLogger } from '../commons/logging.js';
 import { makeFeedbackHandler } from './feedback.js';
 
 const config = readConfig({ ORDERS_TABLE_NAME: z.string().min(1), EVENT_BUS_NAME: z.string().min(1) });
@@ -20,5 +20,5 @@ export const handler = makeFeedbackHandler({
   suppressions: new DynamoDbSuppressionList(documents, config.ORDERS_TABLE_NAME),
   outcomes: new EventBridgeOutcomePublisher(new EventBridgeClient({}), config.EVENT_BUS_NAME),
   clock: { now: () => new Date() },
-  logger: new Logger(),
+  logger: createLogger('feedback'),
 });

@@ -3,7 +3,6 @@
  * environment; endpoints come from the SDK's standard settings (AWS_ENDPOINT_URL_DYNAMODB,
  * AWS_ENDPOINT_URL_SQS), which is how the local stack points the same code at local services.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
@@ -11,6 +10,7 @@ import { documentClient } from '../adapters/aws-clients.js';
 import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.js';
 import { SqsDeadLetterSink } from '../adapters/sqs-dead-letters.js';
 import { readConfig } from '../commons/config.js';
+import { createLogger } from '../commons/logging.js';
 import { registryOf, shopDirectoryFromJson } from '../domain/shop-config.js';
 import { generateTrackingToken } from '../domain/tracking-token.js';
 import { makeIngestHandler } from './ingest.js';
@@ -22,7 +22,7 @@ const config = readConfig({
   SHOPS_CONFIG: z.string().min(2),
 });
 
-const logger = new Logger({ serviceName: 'order-ingest' });
+const logger = createLogger('ingest');
 
 export const handler = makeIngestHandler({
   record: {

@@ -1,5 +1,4 @@
 /** Lambda entry point: the notification planner on the order table's stream. */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
@@ -7,6 +6,7 @@ import { documentClient } from '../adapters/aws-clients.js';
 import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.js';
 import { SqsJobQueue } from '../adapters/sqs-job-queue.js';
 import { readConfig } from '../commons/config.js';
+import { createLogger } from '../commons/logging.js';
 import { shopDirectoryFromJson } from '../domain/shop-config.js';
 import { makePlanHandler } from './plan.js';
 
@@ -20,5 +20,5 @@ export const handler = makePlanHandler({
   orders: new DynamoDbOrderRepository(documentClient(new DynamoDBClient({})), config.ORDERS_TABLE_NAME),
   shops: shopDirectoryFromJson(config.SHOPS_CONFIG),
   jobs: new SqsJobQueue(new SQSClient({}), config.NOTIFICATION_QUEUE_URL),
-  logger: new Logger(),
+  logger: createLogger('planner'),
 });

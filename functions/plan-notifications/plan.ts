@@ -7,12 +7,12 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { STATE_SK } from '../adapters/dynamodb-order-repository.js';
+import { logLambdaContext } from '../commons/logging.js';
 import { newlyApplied, planJobs } from '../domain/notification-planning.js';
 import type { JobQueue } from '../domain/notification-ports.js';
 import type { OrderRepository } from '../domain/ports.js';
@@ -73,5 +73,5 @@ export const makePlanHandler = (deps: PlanDeps) => {
   return middy(
     async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
       processPartialResponse(event, processRecord, processor, { context }),
-  ).use(injectLambdaContext(deps.logger, { resetKeys: true }));
+  ).use(logLambdaContext(deps.logger));
 };

@@ -1,5 +1,4 @@
 /** Lambda entry point: the notification sender. Clients once per execution environment. */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -17,6 +16,7 @@ import { SnsSmsSender } from '../adapters/sns-sms-sender.js';
 import { SqsDeadLetterSink } from '../adapters/sqs-dead-letters.js';
 import { SqsJobQueue } from '../adapters/sqs-job-queue.js';
 import { readConfig } from '../commons/config.js';
+import { createLogger } from '../commons/logging.js';
 import { shopDirectoryFromJson } from '../domain/shop-config.js';
 import { signedLinks } from '../domain/signed-links.js';
 import { makeSendHandler } from './send.js';
@@ -63,6 +63,6 @@ export const handler = makeSendHandler({
     leaseMs: config.NOTIFICATION_LEASE_SECONDS * 1000,
   },
   deadLetters: new SqsDeadLetterSink(sqs, config.DEAD_LETTER_QUEUE_URL),
-  logger: new Logger(),
+  logger: createLogger('sender'),
   maxReceiveCount: config.MAX_RECEIVE_COUNT,
 });

@@ -4,7 +4,6 @@
  * before it answers anyone. The DynamoDB endpoint comes from the SDK's standard settings
  * (AWS_ENDPOINT_URL_DYNAMODB), which is how the local stack points this same code at DynamoDB Local.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { documentClient } from '../adapters/aws-clients.js';
@@ -12,6 +11,7 @@ import { DynamoDbNotificationLog } from '../adapters/dynamodb-notification-log.j
 import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.js';
 import { DynamoDbRateLimiter } from '../adapters/dynamodb-rate-limiter.js';
 import { readConfig } from '../commons/config.js';
+import { createLogger } from '../commons/logging.js';
 import { parseShopConfigs, staticShopDirectory } from '../domain/shop-config.js';
 import { DEFAULT_RATE_LIMITS, makeStatusApiHandler } from './status-api.js';
 
@@ -53,5 +53,5 @@ export const handler = makeStatusApiHandler({
     lookup: { limit: config.LOOKUP_RATE_LIMIT, windowSeconds: config.LOOKUP_RATE_WINDOW_SECONDS },
     token: { limit: config.TOKEN_RATE_LIMIT, windowSeconds: config.TOKEN_RATE_WINDOW_SECONDS },
   },
-  logger: new Logger({ serviceName: 'order-status-api' }),
+  logger: createLogger('statusApi'),
 });

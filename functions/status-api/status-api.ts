@@ -12,10 +12,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { RateLimit, RateLimiter } from '../adapters/dynamodb-rate-limiter.js';
+import { logLambdaContext } from '../commons/logging.js';
 import { resolveLanguage } from '../domain/i18n.js';
 import { buildOrderView, type OrderView } from '../domain/order-view.js';
 import type { Clock } from '../domain/ports.js';
@@ -186,5 +186,5 @@ export const makeStatusApiHandler = (deps: StatusApiDeps) => {
       tokenHash: hash,
     });
     return response;
-  }).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }));
+  }).use(logLambdaContext(logger));
 };

@@ -6,14 +6,15 @@
  * page saying so.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { htmlEscape } from 'escape-goat';
+import { logLambdaContext } from '../commons/logging.js';
 import { type Language, languageFromAcceptLanguage } from '../domain/i18n.js';
 import type { SuppressionList } from '../domain/notification-ports.js';
 import type { ShopDirectory } from '../domain/shop-config.js';
 import { verifySubscription } from '../domain/signed-links.js';
+import { html, type SafeHtml } from '../domain/web/html.js';
+import { unsubscribePage } from './unsubscribe-page.js';
 
 export interface UnsubscribeDeps {
   readonly secret: string;
@@ -46,21 +47,8 @@ const TEXTS = {
   },
 } as const;
 
-const page = (language: Language, status: number, body: string): APIGatewayProxyResultV2 => ({
-  statusCode: status,
-  headers: {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    'content-security-policy':
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    'referrer-policy': 'no-referrer',
-    'x-content-type-options': 'nosniff',
-  },
-  body: htmlEscape`<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${TEXTS[language].title}</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}button{font:inherit;padding:.6rem 1.2rem;border:0;border-radius:.4rem;background:#1f4e79;color:#fff}</style></head><body><main><h1>${TEXTS[language].title}</h1>`.concat(
-    body,
-    '</main></body></html>',
-  ),
-});
+const page = (language: Language, status: number, body: SafeHtml): APIGatewayProxyResultV2 =>
+  unsubscribePage({ language, title: TEXTS[language].title, statusCode: status, body });
 
 export const makeUnsubscribeHandler = (deps: UnsubscribeDeps) =>
   middy(async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyResultV2> => {
@@ -71,7 +59,7 @@ export const makeUnsubscribeHandler = (deps: UnsubscribeDeps) =>
     const shop = subscription && deps.shops.get(subscription.shopId);
     if (!subscription || !shop) {
       deps.logger.warn('unsubscribe link rejected');
-      return page(language, 400, htmlEscape`<p>${texts.invalid}</p>`);
+      return page(language, 400, html`<p>${texts.invalid}</p>`);
     }
     const channel = texts.channel[subscription.channel];
     if (event.requestContext.http.method === 'POST') {
@@ -82,13 +70,12 @@ export const makeUnsubscribeHandler = (deps: UnsubscribeDeps) =>
         'unsubscribed by the customer',
       );
       deps.logger.info('unsubscribed', { shopId: subscription.shopId, channel: subscription.channel });
-      return page(language, 200, htmlEscape`<p>${texts.done(shop.name, channel)}</p>`);
+      return page(language, 200, html`<p>${texts.done(shop.name, channel)}</p>`);
     }
-    if (event.requestContext.http.method !== 'GET')
-      return page(language, 405, htmlEscape`<p>${texts.invalid}</p>`);
+    if (event.requestContext.http.method !== 'GET') return page(language, 405, html`<p>${texts.invalid}</p>`);
     return page(
       language,
       200,
-      htmlEscape`<p>${texts.confirm(shop.name, channel)}</p><form method="post" action="?token=${token}"><button type="submit">${texts.button}</button></form>`,
+      html`<p>${texts.confirm(shop.name, channel)}</p><form method="post" action="?token=${encodeURIComponent(token)}"><button type="submit">${texts.button}</button></form>`,
     );
-  }).use(injectLambdaContext(deps.logger, { resetKeys: true }));
+  }).use(logLambdaContext(deps.logger));
