@@ -16,6 +16,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ORDER_NUMBER_INDEX, TRACKING_TOKEN_INDEX } from '../functions/adapters/dynamodb-order-repository.js';
+import { FUNCTION_TIMEOUT_SECONDS } from '../functions/commons/function-timeouts.js';
 import { grantIndexQuery, grantItemAccess, type ItemAccess } from './order-table-access.js';
 import { ServiceFunction } from './service-function.js';
 
@@ -150,7 +151,7 @@ export class StatusApi extends Construct {
       // The name functions/status-api/index.ts gives its Logger.
       serviceName: 'order-status-api',
       description: 'Order status: JSON, the tracking page and the lookup by order number',
-      timeout: Duration.seconds(10),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS['status-api']),
       logRetention,
       environment: {
         ORDERS_TABLE_NAME: props.table.tableName,
@@ -165,7 +166,7 @@ export class StatusApi extends Construct {
       entry: 'functions/unsubscribe/index.ts',
       serviceName: 'unsubscribe',
       description: 'The unsubscribe page behind the signed link in every message',
-      timeout: Duration.seconds(10),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.unsubscribe),
       logRetention,
       environment: {
         ORDERS_TABLE_NAME: props.table.tableName,

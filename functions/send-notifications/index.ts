@@ -6,7 +6,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
-import { documentClient } from '../adapters/aws-clients.js';
+import { documentClient, sdkClientConfig } from '../adapters/aws-clients.js';
 import { DynamoDbNotificationLog } from '../adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.js';
 import { DynamoDbSuppressionList } from '../adapters/dynamodb-suppression-list.js';
@@ -43,21 +43,24 @@ const config = readConfig({
     ),
 });
 
-const documents = documentClient(new DynamoDBClient({}));
-const sns = new SNSClient({});
-const sqs = new SQSClient({});
+/** Timeouts and retries below the function's own timeout (functions/commons/function-timeouts.ts). */
+const sdk = sdkClientConfig('send-notifications');
+
+const documents = documentClient(new DynamoDBClient(sdk));
+const sns = new SNSClient(sdk);
+const sqs = new SQSClient(sdk);
 
 export const handler = makeSendHandler({
   send: {
     orders: new DynamoDbOrderRepository(documents, config.ORDERS_TABLE_NAME),
     notifications: new DynamoDbNotificationLog(documents, config.ORDERS_TABLE_NAME),
     shops: shopDirectoryFromJson(config.SHOPS_CONFIG),
-    email: new SesEmailSender(new SESv2Client({}), config.SES_CONFIGURATION_SET),
+    email: new SesEmailSender(new SESv2Client(sdk), config.SES_CONFIGURATION_SET),
     sms: new SnsSmsSender(sns),
     push: new SnsPushSender(sns, config.PUSH_PLATFORM_APPLICATIONS),
     suppressions: new DynamoDbSuppressionList(documents, config.ORDERS_TABLE_NAME),
     jobs: new SqsJobQueue(sqs, config.NOTIFICATION_QUEUE_URL),
-    outcomes: new EventBridgeOutcomePublisher(new EventBridgeClient({}), config.EVENT_BUS_NAME),
+    outcomes: new EventBridgeOutcomePublisher(new EventBridgeClient(sdk), config.EVENT_BUS_NAME),
     links: signedLinks(config.UNSUBSCRIBE_SECRET),
     clock: { now: () => new Date() },
     leaseMs: config.NOTIFICATION_LEASE_SECONDS * 1000,

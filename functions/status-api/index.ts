@@ -7,7 +7,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
-import { documentClient } from '../adapters/aws-clients.js';
+import { documentClient, sdkClientConfig } from '../adapters/aws-clients.js';
 import { DynamoDbNotificationLog } from '../adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.js';
 import { DynamoDbRateLimiter } from '../adapters/dynamodb-rate-limiter.js';
@@ -29,6 +29,9 @@ const config = readConfig({
   TOKEN_RATE_WINDOW_SECONDS: count(DEFAULT_RATE_LIMITS.token.windowSeconds),
 });
 
+/** Timeouts and retries below the function's own timeout (functions/commons/function-timeouts.ts). */
+const sdk = sdkClientConfig('status-api');
+
 const parseShops = (text: string) => {
   let json: unknown;
   try {
@@ -40,7 +43,7 @@ const parseShops = (text: string) => {
 };
 
 const shops = staticShopDirectory(parseShops(config.SHOPS_CONFIG));
-const documents = documentClient(new DynamoDBClient({}));
+const documents = documentClient(new DynamoDBClient(sdk));
 const clock = { now: () => new Date() };
 
 export const handler = makeStatusApiHandler({

@@ -2,7 +2,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
-import { documentClient } from '../adapters/aws-clients.js';
+import { documentClient, sdkClientConfig } from '../adapters/aws-clients.js';
 import { DynamoDbSuppressionList } from '../adapters/dynamodb-suppression-list.js';
 import { readConfig } from '../commons/config.js';
 import { shopDirectoryFromJson } from '../domain/shop-config.js';
@@ -14,9 +14,15 @@ const config = readConfig({
   UNSUBSCRIBE_SECRET: z.string().min(32),
 });
 
+/** Timeouts and retries below the function's own timeout (functions/commons/function-timeouts.ts). */
+const sdk = sdkClientConfig('unsubscribe');
+
 export const handler = makeUnsubscribeHandler({
   secret: config.UNSUBSCRIBE_SECRET,
-  suppressions: new DynamoDbSuppressionList(documentClient(new DynamoDBClient({})), config.ORDERS_TABLE_NAME),
+  suppressions: new DynamoDbSuppressionList(
+    documentClient(new DynamoDBClient(sdk)),
+    config.ORDERS_TABLE_NAME,
+  ),
   shops: shopDirectoryFromJson(config.SHOPS_CONFIG),
   logger: new Logger(),
 });

@@ -76,7 +76,11 @@ const makeHandler = (overrides: Partial<StatusApiDeps> & { shop?: ShopConfig } =
     shops: staticShopDirectory([overrides.shop ?? shopConfig()]),
     clock,
     rateLimiter: new DynamoDbRateLimiter(table.documents, table.tableName, SALT, clock),
-    rateLimits: { lookup: { limit: 1000, windowSeconds: 60 }, token: { limit: 1000, windowSeconds: 60 } },
+    rateLimits: {
+      lookup: { limit: 1000, windowSeconds: 60 },
+      lookupPerOrder: { limit: 1000, windowSeconds: 60 },
+      token: { limit: 1000, windowSeconds: 60 },
+    },
     logger: quietLogger(),
     ...overrides,
   });
@@ -307,14 +311,14 @@ describe('Handler: status API', () => {
       expect(body.hold).toBeUndefined();
     });
 
-    it('shows the reduced view once the configured days after delivery have passed', async () => {
-      // Prepare
+    it('shows the reduced view once the order has not changed in the store for the configured days', async () => {
+      // Prepare: the seed stored every order at 2026-11-20T12:00Z; the shop reduces after 30 days
       const later = makeHandler();
       const reduced = makeStatusApiHandler({
         orders: repository,
         notifications: notificationLog,
         shops: staticShopDirectory([shopConfig()]),
-        clock: { now: () => new Date('2026-12-20T09:30:00Z') },
+        clock: { now: () => new Date('2026-12-20T12:00:00Z') },
         rateLimiter: new DynamoDbRateLimiter(table.documents, table.tableName, SALT, { now: () => NOW }),
         logger: quietLogger(),
       });
@@ -563,7 +567,13 @@ describe('Handler: status API', () => {
       }
 
       // Assess
-      expect(successReads).toEqual(['UpdateItemCommand', 'QueryCommand', 'QueryCommand']);
+      // the client's counter, the index, the small projection, the order number's counter
+      expect(successReads).toEqual([
+        'UpdateItemCommand',
+        'QueryCommand',
+        'GetItemCommand',
+        'UpdateItemCommand',
+      ]);
       for (const response of responses) {
         expect(response.statusCode).toBe(404);
         expect(response.body).toBe(JSON.stringify({ error: 'not_found', message: NOT_FOUND_MESSAGE }));
@@ -689,6 +699,7 @@ describe('Handler: status API', () => {
           findByTrackingToken: () =>
             Promise.reject(new Error('ProvisionedThroughputExceeded: secret detail')),
           findByOrderNumber: () => Promise.reject(new Error('ProvisionedThroughputExceeded: secret detail')),
+          loadLookupFields: () => Promise.reject(new Error('ProvisionedThroughputExceeded: secret detail')),
         },
       });
 
@@ -786,7 +797,8 @@ describe('Handler: status API', () => {
             // Assess
             expect(response.statusCode).toBeLessThan(500);
             expect(response.headers['content-security-policy']).toMatch(/^default-src 'none'/);
-            if (
+            if (method === 'HEAD') expect(response.body).toBe('');
+            else if (
               response.statusCode >= 400 &&
               response.headers['content-type']?.startsWith('application/json')
             ) {
