@@ -18,7 +18,11 @@ import { SqsDeadLetterSink } from '../adapters/sqs-dead-letters.js';
 import { SqsJobQueue } from '../adapters/sqs-job-queue.js';
 import { readConfig } from '../commons/config.js';
 import { shopDirectoryFromJson } from '../domain/shop-config.js';
-import { signedLinks } from '../domain/signed-links.js';
+import {
+  DEFAULT_UNSUBSCRIBE_TTL_DAYS,
+  MAX_UNSUBSCRIBE_TTL_DAYS,
+  signedLinks,
+} from '../domain/signed-links.js';
 import { makeSendHandler } from './send.js';
 
 const config = readConfig({
@@ -29,6 +33,13 @@ const config = readConfig({
   EVENT_BUS_NAME: z.string().min(1),
   SHOPS_CONFIG: z.string().min(2),
   UNSUBSCRIBE_SECRET: z.string().min(32),
+  /** How long an unsubscribe link works after it was sent. */
+  UNSUBSCRIBE_LINK_TTL_DAYS: z.coerce
+    .number()
+    .int()
+    .min(30)
+    .max(MAX_UNSUBSCRIBE_TTL_DAYS)
+    .default(DEFAULT_UNSUBSCRIBE_TTL_DAYS),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   /** How long a worker owns a notification it claimed; must exceed the function's timeout. */
   NOTIFICATION_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
@@ -47,6 +58,7 @@ const config = readConfig({
 const sdk = sdkClientConfig('send-notifications');
 
 const documents = documentClient(new DynamoDBClient(sdk));
+const clock = { now: () => new Date() };
 const sns = new SNSClient(sdk);
 const sqs = new SQSClient(sdk);
 
@@ -61,8 +73,8 @@ export const handler = makeSendHandler({
     suppressions: new DynamoDbSuppressionList(documents, config.ORDERS_TABLE_NAME),
     jobs: new SqsJobQueue(sqs, config.NOTIFICATION_QUEUE_URL),
     outcomes: new EventBridgeOutcomePublisher(new EventBridgeClient(sdk), config.EVENT_BUS_NAME),
-    links: signedLinks(config.UNSUBSCRIBE_SECRET),
-    clock: { now: () => new Date() },
+    links: signedLinks(config.UNSUBSCRIBE_SECRET, { clock, ttlDays: config.UNSUBSCRIBE_LINK_TTL_DAYS }),
+    clock,
     leaseMs: config.NOTIFICATION_LEASE_SECONDS * 1000,
   },
   deadLetters: new SqsDeadLetterSink(sqs, config.DEAD_LETTER_QUEUE_URL),

@@ -12,6 +12,8 @@ const config = readConfig({
   ORDERS_TABLE_NAME: z.string().min(1),
   SHOPS_CONFIG: z.string().min(2),
   UNSUBSCRIBE_SECRET: z.string().min(32),
+  /** Accept first-format (clear, never-expiring) links until this instant (ISO 8601); unset: refuse them. */
+  UNSUBSCRIBE_LEGACY_TOKENS_UNTIL: z.iso.datetime({ offset: true }).optional(),
 });
 
 /** Timeouts and retries below the function's own timeout (functions/commons/function-timeouts.ts). */
@@ -25,4 +27,8 @@ export const handler = makeUnsubscribeHandler({
   ),
   shops: shopDirectoryFromJson(config.SHOPS_CONFIG),
   logger: new Logger(),
+  clock: { now: () => new Date() },
+  acceptLegacyUntil: config.UNSUBSCRIBE_LEGACY_TOKENS_UNTIL
+    ? new Date(config.UNSUBSCRIBE_LEGACY_TOKENS_UNTIL)
+    : undefined,
 });
