@@ -30,14 +30,20 @@ export interface SdkTimeouts {
   readonly maxAttempts: number;
 }
 
-/** Share of the function's timeout all attempts of one SDK call may use, so the handler can still answer. */
+/** Share of the function's timeout one SDK call may use in all, so the handler can still answer. */
 const SDK_SHARE = 0.6;
 const MAX_CONNECTION_TIMEOUT_MS = 1000;
 
 /**
- * SDK timeouts for a function that may run `functionTimeoutSeconds`: every attempt of one call together
- * (with the standard strategy's backoff, under 1 s for three attempts) ends within 60% of it.
- * 10 s -> 2 attempts of at most 3 s (1 s to connect); 30 s -> 3 attempts of at most 6 s.
+ * The most the SDK's standard retry strategy waits before the n-th retry: a random share of
+ * 2^n × 500 ms for throttling errors (100 ms for others), so 1 s before the first retry, 2 s before the second.
+ */
+export const maxBackoffBeforeRetryMs = (retry: number): number => 500 * 2 ** retry;
+
+/**
+ * SDK timeouts for a function that may run `functionTimeoutSeconds`: every attempt of one call together,
+ * with the longest backoffs between them, ends within 60% of it.
+ * 10 s -> 2 attempts of at most 2.5 s; 30 s -> 3 attempts of at most 5 s; under 4 s -> 1 attempt.
  */
 export const sdkTimeoutsFor = (functionTimeoutSeconds: number): SdkTimeouts => {
   if (
@@ -47,8 +53,10 @@ export const sdkTimeoutsFor = (functionTimeoutSeconds: number): SdkTimeouts => {
   ) {
     throw new RangeError(`function timeout must be from 1 to 900 seconds, got ${functionTimeoutSeconds}`);
   }
-  const maxAttempts = functionTimeoutSeconds >= 20 ? 3 : 2;
-  const attemptMs = Math.floor((functionTimeoutSeconds * 1000 * SDK_SHARE) / maxAttempts);
+  const maxAttempts = functionTimeoutSeconds >= 20 ? 3 : functionTimeoutSeconds >= 4 ? 2 : 1;
+  let backoffMs = 0;
+  for (let retry = 1; retry < maxAttempts; retry++) backoffMs += maxBackoffBeforeRetryMs(retry);
+  const attemptMs = Math.floor((functionTimeoutSeconds * 1000 * SDK_SHARE - backoffMs) / maxAttempts);
   const connectionTimeoutMs = Math.min(MAX_CONNECTION_TIMEOUT_MS, Math.floor(attemptMs / 3));
   return { connectionTimeoutMs, requestTimeoutMs: attemptMs, maxAttempts };
 };
