@@ -1,4 +1,3 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,25 +8,16 @@ import {
   sdkTimeoutsFor,
 } from '../../functions/commons/function-timeouts.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
+import { type FrozenEndpoint, startFrozenEndpoint } from '../support/frozen-endpoint.js';
 
-/** A TCP server that accepts every connection and never answers: a frozen dependency. */
-let frozen: Server;
-let frozenUrl = '';
-const sockets: Socket[] = [];
+let frozen: FrozenEndpoint;
 
 beforeAll(async () => {
-  frozen = createServer((socket) => {
-    sockets.push(socket);
-  });
-  await new Promise<void>((resolve) => frozen.listen(0, '127.0.0.1', resolve));
-  const address = frozen.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  frozenUrl = `http://127.0.0.1:${address.port}`;
+  frozen = await startFrozenEndpoint();
 });
 
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await new Promise<void>((resolve) => frozen.close(() => resolve()));
+  await frozen.close();
 });
 
 describe('Function: sdkTimeoutsFor', () => {
@@ -72,7 +62,7 @@ describe('Function: sdkClientConfig', () => {
     const seconds = 3;
     const client = new DynamoDBClient({
       ...sdkClientConfig('status-api', { FUNCTION_TIMEOUT_SECONDS: String(seconds) }),
-      endpoint: frozenUrl,
+      endpoint: frozen.url,
       region: LOCAL_REGION,
       credentials: LOCAL_CREDENTIALS,
     });
