@@ -198,15 +198,19 @@ export class StatusApi extends Construct {
       'UnsubscribeIntegration',
       this.unsubscribeFunction.function,
     );
+    // Each method a path takes has its own route (HEAD answers like GET without a body), so the access
+    // log's routeKey names it; ANY sends every other method to the function too, which answers 405 with
+    // an Allow header instead of API Gateway's bare 404.
     const routes: HttpRoute[] = [];
-    for (const [path, method, integration] of [
-      ['/v1/orders/{token}', HttpMethod.GET, status],
-      ['/t/{token}', HttpMethod.GET, status],
-      ['/v1/lookup', HttpMethod.POST, status],
-      ['/v1/unsubscribe', HttpMethod.GET, unsubscribe],
-      ['/v1/unsubscribe', HttpMethod.POST, unsubscribe],
+    for (const [path, methods, integration] of [
+      ['/v1/orders/{token}', [HttpMethod.GET, HttpMethod.HEAD], status],
+      ['/t/{token}', [HttpMethod.GET, HttpMethod.HEAD], status],
+      ['/v1/lookup', [HttpMethod.POST], status],
+      ['/v1/unsubscribe', [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST], unsubscribe],
     ] as const) {
-      routes.push(...this.httpApi.addRoutes({ path, methods: [method], integration }));
+      for (const method of [...methods, HttpMethod.ANY]) {
+        routes.push(...this.httpApi.addRoutes({ path, methods: [method], integration }));
+      }
     }
     Validations.of(this.httpApi).acknowledge({
       id: 'AwsSolutions-APIG4',

@@ -25,6 +25,9 @@ const config = readConfig({
   RATE_LIMIT_SALT: z.string().min(16),
   LOOKUP_RATE_LIMIT: count(DEFAULT_RATE_LIMITS.lookup.limit),
   LOOKUP_RATE_WINDOW_SECONDS: count(DEFAULT_RATE_LIMITS.lookup.windowSeconds),
+  /** Failed lookups per shop and order number per window, whoever asks (then 429 for everyone). */
+  LOOKUP_ORDER_RATE_LIMIT: count(DEFAULT_RATE_LIMITS.lookupPerOrder.limit),
+  LOOKUP_ORDER_RATE_WINDOW_SECONDS: count(DEFAULT_RATE_LIMITS.lookupPerOrder.windowSeconds),
   TOKEN_RATE_LIMIT: count(DEFAULT_RATE_LIMITS.token.limit),
   TOKEN_RATE_WINDOW_SECONDS: count(DEFAULT_RATE_LIMITS.token.windowSeconds),
 });
@@ -54,6 +57,10 @@ export const handler = makeStatusApiHandler({
   rateLimiter: new DynamoDbRateLimiter(documents, config.ORDERS_TABLE_NAME, config.RATE_LIMIT_SALT, clock),
   rateLimits: {
     lookup: { limit: config.LOOKUP_RATE_LIMIT, windowSeconds: config.LOOKUP_RATE_WINDOW_SECONDS },
+    lookupPerOrder: {
+      limit: config.LOOKUP_ORDER_RATE_LIMIT,
+      windowSeconds: config.LOOKUP_ORDER_RATE_WINDOW_SECONDS,
+    },
     token: { limit: config.TOKEN_RATE_LIMIT, windowSeconds: config.TOKEN_RATE_WINDOW_SECONDS },
   },
   logger: new Logger({ serviceName: 'order-status-api' }),
