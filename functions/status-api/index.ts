@@ -13,7 +13,7 @@ import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.j
 import { DynamoDbRateLimiter } from '../adapters/dynamodb-rate-limiter.js';
 import { readConfig } from '../commons/config.js';
 import { parseShopConfigs, staticShopDirectory } from '../domain/shop-config.js';
-import { DEFAULT_RATE_LIMITS, makeStatusApiHandler } from './status-api.js';
+import { DEFAULT_LOOKUP_MIN_RESPONSE_MS, DEFAULT_RATE_LIMITS, makeStatusApiHandler } from './status-api.js';
 
 const count = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
 
@@ -28,6 +28,8 @@ const config = readConfig({
   /** Failed lookups per shop and order number per window, whoever asks (then 429 for everyone). */
   LOOKUP_ORDER_RATE_LIMIT: count(DEFAULT_RATE_LIMITS.lookupPerOrder.limit),
   LOOKUP_ORDER_RATE_WINDOW_SECONDS: count(DEFAULT_RATE_LIMITS.lookupPerOrder.windowSeconds),
+  /** The least time a lookup takes to answer, so its time cannot tell a wrong contact from a miss. */
+  LOOKUP_MIN_RESPONSE_MS: z.coerce.number().int().min(0).max(5000).default(DEFAULT_LOOKUP_MIN_RESPONSE_MS),
   TOKEN_RATE_LIMIT: count(DEFAULT_RATE_LIMITS.token.limit),
   TOKEN_RATE_WINDOW_SECONDS: count(DEFAULT_RATE_LIMITS.token.windowSeconds),
 });
@@ -63,5 +65,6 @@ export const handler = makeStatusApiHandler({
     },
     token: { limit: config.TOKEN_RATE_LIMIT, windowSeconds: config.TOKEN_RATE_WINDOW_SECONDS },
   },
+  lookupMinResponseMs: config.LOOKUP_MIN_RESPONSE_MS,
   logger: new Logger({ serviceName: 'order-status-api' }),
 });

@@ -72,11 +72,26 @@ const ORDER_BUDGET_BUCKET = 'lookup-order';
 
 export const MAX_LOOKUP_BODY_BYTES = 4096;
 
+/**
+ * The least time a lookup takes to answer, whatever its outcome (production default). The two kinds of
+ * miss do the same requests, but DynamoDB still reads a large order's item more slowly than a missing
+ * one; answering no sooner than this (well above the path's usual 20-40 ms) leaves the time nothing to say.
+ */
+export const DEFAULT_LOOKUP_MIN_RESPONSE_MS = 150;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 export interface StatusApiDeps extends OrderStatusDeps {
   readonly clock: Clock;
   readonly rateLimiter: RateLimiter;
   /** @default DEFAULT_RATE_LIMITS */
   readonly rateLimits?: Partial<RateLimits>;
+  /**
+   * Every lookup answers no sooner than this many milliseconds after it started (index.ts sets
+   * DEFAULT_LOOKUP_MIN_RESPONSE_MS or LOOKUP_MIN_RESPONSE_MS).
+   * @default 0: no padding
+   */
+  readonly lookupMinResponseMs?: number;
   readonly logger: Logger;
 }
 
@@ -169,11 +184,18 @@ export const makeStatusApiHandler = (deps: StatusApiDeps) => {
     if (route === 'lookup') {
       if (method !== 'POST') throw new MethodNotAllowedError(method, ['POST']);
       const request = readJsonBody(event, LookupRequestSchema, MAX_LOOKUP_BODY_BYTES);
-      await enforceLimit(event, 'lookup');
-      const result = await lookupTrackingUrl(deps, request);
-      await enforceOrderBudget(request, result.kind === 'found');
-      if (result.kind !== 'found') throw new NotFoundError();
-      return jsonResponse(200, { trackingUrl: result.trackingUrl });
+      // From here on the answer depends on stored orders: it leaves no sooner than the floor.
+      const earliest = performance.now() + (deps.lookupMinResponseMs ?? 0);
+      try {
+        await enforceLimit(event, 'lookup');
+        const result = await lookupTrackingUrl(deps, request);
+        await enforceOrderBudget(request, result.kind === 'found');
+        if (result.kind !== 'found') throw new NotFoundError();
+        return jsonResponse(200, { trackingUrl: result.trackingUrl });
+      } finally {
+        const wait = earliest - performance.now();
+        if (wait > 0) await sleep(wait);
+      }
     }
     if (method !== 'GET' && method !== 'HEAD') throw new MethodNotAllowedError(method, GET_METHODS);
     const view = await orderView(event, token ?? '');

@@ -883,6 +883,28 @@ describe('Handler: status API', () => {
       );
     });
 
+    it('answers every lookup no sooner than the configured floor, whatever matched', async () => {
+      // Prepare
+      const floorMs = 120;
+      const handler = makeHandler({ lookupMinResponseMs: floorMs });
+      const timed = async (body: unknown) => {
+        const started = performance.now();
+        const response = await lookup(body, {}, handler);
+        return { status: response.statusCode, ms: performance.now() - started };
+      };
+
+      // Act
+      const answers = [
+        await timed(details()),
+        await timed(details({ contact: 'someone@example.pl' })),
+        await timed(details({ orderNumber: 'ZAM/2099/01/0001' })),
+      ];
+
+      // Assess
+      expect(answers.map((answer) => answer.status)).toEqual([200, 404, 404]);
+      for (const answer of answers) expect(answer.ms).toBeGreaterThanOrEqual(floorMs - 1);
+    });
+
     it('does not count a lookup that found the order', async () => {
       // Prepare
       const handler = budgeted(2);
