@@ -64,10 +64,12 @@ export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
 
 /**
  * What the status API does to the table: read an order's partition and its notification log (Query),
- * count the client's requests (UpdateItem on its own rate-limit counter). Plus Query on the two indexes.
+ * read the few attributes of an order's state item a lookup compares (GetItem with a projection), count
+ * requests (UpdateItem on rate-limit counters). Plus Query on the two indexes.
  */
 export const STATUS_API_TABLE_ACCESS: readonly ItemAccess[] = [
   { actions: ['dynamodb:Query'], partitions: ['orders', 'notifications'] },
+  { actions: ['dynamodb:GetItem'], partitions: ['orders'] },
   { actions: ['dynamodb:UpdateItem'], partitions: ['rateLimits'] },
 ];
 

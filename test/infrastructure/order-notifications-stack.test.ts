@@ -250,6 +250,7 @@ describe('OrderNotificationsStack', () => {
       status: [
         ...basics('status'),
         'dynamodb:Query on table if pk like NOTIFICATIONS#* | ORDER#*',
+        'dynamodb:GetItem on table if pk like ORDER#*',
         'dynamodb:UpdateItem on table if pk like RATE#*',
         'dynamodb:Query on index byTrackingToken',
         'dynamodb:Query on index byOrderNumber',
