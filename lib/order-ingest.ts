@@ -16,6 +16,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { FUNCTION_TIMEOUT_SECONDS } from '../functions/commons/function-timeouts.js';
 import { SERVICE_NAMES } from '../functions/commons/service-names.js';
 import { orderEventPattern, producerSourceProblem } from './event-patterns.js';
 import { ServiceFunction } from './service-function.js';
@@ -48,7 +49,7 @@ export interface OrderIngestProps {
   readonly maxReceiveCount?: number;
   /**
    * The ingest function's timeout; the queue's visibility timeout is six times this.
-   * @default Duration.seconds(30)
+   * @default Duration.seconds(30) (FUNCTION_TIMEOUT_SECONDS in functions/commons/function-timeouts.ts)
    */
   readonly functionTimeout?: Duration;
   /**
@@ -105,7 +106,8 @@ export class OrderIngest extends Construct {
     }
     const sourceProblem = producerSourceProblem(source);
     if (sourceProblem) throw new Error(`${this.node.path}: eventSource ${sourceProblem}`);
-    const functionTimeout = props.functionTimeout ?? Duration.seconds(30);
+    const functionTimeout =
+      props.functionTimeout ?? Duration.seconds(FUNCTION_TIMEOUT_SECONDS['ingest-order-events']);
     if (functionTimeout.toSeconds() < 1 || functionTimeout.toSeconds() > 900) {
       throw new Error(
         `${this.node.path}: functionTimeout must be from 1 to 900 seconds, got ${functionTimeout.toSeconds()}`,

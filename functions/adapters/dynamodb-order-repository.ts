@@ -23,6 +23,7 @@ import type { OrderEvent } from '../domain/order-events.js';
 import type {
   AppendRequest,
   AppendResult,
+  LookupFields,
   OrderKey,
   OrderRepository,
   OrderSnapshot,
@@ -53,6 +54,7 @@ interface StateItem {
   trackingToken?: string;
   orderNumber?: string;
   erasedAt?: string;
+  updatedAt?: string;
   shopId: string;
   orderId: string;
 }
@@ -98,6 +100,47 @@ export class DynamoDbOrderRepository implements OrderRepository {
       trackingToken: state.trackingToken,
       orderNumber: state.orderNumber,
       erasedAt: state.erasedAt,
+      updatedAt: state.updatedAt,
+    };
+  }
+
+  /**
+   * The few attributes of an order's state item a lookup by order number compares (never its events or
+   * lines): one small GetItem whatever the order's size, so a wrong contact costs what a miss costs.
+   */
+  async loadLookupFields(key: OrderKey): Promise<LookupFields | undefined> {
+    const result = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: orderPk(key), sk: STATE_SK },
+        ProjectionExpression:
+          '#orderNumber, #token, #status, #state.#customer.#email, #state.#customer.#phone, #state.#delivery.#country',
+        ExpressionAttributeNames: {
+          '#orderNumber': 'orderNumber',
+          '#token': 'trackingToken',
+          '#status': 'status',
+          '#state': 'state',
+          '#customer': 'customer',
+          '#email': 'email',
+          '#phone': 'phone',
+          '#delivery': 'delivery',
+          '#country': 'country',
+        },
+      }),
+    );
+    const item = result.Item as
+      | (Pick<StateItem, 'orderNumber' | 'trackingToken'> & {
+          status?: string;
+          state?: { customer?: { email?: string; phone?: string }; delivery?: { country?: string } };
+        })
+      | undefined;
+    if (!item) return undefined;
+    return {
+      orderNumber: item.orderNumber,
+      trackingToken: item.trackingToken,
+      status: item.status,
+      customer: item.state?.customer,
+      country: item.state?.delivery?.country,
     };
   }
 

@@ -91,8 +91,8 @@ export const OrderViewSchema = z
     view: z
       .enum(['full', 'reduced'])
       .describe(
-        '`reduced` some time after the order was delivered or cancelled (the shop configures how long): ' +
-          'status, dates and after-sales links only.',
+        '`reduced` once nothing has changed on the order for some time, whatever its status (the shop ' +
+          'configures how long), or after its personal data was erased: status, dates and after-sales links only.',
       ),
     orderNumber: z.string(),
     placedAt: LocalizedDateTimeSchema,
@@ -291,6 +291,11 @@ export interface OrderViewInput {
   readonly shop: ShopConfig;
   readonly language: Language;
   readonly now: Date;
+  /**
+   * When the order last changed in the store (its state item's `updatedAt`): what the reduction counts
+   * from. Left out only where there is no store (previews, pure tests): then the latest applied event.
+   */
+  readonly lastChangedAt?: string | undefined;
 }
 
 const DAY_MS = 86_400_000;
@@ -306,20 +311,28 @@ const ARRIVED: Partial<Record<NotificationRecord['outcome'], boolean>> = {
 };
 
 /**
- * The view is reduced once the order has been delivered or cancelled and nothing has changed on it for
- * the shop's `reducedViewAfterDays`. Counting from the last change (not the delivery itself) keeps a
- * return or complaint opened after delivery fully visible while it is under way. An order whose
- * customer's personal data was erased on request is always reduced.
+ * The view is reduced once nothing has changed on the order for the shop's `reducedViewAfterDays`,
+ * whatever its status: a delivered order, but also one stuck before delivery, stops showing its lines,
+ * address and timeline to whoever holds the link. Counting from the last change in the store (not from
+ * the delivery, nor from events' `occurredAt`, which the producer chooses) keeps a return or complaint
+ * opened after delivery fully visible while it is under way. An order whose customer's personal data was
+ * erased on request is always reduced.
  */
-export const isReducedView = (history: OrderHistory, shop: ShopConfig, now: Date): boolean => {
+export const isReducedView = (
+  history: OrderHistory,
+  shop: ShopConfig,
+  now: Date,
+  lastChangedAt?: string,
+): boolean => {
   if (isErasedCustomer(history.state.customer)) return true;
-  const { status } = history.state;
-  if (status !== 'delivered' && status !== 'cancelled') return false;
-  const lastChange = Math.max(
-    ...history.timeline
-      .filter((entry) => entry.outcome.kind === 'applied')
-      .map((entry) => Date.parse(entry.event.occurredAt)),
-  );
+  const stored = lastChangedAt === undefined ? Number.NaN : Date.parse(lastChangedAt);
+  const lastChange = Number.isFinite(stored)
+    ? stored
+    : Math.max(
+        ...history.timeline
+          .filter((entry) => entry.outcome.kind === 'applied')
+          .map((entry) => Date.parse(entry.event.occurredAt)),
+      );
   return now.getTime() - lastChange >= shop.statusPage.reducedViewAfterDays * DAY_MS;
 };
 
@@ -369,7 +382,7 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
     return new Intl.DateTimeFormat(TIME_LOCALE[language], { timeStyle: 'short', timeZone }).format(at);
   };
   const applied = history.timeline.filter((entry) => entry.outcome.kind === 'applied');
-  const reduced = isReducedView(history, shop, now);
+  const reduced = isReducedView(history, shop, now, input.lastChangedAt);
 
   const shopView: OrderView['shop'] = {
     name: shop.name,

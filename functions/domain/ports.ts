@@ -23,6 +23,20 @@ export interface OrderSnapshot {
   readonly orderNumber?: string | undefined;
   /** When the customer's personal data in this order was erased on request, if it was. */
   readonly erasedAt?: string | undefined;
+  /** When the order last changed in the store (the state item was last written), ISO 8601. */
+  readonly updatedAt?: string | undefined;
+}
+
+/** What a lookup by order number compares, read from the order's state item alone. */
+export interface LookupFields {
+  readonly orderNumber?: string | undefined;
+  readonly trackingToken?: string | undefined;
+  readonly status?: string | undefined;
+  readonly customer?:
+    | { readonly email?: string | undefined; readonly phone?: string | undefined }
+    | undefined;
+  /** The delivery country: the region of a phone number written without its country code. */
+  readonly country?: string | undefined;
 }
 
 export interface AppendRequest {

@@ -6,7 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
-import { documentClient } from '../adapters/aws-clients.js';
+import { documentClient, sdkClientConfig } from '../adapters/aws-clients.js';
 import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.js';
 import { SqsDeadLetterSink } from '../adapters/sqs-dead-letters.js';
 import { readConfig } from '../commons/config.js';
@@ -22,16 +22,19 @@ const config = readConfig({
   SHOPS_CONFIG: z.string().min(2),
 });
 
+/** Timeouts and retries below the function's own timeout (functions/commons/function-timeouts.ts). */
+const sdk = sdkClientConfig('ingest-order-events');
+
 const logger = createLogger('ingest');
 
 export const handler = makeIngestHandler({
   record: {
-    orders: new DynamoDbOrderRepository(documentClient(new DynamoDBClient({})), config.ORDERS_TABLE_NAME),
+    orders: new DynamoDbOrderRepository(documentClient(new DynamoDBClient(sdk)), config.ORDERS_TABLE_NAME),
     clock: { now: () => new Date() },
     newTrackingToken: generateTrackingToken,
   },
   shops: registryOf(shopDirectoryFromJson(config.SHOPS_CONFIG)),
-  deadLetters: new SqsDeadLetterSink(new SQSClient({}), config.DEAD_LETTER_QUEUE_URL),
+  deadLetters: new SqsDeadLetterSink(new SQSClient(sdk), config.DEAD_LETTER_QUEUE_URL),
   logger,
   maxReceiveCount: config.MAX_RECEIVE_COUNT,
 });

@@ -9,7 +9,6 @@ import {
 } from '../../functions/domain/notification-planning.js';
 import { replay } from '../../functions/domain/order-lifecycle.js';
 import { parseShopConfigs } from '../../functions/domain/shop-config.js';
-import { signedLinks, signSubscription, verifySubscription } from '../../functions/domain/signed-links.js';
 import { lifecycleEvents, orderRef, SHOP_ID } from '../fixtures/order-events.js';
 
 const [shop] = parseShopConfigs([
@@ -157,31 +156,5 @@ describe('Function: addressFor', () => {
     ).toEqual({
       missing: 'every push device of the order is disabled',
     });
-  });
-});
-
-describe('Module: signed-links', () => {
-  const secret = 's'.repeat(32);
-  const subscription = { shopId: SHOP_ID, channel: 'email' as const, address: 'zofia@example.pl' };
-
-  it('verifies its own tokens and nothing else', () => {
-    const token = signSubscription(secret, subscription);
-    expect(verifySubscription(secret, token)).toEqual(subscription);
-    expect(verifySubscription('x'.repeat(32), token)).toBeUndefined();
-    const [payload, signature] = token.split('.');
-    const forged = Buffer.from(JSON.stringify([SHOP_ID, 'email', 'someone@else.pl'])).toString('base64url');
-    expect(verifySubscription(secret, `${forged}.${signature}`)).toBeUndefined();
-    expect(verifySubscription(secret, `${payload}`)).toBeUndefined();
-    expect(verifySubscription(secret, `${payload}.${signature}.x`)).toBeUndefined();
-  });
-
-  it('builds the tracking and unsubscribe links on the shop’s base URL', () => {
-    const links = signedLinks(secret);
-    expect(links.trackingUrl('https://status.example.pl/', 'TOKEN', 'pl')).toBe(
-      'https://status.example.pl/t/TOKEN?lang=pl',
-    );
-    const unsubscribe = new URL(links.unsubscribeUrl('https://status.example.pl', subscription));
-    expect(unsubscribe.pathname).toBe('/v1/unsubscribe');
-    expect(verifySubscription(secret, unsubscribe.searchParams.get('token') ?? '')).toEqual(subscription);
   });
 });

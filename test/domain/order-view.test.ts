@@ -421,13 +421,35 @@ describe('Function: buildOrderView', () => {
       expect(isReducedView(replay(laterRefund), SHOP, new Date('2027-01-14T10:00:00Z'))).toBe(true);
     });
 
-    it('applies to cancelled orders too, and never to orders still under way', () => {
+    it('applies to cancelled orders and to orders stuck under way alike', () => {
       const later = new Date('2027-06-01T00:00:00Z');
       expect(viewOf(lifecycleEvents(orderRef(15), 'cancelledAfterHold'), { now: later }).view).toBe(
         'reduced',
       );
       expect(viewOf(eventsUntil(orderRef(16), 'happyPath', 'Order Shipped'), { now: later }).view).toBe(
-        'full',
+        'reduced',
+      );
+    });
+
+    it('counts from the last change in the store, not from the times the producer wrote', () => {
+      // Prepare: whatever the events claim, the store changed the order `idleDays` before now
+      fc.assert(
+        fc.property(
+          fc.constantFrom(...(Object.keys(LIFECYCLES) as LifecycleName[])),
+          fc.integer({ min: 1, max: 4 }),
+          fc.integer({ min: 0, max: 90 }),
+          (name, eventCount, idleDays) => {
+            const events = lifecycleEvents(orderRef(17), name).slice(0, eventCount);
+            const now = new Date('2026-11-21T12:00:00Z');
+            const lastChangedAt = new Date(now.getTime() - idleDays * 86_400_000).toISOString();
+
+            // Act
+            const reduced = isReducedView(replay(events), SHOP, now, lastChangedAt);
+
+            // Assess
+            expect(reduced).toBe(idleDays >= SHOP.statusPage.reducedViewAfterDays);
+          },
+        ),
       );
     });
   });

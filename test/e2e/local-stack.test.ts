@@ -262,4 +262,44 @@ describe('Local stack, end to end', () => {
     expect(html).toMatch(/E-mails \(\d+\)/);
     expect(html).toMatch(/SMS \(\d+\)/);
   });
+
+  it('serves the outbox on its own port only: the public API port does not show it', async () => {
+    // Act
+    const outboxOrigin = new URL(stack.urls.outbox).origin;
+    const onApi = await Promise.all(
+      ['/outbox', '/outbox/', '/'].map((path) => fetch(`${stack.urls.api}${path}`)),
+    );
+
+    // Assess
+    expect(outboxOrigin).not.toBe(new URL(stack.urls.api).origin);
+    for (const response of onApi) {
+      expect(response.status).toBe(404);
+      expect(await response.text()).not.toContain('ZAM/2026/11/9001');
+    }
+  });
+
+  it('answers HEAD on a tracking page like GET, without a body', async () => {
+    // Prepare: the order the first test stored
+    const orders = new DynamoDbOrderRepository(
+      documentClient(
+        new DynamoDBClient({
+          endpoint: stack.urls.dynamodb,
+          region: LOCAL_REGION,
+          credentials: LOCAL_CREDENTIALS,
+        }),
+      ),
+      stack.tableName,
+    );
+    const token = (await orders.load({ shopId: SHOP_ID, orderId: orderRef(9001).orderId }))?.trackingToken;
+    expect(token).toBeDefined();
+
+    // Act
+    const get = await fetch(`${stack.urls.api}/t/${token}`);
+    const head = await fetch(`${stack.urls.api}/t/${token}`, { method: 'HEAD' });
+
+    // Assess
+    expect(head.status).toBe(get.status);
+    expect(head.headers.get('etag')).toBe(get.headers.get('etag'));
+    expect(await head.text()).toBe('');
+  });
 });

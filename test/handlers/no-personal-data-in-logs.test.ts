@@ -340,6 +340,7 @@ const runEveryHandler = async (): Promise<{
       load: () => Promise.reject(leaky),
       findByTrackingToken: () => Promise.reject(leaky),
       findByOrderNumber: () => Promise.reject(leaky),
+      loadLookupFields: () => Promise.reject(leaky),
     },
     notifications,
     shops,

@@ -14,6 +14,7 @@ import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OUTCOME_SOURCE } from '../../functions/adapters/eventbridge-outcome-publisher.js';
 import { orderTableDefinition } from '../../functions/adapters/order-table.js';
+import { FUNCTION_TIMEOUT_SECONDS, sdkTimeoutsFor } from '../../functions/commons/function-timeouts.js';
 import { ORDER_EVENT_SCHEMAS } from '../../functions/domain/order-events.js';
 import type { ShopConfigInput } from '../../functions/domain/shop-config.js';
 import { orderEventPattern } from '../../lib/event-patterns.js';
@@ -252,6 +253,7 @@ describe('OrderNotificationsStack', () => {
         ...basics('status'),
         'dynamodb:Query on table if pk like NOTIFICATIONS#* | ORDER#*',
         'dynamodb:GetItem on table if pk like ORDERNUMBER#*',
+        'dynamodb:GetItem on table if pk like ORDER#*',
         'dynamodb:UpdateItem on table if pk like RATE#*',
         'dynamodb:Query on index byTrackingToken',
       ],
@@ -470,7 +472,13 @@ describe('OrderNotificationsStack', () => {
       ['unsubscribe', () => n.statusApi.unsubscribeFunction],
     ] as const)('%s gets the environment its index.ts reads', (directory, fn) => {
       const declared = configVariables(join(REPO_ROOT, 'functions', directory, 'index.ts'));
-      const shared = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL'];
+      // Set by ServiceFunction for every function; FUNCTION_TIMEOUT_SECONDS is read by aws-clients.ts.
+      const shared = [
+        'NODE_OPTIONS',
+        'POWERTOOLS_SERVICE_NAME',
+        'POWERTOOLS_LOG_LEVEL',
+        'FUNCTION_TIMEOUT_SECONDS',
+      ];
       const set = Object.keys(environmentOf(fn())).filter((name) => !shared.includes(name));
 
       expect(declared.length).toBeGreaterThan(0);
@@ -696,11 +704,37 @@ describe('OrderNotificationsStack', () => {
 
       expect(routes).toEqual({
         'GET /v1/orders/{token}': status,
+        'HEAD /v1/orders/{token}': status,
+        'ANY /v1/orders/{token}': status,
         'GET /t/{token}': status,
+        'HEAD /t/{token}': status,
+        'ANY /t/{token}': status,
         'POST /v1/lookup': status,
+        'ANY /v1/lookup': status,
         'GET /v1/unsubscribe': unsubscribe,
+        'HEAD /v1/unsubscribe': unsubscribe,
         'POST /v1/unsubscribe': unsubscribe,
+        'ANY /v1/unsubscribe': unsubscribe,
       });
+    });
+
+    it('tells every function its own timeout, from which its SDK clients derive theirs', () => {
+      const functions = resourcesOfType('AWS::Lambda::Function').filter(
+        (fn) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME !== undefined,
+      );
+      expect(functions.length).toBeGreaterThanOrEqual(6);
+      for (const fn of functions) {
+        const variables = fn.Properties.Environment.Variables;
+        expect(variables.FUNCTION_TIMEOUT_SECONDS, variables.POWERTOOLS_SERVICE_NAME).toBe(
+          String(fn.Properties.Timeout),
+        );
+        const sdk = sdkTimeoutsFor(fn.Properties.Timeout);
+        expect(sdk.maxAttempts * sdk.requestTimeoutMs).toBeLessThan(fn.Properties.Timeout * 1000);
+      }
+      const timeoutOf = (construct: { function: { node: { defaultChild?: unknown } } }) =>
+        (construct.function.node.defaultChild as { timeout?: number }).timeout;
+      expect(timeoutOf(n.statusApi.statusFunction)).toBe(FUNCTION_TIMEOUT_SECONDS['status-api']);
+      expect(timeoutOf(n.statusApi.unsubscribeFunction)).toBe(FUNCTION_TIMEOUT_SECONDS.unsubscribe);
     });
 
     it('throttles the default stage, and the lookup tighter', () => {
