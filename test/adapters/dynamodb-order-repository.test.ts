@@ -58,6 +58,8 @@ describe('Class: DynamoDbOrderRepository', () => {
         trackingToken: 'A'.repeat(32),
         orderNumber: placed.orderNumber,
         events: [{ event: placed, receivedAt: '2026-11-20T10:00:00.000Z' }],
+        // when the order last changed in the store: the public view's idle clock counts from it
+        updatedAt: '2026-11-20T10:00:00.000Z',
       });
       const state = await table.documents.send(
         new GetCommand({ TableName: table.tableName, Key: { pk: orderPk(key), sk: STATE_SK } }),

@@ -252,8 +252,7 @@ describe('OrderNotificationsStack', () => {
       status: [
         ...basics('status'),
         'dynamodb:Query on table if pk like NOTIFICATIONS#* | ORDER#*',
-        'dynamodb:GetItem on table if pk like ORDERNUMBER#*',
-        'dynamodb:GetItem on table if pk like ORDER#*',
+        'dynamodb:GetItem on table if pk like ORDER#* | ORDERNUMBER#*',
         'dynamodb:UpdateItem on table if pk like RATE#*',
         'dynamodb:Query on index byTrackingToken',
       ],
