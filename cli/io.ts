@@ -15,6 +15,10 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: CliStream;
   readonly stderr: CliStream;
+  /** All of standard input, for `-` as a file name. @default - no input (empty) */
+  readonly readStdin?: () => Promise<string>;
+  /** Asks a yes/no question on a terminal; absent when there is none to ask (scripts, pipes). */
+  readonly confirm?: (question: string) => Promise<boolean>;
 }
 
 /** Exit codes: documented in docs/operations.md. */

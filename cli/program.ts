@@ -7,6 +7,7 @@ import { registerConfig } from './commands/config.js';
 import { registerCustomerErase } from './commands/customer-erase.js';
 import { registerDlq } from './commands/dlq.js';
 import { registerEventsSend } from './commands/events-send.js';
+import { registerOrderReindex } from './commands/order-reindex.js';
 import { registerOrderReplay } from './commands/order-replay.js';
 import { registerOrderShow } from './commands/order-show.js';
 import { CommandContext, type GlobalOptions } from './context.js';
@@ -72,6 +73,7 @@ configuration error; 3 not found (order, queue, customer). See docs/operations.m
   const order = program.command('order').description('One order: what happened and why; template previews');
   registerOrderShow(order, action);
   registerOrderReplay(order, action);
+  registerOrderReindex(order, action);
 
   const dlq = program
     .command('dlq')

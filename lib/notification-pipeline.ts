@@ -16,6 +16,8 @@ import {
 } from 'aws-cdk-lib/aws-ses';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { FUNCTION_TIMEOUT_SECONDS } from '../functions/commons/function-timeouts.js';
+import { SERVICE_NAMES } from '../functions/commons/service-names.js';
 import { ORDER_STATE_STREAM_FILTER, sesFeedbackPattern } from './event-patterns.js';
 import { grantItemAccess, type ItemAccess } from './order-table-access.js';
 import { ServiceFunction } from './service-function.js';
@@ -68,7 +70,8 @@ const SES_FEEDBACK_EVENTS = [
   EmailSendingEvent.DELIVERY,
 ];
 
-const FUNCTION_TIMEOUT = Duration.seconds(30);
+/** The sender's timeout, which its job queue's visibility timeout is six times of. */
+const SENDER_TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS['send-notifications']);
 const FOURTEEN_DAYS = Duration.days(14);
 
 export interface NotificationPipelineProps {
@@ -188,7 +191,7 @@ export class NotificationPipeline extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // A message stays hidden while a sender invocation holding it may still run or be retried.
-      visibilityTimeout: Duration.seconds(FUNCTION_TIMEOUT.toSeconds() * 6),
+      visibilityTimeout: Duration.seconds(SENDER_TIMEOUT.toSeconds() * 6),
       // Nothing expires unsent during an outage: jobs wait, then the dead-letter queue takes over.
       retentionPeriod: FOURTEEN_DAYS,
       deadLetterQueue: {
@@ -199,9 +202,9 @@ export class NotificationPipeline extends Construct {
 
     this.plannerFunction = new ServiceFunction(this, 'PlannerFunction', {
       entry: 'functions/plan-notifications/index.ts',
-      serviceName: 'notification-planner',
+      serviceName: SERVICE_NAMES.planner,
       description: 'Plans notification jobs from changes of order states on the order table stream',
-      timeout: FUNCTION_TIMEOUT,
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS['plan-notifications']),
       logRetention: props.logRetention,
       environment: {
         ORDERS_TABLE_NAME: props.table.tableName,
@@ -249,9 +252,9 @@ export class NotificationPipeline extends Construct {
     // --- Sender: jobs -> SES / SNS ---------------------------------------------------------------------
     this.senderFunction = new ServiceFunction(this, 'SenderFunction', {
       entry: 'functions/send-notifications/index.ts',
-      serviceName: 'notification-sender',
+      serviceName: SERVICE_NAMES.sender,
       description: 'Sends notification jobs by e-mail (SES), SMS and push (SNS), each exactly once',
-      timeout: FUNCTION_TIMEOUT,
+      timeout: SENDER_TIMEOUT,
       logRetention: props.logRetention,
       environment: {
         ORDERS_TABLE_NAME: props.table.tableName,
@@ -323,9 +326,9 @@ export class NotificationPipeline extends Construct {
     this.feedbackDeadLetterQueue = queue('FeedbackDeadLetterQueue');
     this.feedbackFunction = new ServiceFunction(this, 'FeedbackFunction', {
       entry: 'functions/email-feedback/index.ts',
-      serviceName: 'email-feedback',
+      serviceName: SERVICE_NAMES.feedback,
       description: 'Records SES deliveries, bounces and complaints and suppresses bad addresses',
-      timeout: FUNCTION_TIMEOUT,
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS['email-feedback']),
       logRetention: props.logRetention,
       environment: {
         ORDERS_TABLE_NAME: props.table.tableName,

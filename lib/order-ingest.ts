@@ -16,12 +16,15 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { orderEventPattern } from './event-patterns.js';
+import { FUNCTION_TIMEOUT_SECONDS } from '../functions/commons/function-timeouts.js';
+import { SERVICE_NAMES } from '../functions/commons/service-names.js';
+import { orderEventPattern, producerSourceProblem } from './event-patterns.js';
 import { ServiceFunction } from './service-function.js';
 
 /**
  * What the ingest does to the order table, and nothing more: Query (ConsistentRead) to load an order,
- * and TransactWriteItems with two conditional Puts, which DynamoDB authorises as PutItem plus
+ * and TransactWriteItems of conditional Puts (the event, the state; for a placement also the order
+ * number's claim and the contact index entries), which DynamoDB authorises as PutItem plus
  * ConditionCheckItem. No index, no Scan, no Delete.
  */
 export const INGEST_TABLE_ACTIONS = ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'];
@@ -34,6 +37,11 @@ export interface OrderIngestProps {
   /** The `source` of the order events to accept, e.g. `shop.orders`. */
   readonly eventSource: string;
   /**
+   * The validated shops' configuration as JSON, as the functions read it (SHOPS_CONFIG): the ingest
+   * refuses an event for any other shop before it stores anything.
+   */
+  readonly shopsConfig: string;
+  /**
    * Deliveries of a message before it counts as exhausted. The queue's redrive policy and the handler
    * (which dead-letters with a reason on the last delivery) both use this number.
    * @default 5
@@ -41,7 +49,7 @@ export interface OrderIngestProps {
   readonly maxReceiveCount?: number;
   /**
    * The ingest function's timeout; the queue's visibility timeout is six times this.
-   * @default Duration.seconds(30)
+   * @default Duration.seconds(30) (FUNCTION_TIMEOUT_SECONDS in functions/commons/function-timeouts.ts)
    */
   readonly functionTimeout?: Duration;
   /**
@@ -96,7 +104,10 @@ export class OrderIngest extends Construct {
         `${this.node.path}: eventSource must be 1-256 characters without surrounding spaces, got ${JSON.stringify(source)}`,
       );
     }
-    const functionTimeout = props.functionTimeout ?? Duration.seconds(30);
+    const sourceProblem = producerSourceProblem(source);
+    if (sourceProblem) throw new Error(`${this.node.path}: eventSource ${sourceProblem}`);
+    const functionTimeout =
+      props.functionTimeout ?? Duration.seconds(FUNCTION_TIMEOUT_SECONDS['ingest-order-events']);
     if (functionTimeout.toSeconds() < 1 || functionTimeout.toSeconds() > 900) {
       throw new Error(
         `${this.node.path}: functionTimeout must be from 1 to 900 seconds, got ${functionTimeout.toSeconds()}`,
@@ -136,7 +147,9 @@ export class OrderIngest extends Construct {
     this.rule = new Rule(this, 'OrderEventsRule', {
       eventBus: props.eventBus,
       description: `Order events from ${source} to the ingest queue`,
-      eventPattern: { source: [...pattern.source], detailType: [...pattern['detail-type']] },
+      // The source alone: a misspelt detail-type still reaches the ingest, which dead-letters it with
+      // the known types (see orderEventPattern).
+      eventPattern: { source: [...pattern.source] },
       targets: [
         new SqsQueue(this.queue, {
           // EventBridge's maximum: a queue outage of up to a day loses nothing, then the DLQ takes over.
@@ -150,7 +163,7 @@ export class OrderIngest extends Construct {
     this.ingestFunction = new ServiceFunction(this, 'IngestFunction', {
       entry: 'functions/ingest-order-events/index.ts',
       // The name the handler's Logger is constructed with, so the two cannot disagree.
-      serviceName: 'order-ingest',
+      serviceName: SERVICE_NAMES.ingest,
       description: 'Records order events from the ingest queue on their orders',
       timeout: functionTimeout,
       logRetention: props.logRetention,
@@ -158,6 +171,7 @@ export class OrderIngest extends Construct {
         ORDERS_TABLE_NAME: props.table.tableName,
         DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
         MAX_RECEIVE_COUNT: String(this.maxReceiveCount),
+        SHOPS_CONFIG: props.shopsConfig,
       },
     });
     this.ingestFunction.function.addEventSource(

@@ -5,8 +5,8 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { OUTCOME_SOURCE } from '../functions/adapters/eventbridge-outcome-publisher.js';
 import { parseShopConfigs, type ShopConfig, type ShopConfigInput } from '../functions/domain/shop-config.js';
+import { producerSourceProblem } from './event-patterns.js';
 import { Monitoring } from './monitoring.js';
 import { NotificationPipeline, type PushPlatformApplications } from './notification-pipeline.js';
 import { OrderIngest } from './order-ingest.js';
@@ -140,12 +140,8 @@ export class OrderNotifications extends Construct {
       Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: sesIdentity.name });
     checkSenders(this.node.path, this.shops, sesIdentity.name);
     const eventSource = props.eventSource ?? 'shop.orders';
-    if (eventSource === OUTCOME_SOURCE || eventSource.startsWith('aws.')) {
-      throw new Error(
-        `${this.node.path}: eventSource must not be "${OUTCOME_SOURCE}" (the source of the notification outcomes) ` +
-          `or start with "aws.", got ${JSON.stringify(eventSource)}`,
-      );
-    }
+    const sourceProblem = producerSourceProblem(eventSource);
+    if (sourceProblem) throw new Error(`${this.node.path}: eventSource ${sourceProblem}`);
     if (props.alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.alarmEmail)) {
       throw new Error(
         `${this.node.path}: alarmEmail must be an e-mail address, got ${JSON.stringify(props.alarmEmail)}`,
@@ -174,6 +170,7 @@ export class OrderNotifications extends Construct {
       table: this.store.table,
       eventBus: this.eventBus,
       eventSource,
+      shopsConfig,
       logRetention: props.logRetention,
       alarmTopic,
     });

@@ -11,10 +11,20 @@
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { NOTIFICATIONS_PK_PREFIX } from '../functions/adapters/dynamodb-notification-log.js';
+import {
+  CONTACT_PK_PREFIX,
+  ORDER_NUMBER_PK_PREFIX,
+} from '../functions/adapters/dynamodb-order-repository.js';
 import { RATE_PK_PREFIX } from '../functions/adapters/dynamodb-rate-limiter.js';
 
 /** The kinds of partition on the order table (see docs/dynamodb.md and functions/adapters/). */
-export type OrderTablePartition = 'orders' | 'notifications' | 'suppressions' | 'rateLimits';
+export type OrderTablePartition =
+  | 'orders'
+  | 'orderNumbers'
+  | 'contacts'
+  | 'notifications'
+  | 'suppressions'
+  | 'rateLimits';
 
 /**
  * The partition-key prefix of each kind. `ORDER#` (order-repository's `orderPk`) and `SUPPRESSION#`
@@ -23,6 +33,8 @@ export type OrderTablePartition = 'orders' | 'notifications' | 'suppressions' | 
  */
 export const PARTITION_KEY_PREFIXES: Readonly<Record<OrderTablePartition, string>> = {
   orders: 'ORDER#',
+  orderNumbers: ORDER_NUMBER_PK_PREFIX,
+  contacts: CONTACT_PK_PREFIX,
   notifications: NOTIFICATIONS_PK_PREFIX,
   suppressions: 'SUPPRESSION#',
   rateLimits: RATE_PK_PREFIX,

@@ -13,6 +13,7 @@ import {
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { FUNCTION_TIMEOUT_VARIABLE } from '../functions/commons/function-timeouts.js';
 
 /** The repository root: handler entries and the lock file are resolved from here, not from the cwd. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -48,7 +49,12 @@ export const SERVICE_FUNCTION_BUNDLING: Readonly<BundlingOptions> = {
 export type ServiceLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
 /** Set by ServiceFunction for every function; a function's own `environment` may not override them. */
-const SHARED_VARIABLES = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL'] as const;
+const SHARED_VARIABLES = [
+  'NODE_OPTIONS',
+  'POWERTOOLS_SERVICE_NAME',
+  'POWERTOOLS_LOG_LEVEL',
+  FUNCTION_TIMEOUT_VARIABLE,
+] as const;
 
 export interface ServiceFunctionProps {
   /** The handler module, relative to the repository root, e.g. `functions/ingest-order-events/index.ts`. */
@@ -63,7 +69,8 @@ export interface ServiceFunctionProps {
   /** What the function does, shown in the console. @default - no description */
   readonly description?: string;
   /**
-   * The function timeout.
+   * The function timeout; the function's SDK clients derive their own timeouts from it
+   * (functions/commons/function-timeouts.ts), so a dependency that stops answering fails the call first.
    * @default Duration.seconds(30)
    */
   readonly timeout?: Duration;
@@ -112,6 +119,7 @@ export class ServiceFunction extends Construct implements IGrantable {
     super(scope, id);
 
     const memorySize = props.memorySize ?? 256;
+    const timeout = props.timeout ?? Duration.seconds(30);
     if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240) {
       throw new Error(
         `${this.node.path}: memorySize must be an integer from 128 to 10240, got ${memorySize}`,
@@ -148,7 +156,7 @@ export class ServiceFunction extends Construct implements IGrantable {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize,
-      timeout: props.timeout ?? Duration.seconds(30),
+      timeout,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role: this.role,
       logGroup: this.logGroup,
@@ -161,6 +169,7 @@ export class ServiceFunction extends Construct implements IGrantable {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_LOG_LEVEL: logLevel,
+        [FUNCTION_TIMEOUT_VARIABLE]: String(timeout.toSeconds()),
       },
       bundling: { ...SERVICE_FUNCTION_BUNDLING },
     });

@@ -15,7 +15,9 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ORDER_NUMBER_INDEX, TRACKING_TOKEN_INDEX } from '../functions/adapters/dynamodb-order-repository.js';
+import { TRACKING_TOKEN_INDEX } from '../functions/adapters/dynamodb-order-repository.js';
+import { FUNCTION_TIMEOUT_SECONDS } from '../functions/commons/function-timeouts.js';
+import { SERVICE_NAMES } from '../functions/commons/service-names.js';
 import { grantIndexQuery, grantItemAccess, type ItemAccess } from './order-table-access.js';
 import { ServiceFunction } from './service-function.js';
 
@@ -63,10 +65,13 @@ export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
 
 /**
  * What the status API does to the table: read an order's partition and its notification log (Query),
- * count the client's requests (UpdateItem on its own rate-limit counter). Plus Query on the two indexes.
+ * an order number's claim (GetItem: the lookup), read the few attributes of an order's state item a
+ * lookup compares (GetItem with a projection), count requests (UpdateItem on rate-limit counters). Plus
+ * Query on the tracking-token index.
  */
 export const STATUS_API_TABLE_ACCESS: readonly ItemAccess[] = [
   { actions: ['dynamodb:Query'], partitions: ['orders', 'notifications'] },
+  { actions: ['dynamodb:GetItem'], partitions: ['orders', 'orderNumbers'] },
   { actions: ['dynamodb:UpdateItem'], partitions: ['rateLimits'] },
 ];
 
@@ -148,9 +153,9 @@ export class StatusApi extends Construct {
     this.statusFunction = new ServiceFunction(this, 'StatusFunction', {
       entry: 'functions/status-api/index.ts',
       // The name functions/status-api/index.ts gives its Logger.
-      serviceName: 'order-status-api',
+      serviceName: SERVICE_NAMES.statusApi,
       description: 'Order status: JSON, the tracking page and the lookup by order number',
-      timeout: Duration.seconds(10),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS['status-api']),
       logRetention,
       environment: {
         ORDERS_TABLE_NAME: props.table.tableName,
@@ -159,13 +164,13 @@ export class StatusApi extends Construct {
       },
     });
     grantItemAccess(this.statusFunction, props.table, STATUS_API_TABLE_ACCESS);
-    grantIndexQuery(this.statusFunction, props.table, [TRACKING_TOKEN_INDEX, ORDER_NUMBER_INDEX]);
+    grantIndexQuery(this.statusFunction, props.table, [TRACKING_TOKEN_INDEX]);
 
     this.unsubscribeFunction = new ServiceFunction(this, 'UnsubscribeFunction', {
       entry: 'functions/unsubscribe/index.ts',
-      serviceName: 'unsubscribe',
+      serviceName: SERVICE_NAMES.unsubscribe,
       description: 'The unsubscribe page behind the signed link in every message',
-      timeout: Duration.seconds(10),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.unsubscribe),
       logRetention,
       environment: {
         ORDERS_TABLE_NAME: props.table.tableName,
@@ -197,15 +202,19 @@ export class StatusApi extends Construct {
       'UnsubscribeIntegration',
       this.unsubscribeFunction.function,
     );
+    // Each method a path takes has its own route (HEAD answers like GET without a body), so the access
+    // log's routeKey names it; ANY sends every other method to the function too, which answers 405 with
+    // an Allow header instead of API Gateway's bare 404.
     const routes: HttpRoute[] = [];
-    for (const [path, method, integration] of [
-      ['/v1/orders/{token}', HttpMethod.GET, status],
-      ['/t/{token}', HttpMethod.GET, status],
-      ['/v1/lookup', HttpMethod.POST, status],
-      ['/v1/unsubscribe', HttpMethod.GET, unsubscribe],
-      ['/v1/unsubscribe', HttpMethod.POST, unsubscribe],
+    for (const [path, methods, integration] of [
+      ['/v1/orders/{token}', [HttpMethod.GET, HttpMethod.HEAD], status],
+      ['/t/{token}', [HttpMethod.GET, HttpMethod.HEAD], status],
+      ['/v1/lookup', [HttpMethod.POST], status],
+      ['/v1/unsubscribe', [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST], unsubscribe],
     ] as const) {
-      routes.push(...this.httpApi.addRoutes({ path, methods: [method], integration }));
+      for (const method of [...methods, HttpMethod.ANY]) {
+        routes.push(...this.httpApi.addRoutes({ path, methods: [method], integration }));
+      }
     }
     Validations.of(this.httpApi).acknowledge({
       id: 'AwsSolutions-APIG4',

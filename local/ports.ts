@@ -1,6 +1,8 @@
 /** Default ports of `npm start`, each overridable with ORDER_NOTIFICATIONS_PORT_<NAME>. */
 export const DEFAULT_PORTS = {
   api: 3000,
+  /** The outbox (every message, with addresses and tokens): its own port, never the public API's. */
+  outbox: 3001,
   eventBridge: 4010,
   sqs: 4011,
   sns: 4012,
@@ -12,6 +14,7 @@ export type PortName = keyof typeof DEFAULT_PORTS;
 
 const ENV_NAMES: Record<PortName, string> = {
   api: 'ORDER_NOTIFICATIONS_PORT_API',
+  outbox: 'ORDER_NOTIFICATIONS_PORT_OUTBOX',
   eventBridge: 'ORDER_NOTIFICATIONS_PORT_EVENTBRIDGE',
   sqs: 'ORDER_NOTIFICATIONS_PORT_SQS',
   sns: 'ORDER_NOTIFICATIONS_PORT_SNS',

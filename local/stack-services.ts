@@ -5,12 +5,17 @@
  * the handlers can run in another process (local/stack-workers.ts) that may die and start again while the
  * services, and everything in flight in them, carry on — as AWS's services do when a Lambda dies.
  */
+
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { orderTableDefinition } from '../functions/adapters/order-table.js';
+import {
+  FUNCTION_TIMEOUT_SECONDS,
+  FUNCTION_TIMEOUT_VARIABLE,
+} from '../functions/commons/function-timeouts.js';
 import { DEFAULT_EVENT_SOURCE } from '../functions/domain/order-events.js';
 import { parseShopConfigs, type ShopConfigInput } from '../functions/domain/shop-config.js';
 import { orderEventPattern } from '../lib/event-patterns.js';
@@ -260,7 +265,12 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
       sqs,
       eventBridge,
       dynamo,
-      environmentOf: (name) => ({ ...shared, ...own[name] }),
+      environmentOf: (name) => ({
+        ...shared,
+        // What lib/service-function.ts gives every function: its timeout, which its SDK clients derive theirs from.
+        [FUNCTION_TIMEOUT_VARIABLE]: String(FUNCTION_TIMEOUT_SECONDS[name]),
+        ...own[name],
+      }),
       stop: stopAll,
     };
   } catch (error) {

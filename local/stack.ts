@@ -31,6 +31,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface LocalStackPorts {
   readonly api?: number;
+  /** The outbox, on its own listener: it shows every message with its addresses and tokens. */
+  readonly outbox?: number;
   readonly dynamodb?: number;
   readonly ses?: number;
   readonly sqs?: number;
@@ -180,22 +182,31 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       }),
     );
 
-    const outbox = makeOutboxHandler({
-      ses: services.ses,
-      sns: services.sns,
-      dynamo: services.dynamo,
-      tableName: services.tableName,
-      apiUrl: gateway.url,
+    // The outbox holds every customer's messages, addresses and tokens: it gets a listener of its own
+    // (on loopback, like every local port), so nothing on the API's port can reach it.
+    if (ports.outbox !== undefined)
+      await assertPortFree(ports.outbox, 'the outbox', 'ORDER_NOTIFICATIONS_PORT_OUTBOX');
+    const outboxServer = await startHttpGateway({
+      port: ports.outbox,
+      functionName: 'local-outbox',
+      handler: makeOutboxHandler({
+        ses: services.ses,
+        sns: services.sns,
+        dynamo: services.dynamo,
+        tableName: services.tableName,
+        apiUrl: gateway.url,
+      }),
     });
+    stops.push(() => outboxServer.close());
+    // The routes the HTTP API has, and nothing else (lib/status-api.ts).
     api = async (event, context) => {
       if (event.rawPath === '/v1/unsubscribe')
         return (await unsubscribe(event, context)) as APIGatewayProxyResultV2;
-      if (event.rawPath === '/' || event.rawPath.startsWith('/outbox')) return outbox(event);
       return (await statusApi(event, context)) as APIGatewayProxyResultV2;
     };
 
     return {
-      urls: { ...services.urls, api: gateway.url, outbox: `${gateway.url}/outbox` },
+      urls: { ...services.urls, api: gateway.url, outbox: `${outboxServer.url}/outbox` },
       eventBusName: services.eventBusName,
       eventSource: services.eventSource,
       tableName: services.tableName,

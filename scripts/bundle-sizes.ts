@@ -19,10 +19,12 @@ import { esbuildOptionsFrom } from './lambda-esbuild-options.js';
 /** Minified bytes allowed per function: what was measured when the budget was set, plus about 10%. */
 const BUDGETS_KB: Readonly<Record<string, number>> = {
   'email-feedback': 380,
-  'ingest-order-events': 415,
+  // The ingest and the status API canonicalise phone numbers (libphonenumber-js, about 120 KB): the
+  // contact index keys and the lookup's contact check (functions/domain/contact.ts, issue #11).
+  'ingest-order-events': 580,
   'plan-notifications': 430,
   'send-notifications': 800,
-  'status-api': 470,
+  'status-api': 600,
   unsubscribe: 400,
 };
 /** What the bundles should get down to (the issue's goal); reported, not enforced. */

@@ -15,6 +15,8 @@ import {
   ORDER_EVENT_TYPES,
   type OrderEventType,
 } from '../functions/domain/order-events.js';
+import { DETAIL_BUDGET_BYTES, ORDER_LIMITS } from '../functions/domain/order-limits.js';
+import { TEXT_PATTERNS } from '../functions/domain/text-fields.js';
 import { exampleDetails } from '../test/fixtures/order-events.js';
 import { renderLifecycleDocs } from './lifecycle-docs.js';
 
@@ -65,7 +67,9 @@ The field tables and the JSON Schema files are generated from the backend's own 
 Call EventBridge \`PutEvents\` with one entry per order change:
 
 - \`Source\`: \`${DEFAULT_EVENT_SOURCE}\` (unless your integration was set up with its own source);
-- \`DetailType\`: one of the event types below, spelled exactly;
+- \`DetailType\`: one of the event types below, spelled exactly. The rule takes every event of your
+  source, so a misspelt type (\`order placed\`, \`Order Placed \` with a trailing space) is not lost: it goes
+  to the dead-letter queue with a reason that lists the known types;
 - \`Detail\`: the event's fields as a JSON string (the examples below show it as an object to be readable).
 
 ## Fields every event carries
@@ -76,8 +80,9 @@ Call EventBridge \`PutEvents\` with one entry per order change:
 - \`shopId\` and \`orderId\` identify the order; \`orderNumber\` is the number the customer sees.
 - \`occurredAt\`: when the change happened at the shop, ISO 8601 with seconds and a time zone offset,
   e.g. \`2026-11-20T10:42:00+01:00\` or \`2026-11-20T09:42:00Z\`.
-- \`sequence\` (optional): a per-order counter. When every event of an order carries one, it orders the
-  order's timeline; otherwise \`occurredAt\` does.
+- \`sequence\` (optional): a per-order counter. When the order's Order Placed carries one, the order is
+  sequenced: its timeline follows the sequence and an event without one is rejected; when the Order Placed
+  has none, \`occurredAt\` orders the timeline and sequences are ignored (see [lifecycle.md](lifecycle.md)).
 
 Amounts are integers in the currency's minor unit (grosze for PLN: \`12999\` is 129.99 PLN), so sums never
 round. Text fields are trimmed, so a text of only spaces is rejected. Fields not listed here are ignored.
@@ -94,6 +99,32 @@ names each offending field, e.g. \`detail.customer.email: expected an e-mail add
 bytes again cannot succeed: fix the event and send it again (it may keep its \`eventId\`, as the invalid
 one was not stored).
 
+## Text fields
+
+Every text reaches a customer (an e-mail subject, an SMS, a push, the tracking page), so a text may not
+hold characters that control a terminal, break a header, hide text or reorder its display. Refused, with
+the field named (e.g. \`detail.customer.name: must not contain control characters or bidirectional
+overrides\`) and the value never quoted:
+
+- C0 controls (U+0000–U+001F: NUL, bell, tab, escape…), DEL (U+007F) and C1 controls (U+0080–U+009F);
+- bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which reorder what
+  follows them and can make \`txt.exe\` read \`exe.txt\`;
+- invisible characters: zero-width space (U+200B), word joiner and invisible operators (U+2060–U+2064),
+  the byte order mark (U+FEFF), interlinear annotations (U+FFF9–U+FFFB);
+- unpaired surrogates (\`\\uD800\` alone in the JSON), which are not text;
+- line breaks (LF, CR, U+2028, U+2029) in a single-line field. These are checked before trimming, so a
+  break at either end is refused too.
+
+The multi-line fields are the ones shown as a paragraph of their own: \`toConfirm\` (Order On Hold) and
+\`note\` (Order Resumed, Order Cancelled, Complaint Resolved). They keep line breaks; CR LF, a lone CR,
+U+2028 and U+2029 are stored as LF. Every other text is one line, including \`personalisation\` (shown
+as a line under the item), a return's \`reason\` and a complaint's \`subject\` (shown in a table row).
+
+Allowed on purpose: the directional marks LRM, RLM and ALM (U+200E, U+200F, U+061C), which cannot
+reorder a run and which Arabic or Hebrew names mixed with Latin text need; the zero-width joiner and
+non-joiner (U+200C, U+200D), needed by Persian and Indic scripts and emoji sequences; the soft hyphen and
+the tag characters of flag emoji. The JSON Schemas carry the same rule as a \`pattern\`.
+
 ## Rules the JSON Schemas cannot express
 
 The JSON Schemas check each field on its own. The backend also enforces these rules:
@@ -109,6 +140,86 @@ The JSON Schemas check each field on its own. The backend also enforces these ru
 
 What each event then does to the order, in every status, is in [lifecycle.md](lifecycle.md).
 `;
+
+const kib = (bytes: number): string => `${bytes / 1024} KiB`;
+
+/** The size budget, from the constants the backend enforces (functions/domain/order-limits.ts). */
+const sizeLimits = (): string => {
+  const budget = DETAIL_BUDGET_BYTES;
+  const small = ORDER_EVENT_TYPES.filter((type) => budget[type] === budget['Order Accepted']);
+  const idBytes = 128 + 1;
+  const bound =
+    budget['Order Placed'] +
+    budget['Order On Hold'] +
+    budget['Order Shipped'] +
+    budget['Order Cancelled'] +
+    ORDER_LIMITS.returns * budget['Return Requested'] +
+    ORDER_LIMITS.complaints * budget['Complaint Opened'] +
+    ORDER_LIMITS.events * idBytes +
+    2 * 1024;
+  return `## Size limits
+
+Each order lives in a few DynamoDB items, and DynamoDB refuses an item over 400 KB: an order that outgrew
+one would fail every later event, and no redrive could ever record them. So the contract caps what one
+order can hold, and every number below is enforced.
+
+**Per event** (the \`detail\` as stored: UTF-8 JSON after validation, defaults applied, unknown fields
+dropped):
+
+| Detail-type | Budget |
+| --- | --- |
+| Order Placed | ${kib(budget['Order Placed'])} |
+| Return Requested | ${kib(budget['Return Requested'])} |
+| ${small.join(', ')} | ${kib(budget['Order Accepted'])} each |
+
+A detail over its budget is refused at once (dead-lettered, nothing stored) and the reason names the field
+that takes the most room, e.g. \`detail.lines: makes the Order Placed detail 70123 bytes of UTF-8 JSON,
+over its budget of ${budget['Order Placed']}: this list of 200 items takes 61234 of them, the most of any
+field; shorten it\`. Each field's own maximum length is counted in UTF-16 units, and a character may take
+up to 3 bytes per unit in UTF-8 (\`中\`): 200 lines with every text at its maximum length would be over
+400 KB, which is why the whole detail has a budget. ${kib(budget['Order Placed'])} is about 300 bytes a line
+for 200 lines: with the longest SKUs and customer data, a name of 55 three-byte characters on every line. A return of up to about 150 lines of
+64-character SKUs fits ${kib(budget['Return Requested'])}; return more in a second return. No valid detail of
+the other types comes near ${kib(budget['Order Accepted'])} (the biggest, an Order On Hold with every field
+at its longest, is about 5 KiB): the budget is a ceiling for fields added later.
+
+**Per order** (counted over the distinct events stored for it, whatever they did):
+
+| What | At most |
+| --- | --- |
+| events (distinct \`eventId\`s, the Order Placed included) | ${ORDER_LIMITS.events} |
+| returns (distinct \`returnId\`s of Return Requested) | ${ORDER_LIMITS.returns} |
+| complaints (distinct \`complaintId\`s of Complaint Opened) | ${ORDER_LIMITS.complaints} |
+| refunds (distinct \`refundId\`s of Refund Issued) | ${ORDER_LIMITS.refunds} |
+| Payment Received events | ${ORDER_LIMITS.payments} |
+
+An event past one of these limits is refused: nothing is stored, and it goes to the dead-letter queue with
+a reason such as \`the order already has ${ORDER_LIMITS.returns} returns, the most one order may have
+(${ORDER_LIMITS.returns}); nothing was stored\`. A redelivery of an event already stored is still a harmless
+duplicate.
+
+**Why these numbers.** The items of one order:
+
+- each event item holds one detail: at most ${kib(budget['Order Placed'])} plus a few hundred bytes of keys;
+- the state item holds the order's projection: the placement (at most the Order Placed detail), the
+  latest hold, shipment and cancellation (each at most its event's detail), every return and complaint
+  (each at most its event's detail), and the ids of the applied events (at most ${ORDER_LIMITS.events} of
+  ${idBytes - 1} bytes). Summed with about 2 KiB of keys and attributes that is at most
+  ${Math.ceil(bound / 1024)} KiB, ${Math.round((100 * bound) / (400 * 1024))}% of the 400 KB limit, and more
+  than any one order can reach (a hold, a cancellation and returns never coexist);
+- the stream record the planner reads holds the state item's new and old images: at most twice the state
+  item, far below Lambda's 6 MB payload;
+- the queue message is the EventBridge event, below EventBridge's own 256 KB entry limit.
+
+The worst order the limits admit (an Order Placed at its budget, then ${ORDER_LIMITS.payments} payments,
+a hold, a shipment, ${ORDER_LIMITS.returns} returns of the most lines that fit, ${ORDER_LIMITS.refunds}
+refunds, ${ORDER_LIMITS.complaints} complaints and their resolutions, and holds up to ${ORDER_LIMITS.events}
+events, every text at its longest in three-byte characters) is recorded on DynamoDB Local by
+\`test/adapters/order-size-budget.test.ts\`, which checks that its state item stays below 75% of the
+limit and every event item below 25%, and that one past each limit is refused with the field or the limit
+named.
+`;
+};
 
 const TABLE_LEGEND = `In the field tables, a dot separates the fields of nested objects and \`[]\` stands for each item of
 an array; _Required_ means required within the enclosing object, and a field with a default may be left out.`;
@@ -181,7 +292,13 @@ const describeConstraints = (schema: JsonSchema): string[] => {
     schema.enum ? `One of ${schema.enum.map(code).join(', ')}.` : undefined,
     schema.format ? `Format ${code(schema.format)}.` : undefined,
     // The pattern of a format (date-time, email) is an unreadable implementation of it; the format says it.
-    schema.pattern && !schema.format ? `Pattern ${code(schema.pattern)}.` : undefined,
+    schema.pattern === TEXT_PATTERNS['single-line']
+      ? 'One line of [text](#text-fields).'
+      : schema.pattern === TEXT_PATTERNS['multi-line']
+        ? 'Multi-line [text](#text-fields).'
+        : schema.pattern && !schema.format
+          ? `Pattern ${code(schema.pattern)}.`
+          : undefined,
     describeRange('Length', schema.minLength, schema.maxLength),
     describeRange('Value', schema.minimum, schema.maximum),
     describeRange('Items', schema.minItems, schema.maxItems),
@@ -238,7 +355,13 @@ const renderDocs = (schemas: ReadonlyMap<OrderEventType, JsonSchema>): string =>
     (detailType) => `- [${detailType}](#${toKebabCase(detailType)}): ${PURPOSES[detailType]}`,
   );
   const sections = [...schemas].map(([detailType, schema]) => renderEventSection(detailType, schema));
-  const parts = [INTRO, `## Event types\n\n${contents.join('\n')}\n\n${TABLE_LEGEND}`, ...sections, OUTRO];
+  const parts = [
+    INTRO,
+    sizeLimits(),
+    `## Event types\n\n${contents.join('\n')}\n\n${TABLE_LEGEND}`,
+    ...sections,
+    OUTRO,
+  ];
   return `${parts.map((part) => part.trim()).join('\n\n')}\n`;
 };
 

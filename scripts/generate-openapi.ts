@@ -8,7 +8,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
-import { NOT_FOUND_MESSAGE } from '../functions/status-api/errors.js';
+import { DEFAULT_UNSUBSCRIBE_TTL_DAYS } from '../functions/domain/signed-links.js';
+import {
+  NOT_FOUND_MESSAGE,
+  SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS,
+} from '../functions/status-api/errors.js';
 import { MAX_PATH_LENGTH, MAX_QUERY_LENGTH } from '../functions/status-api/http.js';
 import { STATUS_API_SCHEMAS } from '../functions/status-api/schemas.js';
 import { DEFAULT_RATE_LIMITS, MAX_LOOKUP_BODY_BYTES } from '../functions/status-api/status-api.js';
@@ -72,6 +76,38 @@ const retryAfter = {
   },
 };
 
+const allow = (methods: string) => ({
+  Allow: {
+    description: `The methods this path takes: \`${methods}\`.`,
+    schema: { type: 'string', const: methods },
+  },
+});
+
+const unavailable = (response: typeof errorResponse | typeof htmlResponse) =>
+  response(
+    `DynamoDB timed out, throttled or could not be reached: try again after Retry-After (${SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS} s). Answered within the function timeout, never a hang.`,
+    retryAfter,
+  );
+
+/** The HEAD twin of a GET operation: the same status codes and headers, no body (RFC 9110 §9.3.2). */
+const headOf = (operation: {
+  operationId: string;
+  summary: string;
+  parameters?: unknown[];
+  responses: Record<string, Record<string, unknown>>;
+}) => ({
+  operationId: `${operation.operationId}Head`,
+  summary: `${operation.summary}: headers only`,
+  description: 'Answers exactly like GET, without a body.',
+  ...(operation.parameters ? { parameters: operation.parameters } : {}),
+  responses: Object.fromEntries(
+    Object.entries(operation.responses).map(([status, { content: _content, ...response }]) => [
+      status,
+      response,
+    ]),
+  ),
+});
+
 const tokenParameter = {
   name: 'token',
   in: 'path',
@@ -109,11 +145,72 @@ const tokenErrors = {
   '414': errorResponse(
     `The path is longer than ${MAX_PATH_LENGTH} or the query string than ${MAX_QUERY_LENGTH} characters.`,
   ),
+  '405': errorResponse('Only GET and HEAD.', allow('GET, HEAD')),
   '429': errorResponse(
-    `More than ${DEFAULT_RATE_LIMITS.token.limit} requests in ${DEFAULT_RATE_LIMITS.token.windowSeconds} s from one client (default, configurable) on the token routes together.`,
+    `More than ${DEFAULT_RATE_LIMITS.token.limit} requests in ${DEFAULT_RATE_LIMITS.token.windowSeconds} s from one client (default, configurable) on the token routes together. A client is an IPv4 address or an IPv6 /64.`,
     retryAfter,
   ),
   '500': errorResponse('An unexpected error; the body never says more than that.'),
+  '503': unavailable(errorResponse),
+};
+
+const orderStatus = {
+  operationId: 'getOrderStatus',
+  summary: 'The order behind a tracking token, as JSON',
+  parameters: [tokenParameter, ...languageParameters],
+  responses: {
+    '200': {
+      description: 'The public view of the order.',
+      headers: cacheHeaders,
+      content: { 'application/json': { schema: ref('OrderView') } },
+    },
+    ...tokenErrors,
+  },
+};
+
+const trackingPage = {
+  operationId: 'getTrackingPage',
+  summary: 'The tracking page (HTML, Polish or English, no JavaScript)',
+  parameters: [tokenParameter, ...languageParameters],
+  responses: {
+    '200': htmlResponse('The tracking page.', cacheHeaders),
+    '304': tokenErrors['304'],
+    '400': htmlResponse('A bad `lang` value, explained on the page.'),
+    '404': htmlResponse('The same "not found" page for every unknown, malformed or expired token.'),
+    '405': htmlResponse('Only GET and HEAD.', allow('GET, HEAD')),
+    '414': htmlResponse('The address is too long.'),
+    '429': htmlResponse('Too many requests from this client.', retryAfter),
+    '500': htmlResponse('An unexpected error.'),
+    '503': unavailable(htmlResponse),
+  },
+};
+
+const unsubscribeToken = {
+  name: 'token',
+  in: 'query',
+  required: true,
+  description: `The unsubscribe token from the message: opaque (the shop, channel and address sealed with AES-256-GCM), valid for ${DEFAULT_UNSUBSCRIBE_TTL_DAYS} days after the message was sent (configurable).`,
+  schema: { type: 'string', maxLength: 2048 },
+};
+
+const unsubscribePageResponses = {
+  '400': htmlResponse(
+    'The link is invalid, altered, expired or for a shop not configured here; the page says so.',
+  ),
+  '405': htmlResponse('Only GET, HEAD and POST.', allow('GET, HEAD, POST')),
+};
+
+const unsubscribeConfirm = {
+  operationId: 'getUnsubscribePage',
+  summary: 'The unsubscribe confirmation page (a button; link scanners unsubscribe nobody)',
+  parameters: [
+    unsubscribeToken,
+    { name: 'Accept-Language', in: 'header', required: false, schema: { type: 'string' } },
+  ],
+  responses: {
+    '200': htmlResponse('Asks whether to stop the notifications of this shop on this channel.'),
+    ...unsubscribePageResponses,
+  },
 };
 
 const buildOpenApiDocument = () => ({
@@ -132,37 +229,8 @@ const buildOpenApiDocument = () => ({
     },
   ],
   paths: {
-    '/v1/orders/{token}': {
-      get: {
-        operationId: 'getOrderStatus',
-        summary: 'The order behind a tracking token, as JSON',
-        parameters: [tokenParameter, ...languageParameters],
-        responses: {
-          '200': {
-            description: 'The public view of the order.',
-            headers: cacheHeaders,
-            content: { 'application/json': { schema: ref('OrderView') } },
-          },
-          ...tokenErrors,
-        },
-      },
-    },
-    '/t/{token}': {
-      get: {
-        operationId: 'getTrackingPage',
-        summary: 'The tracking page (HTML, Polish or English, no JavaScript)',
-        parameters: [tokenParameter, ...languageParameters],
-        responses: {
-          '200': htmlResponse('The tracking page.', cacheHeaders),
-          '304': tokenErrors['304'],
-          '400': htmlResponse('A bad `lang` value, explained on the page.'),
-          '404': htmlResponse('The same "not found" page for every unknown, malformed or expired token.'),
-          '414': htmlResponse('The address is too long.'),
-          '429': htmlResponse('Too many requests from this client.', retryAfter),
-          '500': htmlResponse('An unexpected error.'),
-        },
-      },
-    },
+    '/v1/orders/{token}': { get: orderStatus, head: headOf(orderStatus) },
+    '/t/{token}': { get: trackingPage, head: headOf(trackingPage) },
     '/v1/lookup': {
       post: {
         operationId: 'lookupTrackingUrl',
@@ -186,14 +254,38 @@ const buildOpenApiDocument = () => ({
             'The body is empty, not UTF-8, not JSON, or a field is wrong; the message names the field.',
           ),
           '404': errorResponse('No order matches.'),
-          '405': errorResponse('Only POST.'),
+          '405': errorResponse('Only POST.', allow('POST')),
           '413': errorResponse(`The body is larger than ${MAX_LOOKUP_BODY_BYTES} bytes.`),
           '415': errorResponse('The body is not `application/json` in UTF-8.'),
           '429': errorResponse(
-            `More than ${DEFAULT_RATE_LIMITS.lookup.limit} lookups in ${DEFAULT_RATE_LIMITS.lookup.windowSeconds} s from one client (default, configurable).`,
+            `More than ${DEFAULT_RATE_LIMITS.lookup.limit} lookups in ${DEFAULT_RATE_LIMITS.lookup.windowSeconds} s from one client (an IPv4 address or an IPv6 /64), or more than ${DEFAULT_RATE_LIMITS.lookupPerOrder.limit} failed lookups of this shop and order number in ${DEFAULT_RATE_LIMITS.lookupPerOrder.windowSeconds} s from anyone: then every lookup of that number, even with the right contact, gets this answer until the window ends (defaults, configurable). Whether such an order exists makes no difference.`,
             retryAfter,
           ),
           '500': errorResponse('An unexpected error; the body never says more than that.'),
+          '503': unavailable(errorResponse),
+        },
+      },
+    },
+    '/v1/unsubscribe': {
+      get: unsubscribeConfirm,
+      head: headOf(unsubscribeConfirm),
+      post: {
+        operationId: 'unsubscribe',
+        summary: "Unsubscribes: the page's button, or the mail client's RFC 8058 one-click POST",
+        parameters: [unsubscribeToken],
+        requestBody: {
+          required: false,
+          description:
+            "RFC 8058 one-click: `List-Unsubscribe=One-Click`; the page's button sends an empty form.",
+          content: {
+            'application/x-www-form-urlencoded': {
+              schema: { type: 'object', properties: { 'List-Unsubscribe': { const: 'One-Click' } } },
+            },
+          },
+        },
+        responses: {
+          '200': htmlResponse('Done: the shop sends nothing more to this address on this channel.'),
+          ...unsubscribePageResponses,
         },
       },
     },

@@ -17,14 +17,61 @@ partially refunded, refunded), **returns** and **complaints**.
 EventBridge delivers at least once and in no particular order. The backend therefore defines an order's
 state as a fold over the set of its distinct events, in lifecycle order:
 
-1. Order Placed first (nothing can be judged without it; other events wait, as *awaiting placement*);
-2. then by \`sequence\` when every event of the order has one, otherwise by \`occurredAt\` as an instant;
+1. the order's placement (its Order Placed) first: nothing can be judged without it; other events wait,
+   as *awaiting placement*;
+2. then, on a **sequenced** order, by \`sequence\`; otherwise by \`occurredAt\` as an instant;
 3. ties by the natural lifecycle order of the event types, then by event id.
 
 Every time an event arrives, it joins the set and the fold runs again. The same set of events gives the
 same state and the same timeline whatever the arrival order; a redelivered event id adds nothing; a late
 event takes its place in the timeline. Property-based tests check this for every lifecycle under random
 interleaving, duplication and delay, and check that an order never moves backwards while events arrive.
+
+### One placement per order
+
+An order has exactly one placement. A second Order Placed with another event id is **refused** whatever its
+\`occurredAt\`, \`sequence\` or arrival order: nothing of it is stored (no event item, so none of its
+customer's data is kept), and it goes to the dead-letter queue as \`EventRefusedError\` with the reason
+"order X already has a placement (event Y); a second Order Placed is refused". The first placement to be
+recorded owns the order; when two race for a new order, the conditional write lets exactly one win and the
+other is decided again on what won, and refused. The same event id with other content is, as for every
+event, a reused event id (\`EventIdConflictError\`).
+
+A partition recorded before this rule may hold two placements. Its replay stays deterministic: the
+earliest placement by \`occurredAt\` (as an instant; ties by event id) is the placement, the others are
+*rejected* ("the order has already been placed"). Such an order may belong to the wrong customer:
+\`order show\` lists both placements in its timeline, and an operator decides (erase the intruder's data).
+
+### Sequenced or not: the placement decides
+
+Whether an order is ordered by \`sequence\` depends on its placement alone, so no other single event can
+switch it:
+
+- the Order Placed carries a \`sequence\`: the order is **sequenced**. Events are ordered by their sequence
+  numbers; an event without one is *rejected* ("the order is sequenced (its Order Placed carries a sequence
+  number) and this event has none"), placed after all others in the timeline, and changes nothing;
+- the Order Placed has no \`sequence\`: events are ordered by \`occurredAt\`; sequence numbers are ignored;
+- before the placement arrives nothing is judged (every event is *awaiting placement*), so the mode is only
+  ever decided once, by the event that cannot be replaced.
+
+Orders recorded under the earlier rule (sequence order only when every event had one) replay under this
+one: an order whose events mixed the two may show another timeline after its next event, and an event the
+old rule had not applied but this one does is then notified like any newly applied event (the planner
+tells what became applied; it never retracts a message already sent).
+
+A property test adds one event of any type, time and sequence (or none) to every sequenced lifecycle: the
+other events keep their order, everything before the new event is judged exactly as before, and one
+without a sequence changes nothing (an order delivered by sequence stays delivered).
+
+### Ids are values, never keys
+
+Return, complaint, refund, event and order ids and SKUs are the producer's strings; any of them may be
+\`constructor\`, \`toString\` or \`__proto__\`. The state keeps returns and complaints as lists (each with
+its \`returnId\` / \`complaintId\`) looked up by comparing values, never as objects keyed by id: a lookup
+would find \`Object.prototype\` members, and DynamoDB marshalling (lib-dynamodb) silently drops a map key
+\`__proto__\` and refuses a map with a key \`constructor\`. Receiving, refunding or resolving something that
+was never opened is rejected. A property test checks that any lifecycle with such ids gives exactly the
+history it gives with neutral ids, and that its JSON view, tracking page and messages render.
 
 ## What an event can do
 
@@ -61,7 +108,7 @@ resent under a new event id counts once (\`refundId\`). Payment statuses: \`awai
 
 | Event | Applied when | Otherwise |
 | --- | --- | --- |
-| Order Placed | the order is not placed yet | rejected: already placed |
+| Order Placed | the order has no placement yet | refused before it is stored (see *One placement per order*) |
 | Payment Received | the order is awaiting payment or partly paid, same currency as the order, more than 0 (unless the total is 0) | superseded (already fully paid, or refunds were issued) or rejected (currency, 0) |
 | Refund Issued | a payment is recorded, the refunds do not exceed what was received in total, its \`refundId\` is new and its \`returnId\` (if any) was requested | superseded (same refund id) or rejected with the reason |
 | Return Requested | the order is delivered and has the returned quantities | superseded (same return id) or rejected |

@@ -7,7 +7,7 @@ import { DynamoDbErasureStore } from '../../functions/adapters/dynamodb-erasure.
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbSuppressionList } from '../../functions/adapters/dynamodb-suppression-list.js';
 import { type CustomerContact, ERASURE_REASON, eraseCustomer } from '../../functions/domain/erasure.js';
-import { type CommandContext, checkShopId, positiveInteger } from '../context.js';
+import { type CommandContext, checkShopId } from '../context.js';
 import { EXIT, type ExitCode, notFoundError, type Progress, usageError } from '../io.js';
 import type { Action } from '../program.js';
 
@@ -15,8 +15,21 @@ interface EraseOptions {
   readonly email?: string;
   readonly phone?: string;
   readonly dryRun?: boolean;
-  readonly segments?: string;
+  readonly yes?: boolean;
 }
+
+/** Erasure cannot be undone: a script says --yes, a person at a terminal answers y. */
+const confirmErasure = async (
+  context: CommandContext,
+  shopId: string,
+  options: EraseOptions,
+): Promise<void> => {
+  if (options.dryRun === true || options.yes === true) return;
+  const what = options.email !== undefined ? 'e-mail address' : 'phone number';
+  const question = `Erase the personal data of every order of ${shopId} held by this ${what}? This cannot be undone.`;
+  if (!context.io.confirm) throw usageError('erasure cannot be undone: pass --yes to confirm (or --dry-run)');
+  if (!(await context.io.confirm(question))) throw usageError('not confirmed: nothing was erased');
+};
 
 const contactOf = (options: EraseOptions): CustomerContact => {
   if ((options.email === undefined) === (options.phone === undefined)) {
@@ -34,32 +47,26 @@ const contactOf = (options: EraseOptions): CustomerContact => {
 const erase = async (context: CommandContext, shopId: string, options: EraseOptions): Promise<ExitCode> => {
   checkShopId(shopId);
   const contact = contactOf(options);
-  const segments = positiveInteger('--segments', options.segments, 1000) ?? 4;
+  await confirmErasure(context, shopId, options);
   const table = context.tableName();
   const documents = context.dynamo();
   const dryRun = options.dryRun === true;
   const out = context.out;
 
-  const scanning = out.progress('Scanning the table (items read)', undefined);
   let ordering: Progress | undefined;
   const report = await eraseCustomer(
     {
-      store: new DynamoDbErasureStore(documents, table, { segments }),
+      store: new DynamoDbErasureStore(documents, table),
       notifications: new DynamoDbNotificationLog(documents, table),
       suppressions: new DynamoDbSuppressionList(documents, table),
       clock: { now: () => new Date() },
-      onScanProgress: (scanned) => scanning.update(scanned),
       onOrderDone: (done, total) => {
-        if (!ordering) {
-          scanning.stop();
-          ordering = out.progress(dryRun ? 'Checking orders' : 'Erasing orders', total);
-        }
+        ordering ??= out.progress(dryRun ? 'Checking orders' : 'Erasing orders', total);
         ordering.update(done);
       },
     },
     { shopId, contact, dryRun },
   );
-  scanning.stop();
   ordering?.stop();
 
   const what = contact.kind === 'email' ? 'e-mail address' : 'phone number';
@@ -79,7 +86,7 @@ const erase = async (context: CommandContext, shopId: string, options: EraseOpti
     });
   } else {
     out.line(
-      `Searched ${report.search.scannedItems} item(s) of table ${table} for the ${what} (a full scan: ${report.search.readCapacityUnits} read capacity units)`,
+      `Found ${report.search.readItems} order(s) holding the ${what} in the contact index of table ${table} (${report.search.readCapacityUnits} read capacity units)`,
     );
     if (report.alreadyErased) {
       out.line(
@@ -124,20 +131,22 @@ export const registerCustomerErase = (customer: Command, action: Action): void =
     .option('--email <address>', 'the customer by e-mail address (case-insensitive)')
     .option('--phone <number>', 'the customer by phone number (best in E.164: +48601234567)')
     .option('--dry-run', 'find and count only; change nothing')
-    .option('--segments <n>', 'parallel scan segments (faster on a large table, same cost)', '4')
+    .option('--yes', 'confirm the erasure without a question (needed when not on a terminal)')
     .addHelpText(
       'after',
       `
-There is no index by e-mail or phone: the command scans the whole order table (cost: about 0.5 read
-units per 4 KB of table; see docs/operations.md). For each order it finds: the name, e-mail, phone, push
+The orders are found through the contact index (entries keyed by a SHA-256 of the shop and the canonical
+address, written with every Order Placed): no scan. Give a phone number of another country than Poland
+in E.164 (+49…). For each order it finds: the name, e-mail, phone, push
 devices, the address beyond the country and the free texts are replaced by placeholders in the order's
 events and state; the addresses in the notification log are masked; the addresses are suppressed with
-reason "${ERASURE_REASON}"; an ERASURE#<shopId> item records the counts and order ids.
+reason "${ERASURE_REASON}"; the order's contact index entries are deleted; an ERASURE#<shopId> item
+records the counts and order ids.
 Idempotent: a second run reports "already erased". Exit 3 when no order holds the address.
 
 Examples:
   $ order-notifications customer erase sklep-pod-debem --email zofia@example.pl --dry-run
-  $ order-notifications customer erase sklep-pod-debem --phone +48601234567 --json`,
+  $ order-notifications customer erase sklep-pod-debem --phone +48601234567 --yes --json`,
     )
     .action(action((context, shopId: string, options: EraseOptions) => erase(context, shopId, options)));
 };

@@ -37,13 +37,14 @@ interface Failure extends Reported {
 
 const send = async (context: CommandContext, file: string, options: SendOptions): Promise<ExitCode> => {
   let text: string;
+  const fromStdin = file === '-';
   try {
-    text = readFileSync(file, 'utf8');
+    text = fromStdin ? ((await context.io.readStdin?.()) ?? '') : readFileSync(file, 'utf8');
   } catch (error) {
     throw usageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
   }
   const entries = readEventEntries(text);
-  if (entries.length === 0) throw usageError(`${file} holds no events`);
+  if (entries.length === 0) throw usageError(`${fromStdin ? 'standard input' : file} holds no events`);
   const dryRun = options.dryRun === true;
   const bus = options.bus ?? context.env.EVENT_BUS_NAME;
   if (!dryRun && !bus) throw usageError('no event bus: pass --bus <name> or set EVENT_BUS_NAME');
@@ -126,7 +127,9 @@ const send = async (context: CommandContext, file: string, options: SendOptions)
       failed,
     });
   } else {
-    out.line(`${file}: ${entries.length} event(s), ${valid.length} valid, ${invalid.length} invalid`);
+    out.line(
+      `${fromStdin ? 'standard input' : file}: ${entries.length} event(s), ${valid.length} valid, ${invalid.length} invalid`,
+    );
     if (invalid.length > 0) {
       out.line();
       out.line('Invalid (not sent):');
@@ -179,7 +182,7 @@ export const registerEventsSend = (events: Command, action: Action): void => {
     )
     .argument(
       '<file>',
-      'a JSON array or NDJSON file; each entry {"detail-type", "detail", "source"?} or {"DetailType", "Detail", "Source"?}',
+      'a JSON array or NDJSON file, - for standard input; each entry {"detail-type", "detail", "source"?} or {"DetailType", "Detail", "Source"?}',
     )
     .option('--bus <name>', 'the event bus (default: $EVENT_BUS_NAME)')
     .option('--source <source>', `the source of entries that name none (default: ${DEFAULT_EVENT_SOURCE})`)

@@ -116,10 +116,10 @@ export const describeState = (state: OrderState): Array<[string, string]> => {
     [
       'Returns',
       orNone(
-        Object.entries(state.returns)
+        state.returns
           .map(
-            ([id, entry]) =>
-              `${id}: ${entry.status} (${entry.lines.map((line) => `${line.quantity}× ${line.sku}`).join(', ')})`,
+            (entry) =>
+              `${entry.returnId}: ${entry.status} (${entry.lines.map((line) => `${line.quantity}× ${line.sku}`).join(', ')})`,
           )
           .join('; '),
       ),
@@ -127,10 +127,10 @@ export const describeState = (state: OrderState): Array<[string, string]> => {
     [
       'Complaints',
       orNone(
-        Object.entries(state.complaints)
+        state.complaints
           .map(
-            ([id, entry]) =>
-              `${id}: ${entry.kind} ${entry.status}${entry.outcome ? ` (${entry.outcome}, ${entry.remedy})` : ''}`,
+            (entry) =>
+              `${entry.complaintId}: ${entry.kind} ${entry.status}${entry.outcome ? ` (${entry.outcome}, ${entry.remedy})` : ''}`,
           )
           .join('; '),
       ),

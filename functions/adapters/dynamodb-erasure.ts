@@ -1,16 +1,17 @@
 /**
  * The erasure's reads and writes on the order table (see functions/domain/erasure.ts):
  *
- * - the search: a Scan of the table for the shop's order state items (`pk` begins with
- *   `ORDER#<shopId>#`, `sk = STATE`), matching the contact in code. There is no index by e-mail or phone,
- *   on purpose: an index would be a second copy of every customer's contact, kept forever. A Scan reads
- *   every item of the table (the filter only trims what comes back), so its cost is the table's size:
- *   about 0.5 read units per 4 KB with eventually consistent reads; docs/operations.md has the numbers.
- *   Parallel segments shorten the time, not the cost.
+ * - the search: one Query per canonical form of the contact on the contact index,
+ *   `pk = CONTACT#<shopId>#<contactKey>` (a SHA-256 of the shop, the kind and the canonical address),
+ *   `sk = ORDER#<orderId>`, written by the ingest with every Order Placed in the same transaction. It
+ *   reads the entries of that one contact, never the table (docs/dynamodb.md says why an item index
+ *   rather than a GSI).
  * - the write: one transaction per order, the state item conditional on its version (as the ingest
  *   writes it), so an event recorded meanwhile makes the erasure read and fold again instead of
  *   overwriting the new state with an old fold; the version goes up by one, so an ingest that read before
- *   the erasure loses its race the same way and folds the anonymised events.
+ *   the erasure loses its race the same way and folds the anonymised events. The order's contact index
+ *   entries are deleted in the same transaction: the index never outlives what it points to. The order
+ *   number's claim (`ORDERNUMBER#…`) holds no personal data and stays: the number is the shop's record.
  * - the record: `pk = ERASURE#<shopId>`, `sk = <erasedAt>#<random>`, counts and order ids only.
  */
 import { randomUUID } from 'node:crypto';
@@ -18,11 +19,11 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   PutCommand,
-  paginateScan,
+  paginateQuery,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { type ContactEntry, contactKey } from '../domain/contact.js';
 import type {
-  ContactFields,
   ErasableOrder,
   ErasureRecord,
   ErasureStore,
@@ -30,96 +31,52 @@ import type {
   OrderSearch,
 } from '../domain/erasure.js';
 import type { OrderKey } from '../domain/ports.js';
-import { DynamoDbOrderRepository, EVENT_SK_PREFIX, orderPk, STATE_SK } from './dynamodb-order-repository.js';
+import {
+  CONTACT_SK_PREFIX,
+  contactPk,
+  DynamoDbOrderRepository,
+  EVENT_SK_PREFIX,
+  orderPk,
+  STATE_SK,
+} from './dynamodb-order-repository.js';
 
 export const ERASURE_PK_PREFIX = 'ERASURE#';
 
 /** DynamoDB's limit on the items of one transaction. */
 const MAX_TRANSACTION_ITEMS = 100;
 
-interface ScannedState {
-  readonly pk: string;
-  readonly state?: {
-    readonly customer?: { readonly email?: string; readonly phone?: string };
-    readonly delivery?: { readonly country?: string };
-  };
-}
-
-export interface DynamoDbErasureStoreOptions {
-  /**
-   * Parallel Scan segments: more finish a large table sooner for the same cost.
-   * @default 4
-   */
-  readonly segments?: number;
-}
-
 export class DynamoDbErasureStore implements ErasureStore {
-  private readonly segments: number;
-
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    options: DynamoDbErasureStoreOptions = {},
-  ) {
-    this.segments = options.segments ?? 4;
-    if (!Number.isInteger(this.segments) || this.segments < 1 || this.segments > 1000) {
-      throw new RangeError(`segments must be an integer from 1 to 1000, got ${this.segments}`);
-    }
-  }
+  ) {}
 
-  async findOrders(
-    shopId: string,
-    matches: (fields: ContactFields) => boolean,
-    onProgress?: (scannedItems: number) => void,
-  ): Promise<OrderSearch> {
-    const prefix = `ORDER#${shopId}#`;
-    const keys: OrderKey[] = [];
-    let scannedItems = 0;
+  async findOrders(shopId: string, entries: readonly ContactEntry[]): Promise<OrderSearch> {
+    const orderIds = new Set<string>();
+    let readItems = 0;
     let readCapacityUnits = 0;
-    const scanSegment = async (segment: number) => {
-      const pages = paginateScan(
+    for (const entry of entries) {
+      const pages = paginateQuery(
         { client: this.client },
         {
           TableName: this.tableName,
-          Segment: segment,
-          TotalSegments: this.segments,
-          FilterExpression: '#sk = :state AND begins_with(#pk, :prefix)',
-          // Only what the match needs comes back (the read cost is the same either way).
-          ProjectionExpression:
-            '#pk, #state.#customer.#email, #state.#customer.#phone, #state.#delivery.#country',
-          ExpressionAttributeNames: {
-            '#pk': 'pk',
-            '#sk': 'sk',
-            '#state': 'state',
-            '#customer': 'customer',
-            '#email': 'email',
-            '#phone': 'phone',
-            '#delivery': 'delivery',
-            '#country': 'country',
-          },
-          ExpressionAttributeValues: { ':state': STATE_SK, ':prefix': prefix },
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': contactPk(shopId, contactKey(shopId, entry)) },
+          // Consistent: an order placed a moment ago is found too.
+          ConsistentRead: true,
           ReturnConsumedCapacity: 'TOTAL',
         },
       );
       for await (const page of pages) {
-        scannedItems += page.ScannedCount ?? 0;
+        readItems += page.Count ?? 0;
         readCapacityUnits += page.ConsumedCapacity?.CapacityUnits ?? 0;
-        for (const item of (page.Items ?? []) as ScannedState[]) {
-          const customer = item.state?.customer;
-          if (!customer) continue;
-          const fields = {
-            email: customer.email,
-            phone: customer.phone,
-            country: item.state?.delivery?.country,
-          };
-          if (matches(fields)) keys.push({ shopId, orderId: item.pk.slice(prefix.length) });
+        for (const item of page.Items ?? []) {
+          if (typeof item.orderId === 'string') orderIds.add(item.orderId);
         }
-        onProgress?.(scannedItems);
       }
-    };
-    await Promise.all(Array.from({ length: this.segments }, (_, segment) => scanSegment(segment)));
-    keys.sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
-    return { keys, scannedItems, readCapacityUnits };
+    }
+    const keys = [...orderIds].sort().map((orderId) => ({ shopId, orderId }));
+    return { keys, readItems, readCapacityUnits };
   }
 
   async load(key: OrderKey): Promise<ErasableOrder | undefined> {
@@ -145,27 +102,41 @@ export class DynamoDbErasureStore implements ErasureStore {
         ExpressionAttributeValues: { ':event': event, ':erasedAt': request.erasedAt },
       },
     }));
+    const contactDeletes = [
+      ...new Set(request.contactEntries.map((entry) => contactKey(request.key.shopId, entry))),
+    ].map((key) => ({
+      Delete: {
+        TableName: this.tableName,
+        Key: { pk: contactPk(request.key.shopId, key), sk: `${CONTACT_SK_PREFIX}${request.key.orderId}` },
+      },
+    }));
     const stateUpdate = {
       Update: {
         TableName: this.tableName,
         Key: { pk, sk: STATE_SK },
         // appliedEventIds stay as they are: the notification planner diffs them, so the erasure plans
-        // no notification.
-        UpdateExpression: 'SET #state = :state, #erasedAt = :erasedAt, #version = :next',
+        // no notification. Only an erased customer marks the state item (the status page's reduced view).
+        UpdateExpression: request.erasesCustomer
+          ? 'SET #state = :state, #erasedAt = :erasedAt, #version = :next'
+          : 'SET #state = :state, #version = :next',
         ConditionExpression: '#version = :expected',
-        ExpressionAttributeNames: { '#state': 'state', '#erasedAt': 'erasedAt', '#version': 'version' },
+        ExpressionAttributeNames: {
+          '#state': 'state',
+          '#version': 'version',
+          ...(request.erasesCustomer ? { '#erasedAt': 'erasedAt' } : {}),
+        },
         ExpressionAttributeValues: {
           ':state': request.state,
-          ':erasedAt': request.erasedAt,
           ':expected': request.expectedVersion,
           ':next': request.expectedVersion + 1,
+          ...(request.erasesCustomer ? { ':erasedAt': request.erasedAt } : {}),
         },
       },
     };
     // An order has tens of events, so this is one transaction; past DynamoDB's limit the surplus events
     // go first, on their own (rewriting an event with its anonymised self is harmless to repeat), and
     // the last transaction holds the state item and its version check.
-    const room = MAX_TRANSACTION_ITEMS - 1;
+    const room = MAX_TRANSACTION_ITEMS - 1 - contactDeletes.length;
     const surplus = eventUpdates.slice(0, Math.max(0, eventUpdates.length - room));
     const last = eventUpdates.slice(surplus.length);
     for (let i = 0; i < surplus.length; i += MAX_TRANSACTION_ITEMS) {
@@ -174,7 +145,9 @@ export class DynamoDbErasureStore implements ErasureStore {
       );
     }
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: [stateUpdate, ...last] }));
+      await this.client.send(
+        new TransactWriteCommand({ TransactItems: [stateUpdate, ...last, ...contactDeletes] }),
+      );
       return 'ok';
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;

@@ -4,11 +4,17 @@
  *   pk = ORDER#<shopId>#<orderId>   sk = STATE            the order's current state (a projection)
  *   pk = ORDER#<shopId>#<orderId>   sk = EVENT#<eventId>  one item per distinct event: timeline + duplicate guard
  *
+ *   pk = ORDERNUMBER#<shopId>#<orderNumber>  sk = CLAIM  the order holding that number in its shop (unique)
+ *   pk = CONTACT#<shopId>#<contactKey>  sk = ORDER#<orderId>  an order whose placement holds that contact
+ *
+ * The claim and the contact entries are written in the transaction of an Order Placed, so an order number
+ * is held by one order of a shop at most, and the erasure finds every order holding a person by a Query.
  * GSI byTrackingToken (trackingToken) and GSI byOrderNumber (shopOrderNumber) are sparse and KEYS_ONLY.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
+  GetCommand,
   paginateQuery,
   QueryCommand,
   TransactWriteCommand,
@@ -17,6 +23,7 @@ import type { OrderEvent } from '../domain/order-events.js';
 import type {
   AppendRequest,
   AppendResult,
+  LookupFields,
   OrderKey,
   OrderRepository,
   OrderSnapshot,
@@ -28,8 +35,17 @@ export const EVENT_SK_PREFIX = 'EVENT#';
 export const TRACKING_TOKEN_INDEX = 'byTrackingToken';
 export const ORDER_NUMBER_INDEX = 'byOrderNumber';
 
+export const CLAIM_SK = 'CLAIM';
+export const CONTACT_SK_PREFIX = 'ORDER#';
+
 export const orderPk = (key: OrderKey): string => `ORDER#${key.shopId}#${key.orderId}`;
 export const shopOrderNumber = (shopId: string, orderNumber: string): string => `${shopId}#${orderNumber}`;
+/** The claim of an order number within its shop (shop ids hold no `#`, so the key is unambiguous). */
+export const ORDER_NUMBER_PK_PREFIX = 'ORDERNUMBER#';
+export const CONTACT_PK_PREFIX = 'CONTACT#';
+export const orderNumberPk = (shopId: string, orderNumber: string): string =>
+  `${ORDER_NUMBER_PK_PREFIX}${shopId}#${orderNumber}`;
+export const contactPk = (shopId: string, key: string): string => `${CONTACT_PK_PREFIX}${shopId}#${key}`;
 
 interface StateItem {
   pk: string;
@@ -38,6 +54,7 @@ interface StateItem {
   trackingToken?: string;
   orderNumber?: string;
   erasedAt?: string;
+  updatedAt?: string;
   shopId: string;
   orderId: string;
 }
@@ -83,13 +100,82 @@ export class DynamoDbOrderRepository implements OrderRepository {
       trackingToken: state.trackingToken,
       orderNumber: state.orderNumber,
       erasedAt: state.erasedAt,
+      updatedAt: state.updatedAt,
+    };
+  }
+
+  /**
+   * The few attributes of an order's state item a lookup by order number compares (never its events or
+   * lines): one small GetItem whatever the order's size, so a wrong contact costs what a miss costs.
+   */
+  async loadLookupFields(key: OrderKey): Promise<LookupFields | undefined> {
+    const result = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: orderPk(key), sk: STATE_SK },
+        ProjectionExpression:
+          '#orderNumber, #token, #status, #state.#customer.#email, #state.#customer.#phone, #state.#delivery.#country',
+        ExpressionAttributeNames: {
+          '#orderNumber': 'orderNumber',
+          '#token': 'trackingToken',
+          '#status': 'status',
+          '#state': 'state',
+          '#customer': 'customer',
+          '#email': 'email',
+          '#phone': 'phone',
+          '#delivery': 'delivery',
+          '#country': 'country',
+        },
+      }),
+    );
+    const item = result.Item as
+      | (Pick<StateItem, 'orderNumber' | 'trackingToken'> & {
+          status?: string;
+          state?: { customer?: { email?: string; phone?: string }; delivery?: { country?: string } };
+        })
+      | undefined;
+    if (!item) return undefined;
+    return {
+      orderNumber: item.orderNumber,
+      trackingToken: item.trackingToken,
+      status: item.status,
+      customer: item.state?.customer,
+      country: item.state?.delivery?.country,
     };
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {
     const pk = orderPk(request.key);
     const { state } = request.history;
+    const { shopId, orderId } = request.key;
     const version = (request.expectedVersion ?? 0) + 1;
+    const placement = request.event.event.type === 'Order Placed';
+    // An Order Placed claims the placed order's number in its shop (idempotently: the same order may
+    // claim it again) and enters its customer's contact in the erasure index.
+    const placementItems = placement
+      ? [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                pk: orderNumberPk(shopId, state.orderNumber),
+                sk: CLAIM_SK,
+                shopId,
+                orderId,
+                orderNumber: state.orderNumber,
+              },
+              ConditionExpression: 'attribute_not_exists(pk) OR orderId = :orderId',
+              ExpressionAttributeValues: { ':orderId': orderId },
+            },
+          },
+          ...request.contactKeys.map((key) => ({
+            Put: {
+              TableName: this.tableName,
+              Item: { pk: contactPk(shopId, key), sk: `${CONTACT_SK_PREFIX}${orderId}`, shopId, orderId },
+            },
+          })),
+        ]
+      : [];
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -138,15 +224,17 @@ export class DynamoDbOrderRepository implements OrderRepository {
                     }),
               },
             },
+            ...placementItems,
           ],
         }),
       );
       return 'ok';
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
-      const [eventReason, stateReason] = error.CancellationReasons ?? [];
+      const [eventReason, stateReason, claimReason] = error.CancellationReasons ?? [];
       if (eventReason?.Code === 'ConditionalCheckFailed') return 'event_exists';
       if (stateReason?.Code === 'ConditionalCheckFailed') return 'version_conflict';
+      if (placement && claimReason?.Code === 'ConditionalCheckFailed') return 'order_number_taken';
       // Two transactions touched the same items at once: the same as losing the race.
       if (error.CancellationReasons?.some((reason) => reason.Code === 'TransactionConflict')) {
         return 'version_conflict';
@@ -160,8 +248,20 @@ export class DynamoDbOrderRepository implements OrderRepository {
     return this.findOne(TRACKING_TOKEN_INDEX, 'trackingToken', token);
   }
 
+  /**
+   * The placed order holding the number: one strongly consistent GetItem of its claim, whether there is
+   * one or not (a miss costs what a hit does). Orders not placed yet hold no claim and are not found.
+   */
   async findByOrderNumber(shopId: string, orderNumber: string): Promise<OrderKey | undefined> {
-    return this.findOne(ORDER_NUMBER_INDEX, 'shopOrderNumber', shopOrderNumber(shopId, orderNumber));
+    const claim = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: orderNumberPk(shopId, orderNumber), sk: CLAIM_SK },
+        ConsistentRead: true,
+      }),
+    );
+    const orderId = claim.Item?.orderId;
+    return typeof orderId === 'string' ? { shopId, orderId } : undefined;
   }
 
   private async findOne(index: string, attribute: string, value: string): Promise<OrderKey | undefined> {

@@ -25,8 +25,12 @@ export type RateLimitDecision =
   | { readonly allowed: false; readonly retryAfterSeconds: number };
 
 export interface RateLimiter {
-  /** Counts one request of `client` in `bucket` and says whether it is within `limit`. */
-  hit(bucket: string, client: string, limit: RateLimit): Promise<RateLimitDecision>;
+  /**
+   * Counts `cost` (default 1) for `client` in `bucket` and says whether the client was within `limit`
+   * before this request: allowed while fewer than `limit` were counted in the window. A cost of 0
+   * checks the budget with the very same request, so checking costs what counting costs.
+   */
+  hit(bucket: string, client: string, limit: RateLimit, cost?: 0 | 1): Promise<RateLimitDecision>;
 }
 
 const BUCKET_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
@@ -46,7 +50,12 @@ export class DynamoDbRateLimiter implements RateLimiter {
     return createHmac('sha256', this.salt).update(client).digest('base64url').slice(0, 22);
   }
 
-  async hit(bucket: string, client: string, { limit, windowSeconds }: RateLimit): Promise<RateLimitDecision> {
+  async hit(
+    bucket: string,
+    client: string,
+    { limit, windowSeconds }: RateLimit,
+    cost: 0 | 1 = 1,
+  ): Promise<RateLimitDecision> {
     if (!BUCKET_PATTERN.test(bucket)) throw new RangeError(`invalid rate-limit bucket name: ${bucket}`);
     if (!Number.isInteger(windowSeconds) || windowSeconds < 1) {
       throw new RangeError('windowSeconds must be a positive integer');
@@ -58,15 +67,17 @@ export class DynamoDbRateLimiter implements RateLimiter {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: `${RATE_PK_PREFIX}${bucket}#${this.clientKey(client)}`, sk: `WINDOW#${windowStart}` },
-        UpdateExpression: 'ADD #count :one SET #expiresAt = if_not_exists(#expiresAt, :expiresAt)',
+        UpdateExpression: 'ADD #count :cost SET #expiresAt = if_not_exists(#expiresAt, :expiresAt)',
         ExpressionAttributeNames: { '#count': 'count', '#expiresAt': 'expiresAt' },
-        ExpressionAttributeValues: { ':one': 1, ':expiresAt': windowEnd },
+        ExpressionAttributeValues: { ':cost': cost, ':expiresAt': windowEnd },
         ReturnValues: 'UPDATED_NEW',
       }),
     );
     const count = Number(result.Attributes?.count);
     if (!Number.isFinite(count)) throw new Error('the rate-limit counter update returned no count');
-    if (count > limit) return { allowed: false, retryAfterSeconds: Math.max(1, windowEnd - nowSeconds) };
-    return { allowed: true, remaining: limit - count };
+    if (count - cost >= limit) {
+      return { allowed: false, retryAfterSeconds: Math.max(1, windowEnd - nowSeconds) };
+    }
+    return { allowed: true, remaining: Math.max(0, limit - count) };
   }
 }

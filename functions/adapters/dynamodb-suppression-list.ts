@@ -4,18 +4,21 @@
  *   pk = SUPPRESSION#<shopId>   sk = <channel>#<sha256 of the address>
  *
  * Only a hash of the address is stored: the list answers "is this address suppressed?" without being a
- * list of customers' addresses itself.
+ * list of customers' addresses itself. The address is canonicalised first (`canonicalAddress`), so the
+ * planner, the SES feedback, the unsubscribe and the erasure all hit the same key for one address.
  */
 import { createHash } from 'node:crypto';
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { canonicalAddress } from '../domain/contact.js';
 import type { Channel } from '../domain/notification-log.js';
 import type { SuppressionList } from '../domain/notification-ports.js';
 
-const hash = (address: string): string =>
-  createHash('sha256').update(address.trim().toLowerCase()).digest('base64url');
+/** Every caller's address is canonicalised here, by the one rule (contact.ts), before it is hashed. */
+const hash = (channel: Channel, address: string): string =>
+  createHash('sha256').update(canonicalAddress(channel, address)).digest('base64url');
 const key = (shopId: string, channel: Channel, address: string) => ({
   pk: `SUPPRESSION#${shopId}`,
-  sk: `${channel}#${hash(address)}`,
+  sk: `${channel}#${hash(channel, address)}`,
 });
 
 export class DynamoDbSuppressionList implements SuppressionList {

@@ -6,10 +6,10 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { DeadLetterSink } from '../adapters/sqs-dead-letters.js';
+import { errorMessage, logLambdaContext } from './logging.js';
 
 export interface SqsBatchOptions<T> {
   readonly logger: Logger;
@@ -29,6 +29,11 @@ export interface SqsBatchOptions<T> {
   isPermanent(error: unknown): boolean;
   /** The log message for a handled item. */
   readonly handledMessage: string;
+  /**
+   * Called once the item's message is in the dead-letter queue, to close what the item left open (the
+   * sender's `sending` record). A failure here is logged; the message is dead-lettered either way.
+   */
+  onDeadLetter?(item: T, reason: string): Promise<unknown>;
 }
 
 export const makeSqsBatchHandler = <T>(options: SqsBatchOptions<T>) => {
@@ -45,7 +50,8 @@ export const makeSqsBatchHandler = <T>(options: SqsBatchOptions<T>) => {
       logger.info(options.handledMessage, { ...options.describe(item), ...outcome });
     } catch (error) {
       const permanent = options.isPermanent(error);
-      const message = error instanceof Error ? error.message : String(error);
+      // Provider and SDK messages can echo an address: the reason and the logs get it masked.
+      const message = errorMessage(error);
       const ids = item === undefined ? {} : options.describe(item);
       if (!permanent && !finalAttempt) {
         logger.warn('message failed; SQS will deliver it again', {
@@ -66,11 +72,20 @@ export const makeSqsBatchHandler = <T>(options: SqsBatchOptions<T>) => {
         receiveCount,
       });
       logger.error('message dead-lettered', { messageId: record.messageId, ...ids, errorType, reason });
+      if (item !== undefined && options.onDeadLetter) {
+        await options.onDeadLetter(item, reason).catch((closeError: unknown) =>
+          logger.warn('could not close what the dead-lettered message left open', {
+            messageId: record.messageId,
+            ...ids,
+            error: errorMessage(closeError),
+          }),
+        );
+      }
     }
   };
 
   return middy(
     async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
       processPartialResponse(event, processRecord, processor, { context }),
-  ).use(injectLambdaContext(logger, { resetKeys: true }));
+  ).use(logLambdaContext(logger));
 };

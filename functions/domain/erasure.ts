@@ -14,9 +14,20 @@
  *
  * Pure apart from the use case at the end, which works through ports like `recordOrderEvent`.
  */
+import {
+  type ContactEntry,
+  type ContactFields,
+  type CustomerContact,
+  canonicalAddress,
+  canonicalEmail,
+  canonicalPhone,
+  contactEntriesOf,
+  contactMatches,
+  lookupEntriesOf,
+  placementContact,
+} from './contact.js';
 import { ERASED_TEXT, isErasedCustomer } from './erased-customer.js';
 import type { Channel, NotificationLog, NotificationRecord } from './notification-log.js';
-import { normalisePhone } from './notification-planning.js';
 import type { SuppressionList } from './notification-ports.js';
 import type { OrderEvent, OrderEventOf } from './order-events.js';
 import { canonicalJson, type OrderHistory, type OrderState, replay } from './order-lifecycle.js';
@@ -132,11 +143,16 @@ const outcomeKey = (history: OrderHistory): Map<string, string> =>
   new Map(history.timeline.map((entry) => [entry.event.eventId, canonicalJson(entry.outcome)]));
 
 /**
- * Anonymises every event of an order and folds them again. Throws if that changed any event's outcome:
+ * Anonymises every event of an order (or those in `only`) and folds them again. Throws if that changed any event's outcome:
  * the timeline is the shop's record and must stay what it was.
  */
-export const anonymiseOrder = (events: readonly OrderEvent[]): AnonymisedOrder => {
-  const anonymised = events.map(anonymiseEvent);
+export const anonymiseOrder = (
+  events: readonly OrderEvent[],
+  only?: ReadonlySet<string>,
+): AnonymisedOrder => {
+  const anonymised = events.map((event) =>
+    only && !only.has(event.eventId) ? event : anonymiseEvent(event),
+  );
   const changedEventIds = anonymised
     .filter((event, index) => canonicalJson(event) !== canonicalJson(events[index]))
     .map((event) => event.eventId);
@@ -157,37 +173,33 @@ export const erasedState = (state: OrderState): ErasedOrderState => ({ ...state,
 /* Finding the customer and their addresses                                                          */
 /* ------------------------------------------------------------------------------------------------ */
 
-/** How the operator names the customer. */
-export type CustomerContact =
-  | { readonly kind: 'email'; readonly email: string }
-  | { readonly kind: 'phone'; readonly phone: string };
+/** The contact of each placement of an order (each stored Order Placed holds its own customer). */
+export const placementContacts = (events: readonly OrderEvent[]): ContactFields[] =>
+  events.flatMap((event) => placementContact(event) ?? []);
 
-/** The contact fields of an order's state item, as the search reads them. */
-export interface ContactFields {
-  readonly email?: string | undefined;
-  readonly phone?: string | undefined;
-  /** The delivery country: the default region of a phone number written without its country code. */
-  readonly country?: string | undefined;
-}
-
-export const normaliseEmail = (value: string): string => value.trim().normalize('NFC').toLowerCase();
-
-const digitsOf = (value: string): string => value.replace(/\D/g, '');
+/** Whether a placement holds the contact (contact.ts's rule, the status lookup's too). */
+const holds = (contact: CustomerContact, event: OrderEvent): boolean => {
+  const fields = placementContact(event);
+  return fields !== undefined && contactMatches(contact, fields);
+};
 
 /**
- * Whether an order's contact is the customer's: e-mail case-insensitively; phone as E.164 in the order's
- * delivery country (so "601 234 567" matches "+48601234567" for a Polish order), else by all digits.
+ * What of an order is the person's: all of it when they are its customer (the placement that applied);
+ * else only the placements that hold their contact and did not apply (a second placement for the same
+ * order, as stored before such placements were refused), which must go without touching the customer's.
  */
-export const contactMatches = (contact: CustomerContact, fields: ContactFields): boolean => {
-  if (contact.kind === 'email') {
-    return fields.email !== undefined && normaliseEmail(fields.email) === normaliseEmail(contact.email);
-  }
-  if (fields.phone === undefined) return false;
-  const given = normalisePhone(contact.phone, fields.country);
-  const stored = normalisePhone(fields.phone, fields.country);
-  if (given && stored) return given === stored;
-  const digits = digitsOf(contact.phone);
-  return digits.length > 0 && digits === digitsOf(fields.phone);
+export const erasureScope = (
+  contact: CustomerContact,
+  events: readonly OrderEvent[],
+):
+  | { readonly kind: 'customer' }
+  | { readonly kind: 'placements'; readonly eventIds: ReadonlySet<string> }
+  | undefined => {
+  const { state } = replay(events);
+  const customer = state.customer && { ...state.customer, country: state.delivery?.country };
+  if (customer && contactMatches(contact, customer)) return { kind: 'customer' };
+  const eventIds = new Set(events.filter((event) => holds(contact, event)).map((event) => event.eventId));
+  return eventIds.size > 0 ? { kind: 'placements', eventIds } : undefined;
 };
 
 /** The addresses an order holds, per channel, in the form the sender checks suppressions with. */
@@ -210,11 +222,11 @@ export const addressesOf = (events: readonly OrderEvent[]): OrderAddresses => {
     if (event.type !== 'Order Placed') continue;
     const { customer, delivery } = event;
     if (customer.email) {
-      email.add(normaliseEmail(customer.email));
+      email.add(canonicalEmail(customer.email));
       raw.add(customer.email);
     }
     if (customer.phone) {
-      const normalised = normalisePhone(customer.phone, delivery.country);
+      const normalised = canonicalPhone(customer.phone, delivery.country);
       sms.add(normalised ?? customer.phone);
       raw.add(customer.phone);
       if (normalised) raw.add(normalised);
@@ -268,8 +280,13 @@ export interface ErasureWrite {
   readonly expectedVersion: number;
   /** The anonymised events that changed. */
   readonly events: readonly OrderEvent[];
-  readonly state: ErasedOrderState;
+  /** The fold of the anonymised events: flagged as erased when the order's customer was. */
+  readonly state: OrderState | ErasedOrderState;
+  /** Whether the order's customer was erased (the state item is marked), or only other placements. */
+  readonly erasesCustomer: boolean;
   readonly erasedAt: string;
+  /** The contact index entries of the order's placements, to delete with the data they point to. */
+  readonly contactEntries: readonly ContactEntry[];
 }
 
 /** What an erasure touched, kept as the shop's proof: counts and order ids, never the data. */
@@ -288,18 +305,17 @@ export interface ErasureRecord {
 
 export interface OrderSearch {
   readonly keys: readonly OrderKey[];
-  /** Items the search read, and the read capacity it consumed: what it cost. */
-  readonly scannedItems: number;
+  /** Index entries the search read, and the read capacity it consumed: what it cost. */
+  readonly readItems: number;
   readonly readCapacityUnits: number;
 }
 
 export interface ErasureStore {
-  /** The shop's orders whose contact `matches`. There is no index by contact: this reads every order. */
-  findOrders(
-    shopId: string,
-    matches: (fields: ContactFields) => boolean,
-    onProgress?: (scannedItems: number) => void,
-  ): Promise<OrderSearch>;
+  /**
+   * The shop's orders with a placement holding the contact, from the contact index (one Query per
+   * entry: the contact's canonical forms), never a scan of the table.
+   */
+  findOrders(shopId: string, entries: readonly ContactEntry[]): Promise<OrderSearch>;
   load(key: OrderKey): Promise<ErasableOrder | undefined>;
   /** Writes the anonymised events and the erased state; `version_conflict` if the order changed first. */
   write(request: ErasureWrite): Promise<'ok' | 'version_conflict'>;
@@ -314,7 +330,6 @@ export interface EraseCustomerDeps {
   readonly clock: Clock;
   /** @default 8 */
   readonly maxAttempts?: number;
-  readonly onScanProgress?: (scannedItems: number) => void;
   readonly onOrderDone?: (done: number, total: number) => void;
 }
 
@@ -358,8 +373,8 @@ export class ErasureConflictError extends Error {
 /** The contact as the suppression list keys it (the sender checks the E.164 form of a phone). */
 const suppressionKeyOf = (contact: CustomerContact): { channel: Channel; address: string } =>
   contact.kind === 'email'
-    ? { channel: 'email', address: normaliseEmail(contact.email) }
-    : { channel: 'sms', address: normalisePhone(contact.phone, undefined) ?? contact.phone };
+    ? { channel: 'email', address: canonicalAddress('email', contact.email) }
+    : { channel: 'sms', address: canonicalAddress('sms', canonicalPhone(contact.phone) ?? contact.phone) };
 
 /** Suppresses the addresses not yet suppressed as erased; returns how many it did (or would). */
 const suppressAll = async (
@@ -411,9 +426,12 @@ const maskAll = async (
   return count;
 };
 
+const entryId = (entry: ContactEntry): string => `${entry.kind}:${entry.canonical}`;
+
 const eraseOrder = async (
   deps: EraseCustomerDeps,
   key: OrderKey,
+  contact: CustomerContact,
   dryRun: boolean,
 ): Promise<ErasedOrderReport | undefined> => {
   const maxAttempts = deps.maxAttempts ?? 8;
@@ -421,16 +439,29 @@ const eraseOrder = async (
     const order = await deps.store.load(key);
     if (!order || order.events.length === 0) return undefined;
     const events = order.events.map((stored) => stored.event);
-    const anonymised = anonymiseOrder(events);
-    const addresses = addressesOf(events);
+    // The index names candidates; the order itself must hold the contact (the one matching rule).
+    const scope = erasureScope(contact, events);
+    if (!scope) return undefined;
+    const only = scope.kind === 'placements' ? scope.eventIds : undefined;
+    const anonymised = anonymiseOrder(events, only);
+    const erased = only ? events.filter((event) => only.has(event.eventId)) : events;
+    const kept = only ? events.filter((event) => !only.has(event.eventId)) : [];
+    const addresses = addressesOf(erased);
     // Addresses first: once the order is anonymised nothing can find it again, so a run that stops
     // half-way must have done the rest already; a rerun finds the order and finishes.
     const suppressions = await suppressAll(deps, key.shopId, addresses, dryRun);
-    const notificationRecords = await maskAll(deps, key, addresses, dryRun);
+    // The log holds the addresses of the order's customer only: nothing was ever sent to a placement
+    // that did not apply.
+    const notificationRecords = only ? 0 : await maskAll(deps, key, addresses, dryRun);
     const base = { orderId: key.orderId, orderNumber: order.orderNumber, notificationRecords, suppressions };
-    if (anonymised.changedEventIds.length === 0 && order.erasedAt !== undefined) {
+    if (anonymised.changedEventIds.length === 0 && (only || order.erasedAt !== undefined)) {
       return { ...base, result: 'already_erased', events: 0 };
     }
+    // The index entries of what is erased, but not one another placement of the order still holds.
+    const keptEntries = new Set(placementContacts(kept).flatMap(contactEntriesOf).map(entryId));
+    const contactEntries = placementContacts(erased)
+      .flatMap(contactEntriesOf)
+      .filter((entry) => !keptEntries.has(entryId(entry)));
     const changed = new Set(anonymised.changedEventIds);
     const report = { ...base, events: changed.size };
     if (dryRun) return { ...report, result: 'would_erase' };
@@ -438,8 +469,10 @@ const eraseOrder = async (
       key,
       expectedVersion: order.version,
       events: anonymised.events.filter((event) => changed.has(event.eventId)),
-      state: erasedState(anonymised.history.state),
+      state: only ? anonymised.history.state : erasedState(anonymised.history.state),
+      erasesCustomer: !only,
       erasedAt: deps.clock.now().toISOString(),
+      contactEntries,
     });
     if (written === 'ok') return { ...report, result: 'erased' };
     // An event was recorded meanwhile: read again, so that it is anonymised too and the state is its fold.
@@ -457,14 +490,10 @@ export const eraseCustomer = async (
   request: EraseCustomerRequest,
 ): Promise<ErasureReport> => {
   const { shopId, contact, dryRun } = request;
-  const search = await deps.store.findOrders(
-    shopId,
-    (fields) => contactMatches(contact, fields),
-    deps.onScanProgress,
-  );
+  const search = await deps.store.findOrders(shopId, lookupEntriesOf(contact));
   const orders: ErasedOrderReport[] = [];
   for (const [index, key] of search.keys.entries()) {
-    const report = await eraseOrder(deps, key, dryRun);
+    const report = await eraseOrder(deps, key, contact, dryRun);
     if (report) orders.push(report);
     deps.onOrderDone?.(index + 1, search.keys.length);
   }
@@ -492,11 +521,12 @@ export const eraseCustomer = async (
     shopId,
     matchedBy: contact.kind,
     dryRun,
-    search: { scannedItems: search.scannedItems, readCapacityUnits: search.readCapacityUnits },
+    search: { readItems: search.readItems, readCapacityUnits: search.readCapacityUnits },
     orders,
     alreadyErased,
     recordId,
   };
 };
 
+export type { CustomerContact };
 export { ERASED_TEXT, isErasedCustomer };

@@ -26,6 +26,18 @@ export class EventIdConflictError extends OrderEventError {
   }
 }
 
+/**
+ * The event may not join its order at all (a second Order Placed, a full order, an unknown shop):
+ * nothing of it is stored, and retrying the same event cannot succeed.
+ */
+export class EventRefusedError extends OrderEventError {
+  readonly permanent = true;
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'EventRefusedError';
+  }
+}
+
 /** Concurrent deliveries for one order kept winning the race; the queue will deliver this one again. */
 export class ConcurrentUpdateError extends OrderEventError {
   readonly permanent = false;

@@ -83,8 +83,31 @@ export const PAYMENT_LABELS: Record<Language, Record<PaymentStatus, string>> = {
   },
 };
 
+/**
+ * The label of a code, looked up as an own property only. Codes come from stored data: one that names an
+ * `Object.prototype` member (`constructor`, `toString`) or that is no longer known yields the code itself,
+ * never an inherited function or `undefined` that would break a page.
+ */
+export const labelOf = <K extends string>(labels: Readonly<Record<K, string>>, code: string): string =>
+  Object.hasOwn(labels, code) ? String((labels as Readonly<Record<string, string>>)[code]) : code;
+
 export const statusLabel = (status: OrderStatus | FulfilmentStatus, language: Language): string =>
-  STATUS_LABELS[language][status];
+  labelOf(STATUS_LABELS[language], status);
+
+const knownTimeZones = new Map<string, boolean>();
+const isTimeZone = (timeZone: string): boolean =>
+  cached(knownTimeZones, timeZone, () => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+
+/** `timeZone` when Intl knows it, else `fallback`: a stored zone a newer ICU dropped must not break a page. */
+export const usableTimeZone = (timeZone: string | undefined, fallback: string): string =>
+  timeZone !== undefined && isTimeZone(timeZone) ? timeZone : fallback;
 
 /** Intl formatters are costly to build (about a millisecond each) and immutable: build each kind once. */
 const cached = <T>(cache: Map<string, T>, key: string, build: () => T): T => {
@@ -111,18 +134,24 @@ const dateFormat = (language: Language, timeZone: string, withTime: boolean) =>
       }),
   );
 
-/** "25 listopada 2026" / "25 November 2026", in the customer's time zone. */
+/**
+ * "25 listopada 2026" / "25 November 2026", in the customer's time zone. Texts are shown to customers, so
+ * a value Intl cannot format (not a date, an unknown zone) is shown as it is rather than thrown.
+ */
 export const formatDate = (iso: string, language: Language, timeZone = 'Europe/Warsaw'): string => {
   // A calendar date (YYYY-MM-DD) has no time zone: format it as that day wherever the customer is.
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(iso);
-  return dateFormat(language, dateOnly ? 'UTC' : timeZone, false).format(
-    new Date(dateOnly ? `${iso}T12:00:00Z` : iso),
-  );
+  const instant = new Date(dateOnly ? `${iso}T12:00:00Z` : iso);
+  if (Number.isNaN(instant.getTime())) return String(iso);
+  return dateFormat(language, dateOnly ? 'UTC' : usableTimeZone(timeZone, 'UTC'), false).format(instant);
 };
 
 /** "25 listopada 2026, 14:30" / "25 November 2026 at 14:30", in the customer's time zone. */
-export const formatDateTime = (iso: string, language: Language, timeZone = 'Europe/Warsaw'): string =>
-  dateFormat(language, timeZone, true).format(new Date(iso));
+export const formatDateTime = (iso: string, language: Language, timeZone = 'Europe/Warsaw'): string => {
+  const instant = new Date(iso);
+  if (Number.isNaN(instant.getTime())) return String(iso);
+  return dateFormat(language, usableTimeZone(timeZone, 'UTC'), true).format(instant);
+};
 
 /** "115,97 zł" / "PLN 115.97" from minor units. */
 export const formatMoney = (minorUnits: number, currency: string, language: Language): string => {

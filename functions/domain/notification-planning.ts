@@ -1,7 +1,7 @@
 /**
  * Which notifications an order change calls for, and whether one may be sent now. Pure.
  */
-import { isValidPhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js';
+import { canonicalAddress, canonicalPhone } from './contact.js';
 import {
   type Channel,
   maskEmail,
@@ -10,7 +10,7 @@ import {
   type NotificationRecord,
 } from './notification-log.js';
 import type { OrderEvent } from './order-events.js';
-import type { OrderState, TimelineEntry } from './order-lifecycle.js';
+import { findComplaint, findReturn, type OrderState, type TimelineEntry } from './order-lifecycle.js';
 import { channelsFor, type ShopConfig } from './shop-config.js';
 
 /** The events whose outcome became `applied` between two versions of an order. */
@@ -42,10 +42,6 @@ export const planJobs = (
       channel,
     })),
   );
-
-/** An own property of a record keyed by ids (`constructor` or `__proto__` is an id, not a member). */
-const own = <T>(record: Readonly<Record<string, T>>, id: string): T | undefined =>
-  Object.hasOwn(record, id) ? record[id] : undefined;
 
 /**
  * Whether a message about `event` is old news for an order that is now in `state`. Status messages are
@@ -82,17 +78,17 @@ export const supersededBy = (event: OrderEvent, state: OrderState): string | und
     case 'Payment Received':
       return state.payment.refunded > 0 ? 'a refund has been issued since' : undefined;
     case 'Return Requested': {
-      const status = own(state.returns, event.returnId)?.status;
+      const status = findReturn(state, event.returnId)?.status;
       return status && status !== 'requested'
         ? `return ${event.returnId} has been ${status} since`
         : undefined;
     }
     case 'Return Received':
-      return own(state.returns, event.returnId)?.status === 'refunded'
+      return findReturn(state, event.returnId)?.status === 'refunded'
         ? `return ${event.returnId} has been refunded since`
         : undefined;
     case 'Complaint Opened':
-      return own(state.complaints, event.complaintId)?.status === 'resolved'
+      return findComplaint(state, event.complaintId)?.status === 'resolved'
         ? `complaint ${event.complaintId} has been resolved since`
         : undefined;
     case 'Order Delivered':
@@ -206,14 +202,6 @@ export type Address =
       readonly masked: string;
     };
 
-/** Normalises a phone number to E.164 using the delivery country as the default region. */
-export const normalisePhone = (raw: string, country: string | undefined): string | undefined => {
-  const region = (country ?? 'PL') as Parameters<typeof parsePhoneNumberFromString>[1];
-  const parsed = parsePhoneNumberFromString(raw, region);
-  if (!parsed || !isValidPhoneNumber(parsed.number)) return undefined;
-  return parsed.number;
-};
-
 /** The customer's address on a channel, or why there is none. */
 export const addressFor = (
   channel: Channel,
@@ -231,7 +219,7 @@ export const addressFor = (
         : { missing: 'the order has no e-mail address' };
     case 'sms': {
       if (!customer.phone) return { missing: 'the order has no phone number' };
-      const phoneNumber = normalisePhone(customer.phone, state.delivery?.country);
+      const phoneNumber = canonicalPhone(customer.phone, state.delivery?.country);
       return phoneNumber
         ? { channel, phoneNumber, masked: maskPhone(phoneNumber) }
         : { missing: 'the phone number is not a valid number' };
@@ -259,12 +247,12 @@ export const fallbacksFor = (shop: ShopConfig, channel: Channel): readonly Chann
 
 export const SMS_OPTED_OUT = 'the number opted out of SMS (STOP)';
 
-/** The key an address is suppressed under: the e-mail lower-cased, the E.164 number. */
+/** The key an address is suppressed under (contact.ts's `canonicalAddress`: one rule for every caller). */
 export const addressKey = (address: Address): string =>
   address.channel === 'email'
-    ? address.email.toLowerCase()
+    ? canonicalAddress('email', address.email)
     : address.channel === 'sms'
-      ? address.phoneNumber
+      ? canonicalAddress('sms', address.phoneNumber)
       : '';
 
 /**

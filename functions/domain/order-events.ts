@@ -6,13 +6,18 @@
  * `schemas/` and the field tables in `docs/events.md` are generated from them.
  */
 import * as z from 'zod';
+import { detailSizeProblem } from './order-limits.js';
+import { multiLineText, refineSingleLine, singleLineText } from './text-fields.js';
 
 export const EVENT_SCHEMA_VERSION = 1;
 
 /** The `source` the rule patterns accept by default; shops may configure their own. */
 export const DEFAULT_EVENT_SOURCE = 'shop.orders';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+/** One line of text (names, numbers, titles); see text-fields.ts for the characters refused. */
+const text = singleLineText;
+/** Text shown as a paragraph of its own, where line breaks are kept: notes and instructions. */
+const paragraph = multiLineText;
 
 /** Identifiers become parts of DynamoDB keys, so `#` and control characters are excluded. */
 const identifier = (max: number) =>
@@ -34,9 +39,13 @@ const timestamp = z.iso.datetime({
 });
 const calendarDate = z.iso.date({ message: 'expected a date as YYYY-MM-DD' });
 const httpsUrl = z
+  .string()
+  // First: the URL check strips tabs and line breaks from the value, and they must be refused, not hidden.
+  .superRefine(refineSingleLine)
   .url({ protocol: /^https$/, message: 'expected an https:// URL', abort: true })
   .max(2048)
-  .regex(/^https:\/\//, 'expected an https:// URL');
+  .regex(/^https:\/\//, 'expected an https:// URL')
+  .meta({ format: 'uri' });
 
 export const CurrencySchema = z
   .string()
@@ -78,9 +87,16 @@ const phone = z
   .max(32)
   .regex(/^\+?[0-9][0-9 ()-]{5,30}$/, 'expected a phone number, preferably in E.164 form (+48601234567)');
 
+/** A phone number as the contract takes it; the shop configuration's contact phone uses it too. */
+export const PhoneNumberSchema = phone;
+
 export const PushTargetSchema = z.object({
   platform: z.enum(['apns', 'apns_sandbox', 'fcm']),
-  deviceToken: z.string().min(8).max(4096),
+  deviceToken: z
+    .string()
+    .min(8)
+    .max(4096)
+    .regex(/^[\x21-\x7E]+$/, 'expected a device token of printable ASCII characters without spaces'),
 });
 
 export const CustomerSchema = z.object({
@@ -160,7 +176,7 @@ export const EventBaseSchema = z.object({
     .max(Number.MAX_SAFE_INTEGER)
     .optional()
     .describe(
-      'Per-order sequence number, where the producer has one; orders the timeline when every event has one.',
+      'Per-order sequence number, where the producer has one; orders the timeline when the Order Placed has one.',
     ),
 });
 
@@ -206,8 +222,8 @@ const orderPlaced = EventBaseSchema.extend({
 
 const paymentReceived = EventBaseSchema.extend({
   amount: MoneySchema,
-  method: z.string().max(64).optional(),
-  reference: z.string().max(128).optional(),
+  method: text(64).optional(),
+  reference: text(128).optional(),
 });
 
 const orderAccepted = EventBaseSchema.extend({
@@ -236,7 +252,7 @@ export const ShopContactSchema = z
 
 const orderOnHold = EventBaseSchema.extend({
   reason: HoldReasonSchema,
-  toConfirm: text(500).describe('What the customer must confirm, in their language.'),
+  toConfirm: paragraph(500).describe('What the customer must confirm, in their language.'),
   contactBy: timestamp.describe('Deadline for the contact; after it the shop may cancel.'),
   contact: ShopContactSchema.optional().describe(
     "How to reach the shop; defaults to the shop's configured contact.",
@@ -244,7 +260,7 @@ const orderOnHold = EventBaseSchema.extend({
 });
 
 const orderResumed = EventBaseSchema.extend({
-  note: text(500).optional(),
+  note: paragraph(500).optional(),
 });
 
 const orderPreparing = EventBaseSchema.extend({});
@@ -289,7 +305,7 @@ const orderCancelled = EventBaseSchema.extend({
     .enum(['shop', 'customer', 'none'])
     .default('none')
     .describe('Whose fault, which decides who bears the costs.'),
-  note: text(500).optional(),
+  note: paragraph(500).optional(),
   refund: z
     .object({ amount: MoneySchema, expectedBy: calendarDate.optional() })
     .optional()
@@ -315,7 +331,7 @@ const refundIssued = EventBaseSchema.extend({
   refundId: identifier(64),
   amount: MoneySchema,
   returnId: identifier(64).optional(),
-  method: z.string().max(64).optional(),
+  method: text(64).optional(),
 });
 
 const complaintOpened = EventBaseSchema.extend({
@@ -329,7 +345,7 @@ const complaintResolved = EventBaseSchema.extend({
   complaintId: identifier(64),
   outcome: z.enum(['accepted', 'rejected']),
   remedy: z.enum(['repair', 'replacement', 'price_reduction', 'refund', 'none']).default('none'),
-  note: text(1000).optional(),
+  note: paragraph(1000).optional(),
 }).refine((detail) => detail.outcome === 'rejected' || detail.remedy !== 'none', {
   path: ['remedy'],
   message: 'an accepted complaint needs a remedy other than none',
@@ -409,6 +425,9 @@ export const parseOrderEvent = (detailType: unknown, detail: unknown): ParseResu
       })),
     };
   }
+  // Sized as stored, so every event item, and the state it grows, fits DynamoDB (see order-limits.ts).
+  const tooBig = detailSizeProblem(detailType, parsed.data);
+  if (tooBig) return { ok: false, problems: [{ path: formatPath(tooBig.path), message: tooBig.message }] };
   return { ok: true, event: { type: detailType, ...parsed.data } as OrderEvent };
 };
 

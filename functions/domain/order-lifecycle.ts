@@ -10,6 +10,7 @@
  * Pure: no I/O, no clock, no AWS.
  */
 import type { Money, OrderEvent, OrderEventOf, OrderEventType } from './order-events.js';
+import { orderCapacityProblem } from './order-limits.js';
 
 export const FULFILMENT_STATUSES = [
   'placed',
@@ -112,11 +113,17 @@ export interface OrderState {
         readonly costsRetained?: Money | undefined;
       }
     | undefined;
-  readonly returns: Readonly<Record<string, ReturnState>>;
-  readonly complaints: Readonly<Record<string, ComplaintState>>;
+  /**
+   * Lists in the order they were opened, not records keyed by id: a producer's id may be any string,
+   * `constructor` or `__proto__` included, and neither an object lookup nor DynamoDB marshalling of a
+   * map keyed by it is safe. Look one up with `findReturn` / `findComplaint`.
+   */
+  readonly returns: readonly ReturnState[];
+  readonly complaints: readonly ComplaintState[];
 }
 
 export interface ReturnState {
+  readonly returnId: string;
   readonly status: 'requested' | 'received' | 'refunded';
   readonly requestedAt: string;
   readonly lines: ReadonlyArray<{ readonly sku: string; readonly quantity: number }>;
@@ -126,6 +133,7 @@ export interface ReturnState {
 }
 
 export interface ComplaintState {
+  readonly complaintId: string;
   readonly kind: 'complaint' | 'warranty';
   readonly status: 'open' | 'resolved';
   readonly subject: string;
@@ -182,25 +190,78 @@ const LIFECYCLE_RANK: Record<OrderEventType, number> = {
   'Complaint Resolved': 14,
 };
 
+const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Instants compared as instants; a value that is none (only data older than the contract) sorts last. */
+const compareInstants = (a: number, b: number): number => {
+  const aNone = Number.isNaN(a);
+  const bNone = Number.isNaN(b);
+  return aNone || bNone ? Number(aNone) - Number(bNone) : a - b;
+};
+
 /**
- * Lifecycle order of an order's events. Order Placed always comes first: without it nothing else can be
- * judged. Then, when every event carries the producer's sequence number, by sequence; otherwise by
- * occurredAt (as an instant, whatever its offset). Ties: lifecycle rank, then event id. A total order that
- * depends only on the set of events, never on arrival.
+ * The order's placement: its Order Placed. An order has exactly one (`recordEvent` refuses a second);
+ * a partition recorded before that rule may hold several, and then the earliest by occurredAt (as an
+ * instant), ties by event id, is the placement and the others are rejected. A rule on the set of events
+ * only, so a legacy partition replays the same way every time.
+ */
+export const placementOf = (events: readonly OrderEvent[]): Placed | undefined => {
+  let placement: Placed | undefined;
+  for (const event of events) {
+    if (event.type !== 'Order Placed') continue;
+    if (!placement) {
+      placement = event;
+      continue;
+    }
+    const byTime = compareInstants(Date.parse(event.occurredAt), Date.parse(placement.occurredAt));
+    if (byTime < 0 || (byTime === 0 && compareIds(event.eventId, placement.eventId) < 0)) placement = event;
+  }
+  return placement;
+};
+
+/**
+ * How an order's events are ordered, decided by its placement alone, so that no other single event can
+ * switch it: `sequence` when the Order Placed carries a sequence number (an event without one is then
+ * rejected, as it has no place in the producer's order), `occurredAt` otherwise (sequence numbers are
+ * then ignored). Before the placement arrives nothing is judged, and events wait in occurredAt order.
+ */
+export type OrderingMode = 'sequence' | 'occurredAt';
+
+export const orderingModeOf = (placement: OrderEvent | undefined): OrderingMode =>
+  placement?.sequence !== undefined ? 'sequence' : 'occurredAt';
+
+/** Why an event without a sequence is rejected on a sequenced order. */
+export const UNSEQUENCED_REASON =
+  'the order is sequenced (its Order Placed carries a sequence number) and this event has none';
+
+/**
+ * Lifecycle order of an order's events:
+ * 1. the placement first (without it nothing else can be judged), then any other Order Placed (legacy);
+ * 2. on a sequenced order, by sequence, with the events that lack one after all others; otherwise by
+ *    occurredAt (as an instant, whatever its offset);
+ * 3. ties: lifecycle rank, then event id.
+ * A total order that depends only on the set of events, never on arrival.
  */
 export const sortEvents = (events: readonly OrderEvent[]): OrderEvent[] => {
-  const bySequence = events.every((event) => event.sequence !== undefined);
+  const placement = placementOf(events);
+  const bySequence = orderingModeOf(placement) === 'sequence';
   const instant = new Map(events.map((event) => [event.eventId, Date.parse(event.occurredAt)]));
+  const group = (event: OrderEvent): number => {
+    if (event === placement) return 0;
+    if (event.type === 'Order Placed') return 1;
+    return bySequence && event.sequence === undefined ? 3 : 2;
+  };
   return [...events].sort((a, b) => {
-    const placedFirst = Number(b.type === 'Order Placed') - Number(a.type === 'Order Placed');
-    if (placedFirst !== 0) return placedFirst;
-    const primary = bySequence
-      ? (a.sequence ?? 0) - (b.sequence ?? 0)
-      : (instant.get(a.eventId) ?? 0) - (instant.get(b.eventId) ?? 0);
+    const groups = group(a) - group(b);
+    if (groups !== 0) return groups;
+    const primary =
+      bySequence && group(a) === 2
+        ? (a.sequence ?? 0) - (b.sequence ?? 0)
+        : compareInstants(instant.get(a.eventId) ?? Number.NaN, instant.get(b.eventId) ?? Number.NaN);
     if (primary !== 0) return primary;
     const rank = LIFECYCLE_RANK[a.type] - LIFECYCLE_RANK[b.type];
     if (rank !== 0) return rank;
-    return a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+    return compareIds(a.eventId, b.eventId);
   });
 };
 
@@ -346,9 +407,23 @@ export const emptyOrder = (shopId: string, orderId: string, orderNumber: string)
   orderNumber,
   status: 'awaiting_placement',
   payment: { status: 'awaiting', received: [], refunded: 0, refunds: [] },
-  returns: {},
-  complaints: {},
+  returns: [],
+  complaints: [],
 });
+
+/** The return with this id, by value comparison (never a property lookup). */
+export const findReturn = (state: OrderState, returnId: string): ReturnState | undefined =>
+  state.returns.find((entry) => entry.returnId === returnId);
+
+/** The complaint with this id, by value comparison (never a property lookup). */
+export const findComplaint = (state: OrderState, complaintId: string): ComplaintState | undefined =>
+  state.complaints.find((entry) => entry.complaintId === complaintId);
+
+/** The list with `entry` in place of the one with the same id, or appended when there is none. */
+const upsert = <T, K extends keyof T>(list: readonly T[], key: K, entry: T): readonly T[] =>
+  list.some((item) => item[key] === entry[key])
+    ? list.map((item) => (item[key] === entry[key] ? entry : item))
+    : [...list, entry];
 
 const isFulfilmentEvent = (event: OrderEvent): event is Extract<OrderEvent, { type: FulfilmentEventType }> =>
   Object.hasOwn(TRANSITIONS, event.type);
@@ -565,12 +640,9 @@ const issueRefund = (state: OrderState, event: OrderEventOf<'Refund Issued'>): S
   }
   let returns = state.returns;
   if (event.returnId !== undefined) {
-    const existing = state.returns[event.returnId];
+    const existing = findReturn(state, event.returnId);
     if (!existing) return reject(state, `no return ${event.returnId} was requested for this order`);
-    returns = {
-      ...returns,
-      [event.returnId]: { ...existing, status: 'refunded', refundedAt: event.occurredAt },
-    };
+    returns = upsert(returns, 'returnId', { ...existing, status: 'refunded', refundedAt: event.occurredAt });
   }
   return applied({
     ...state,
@@ -589,74 +661,69 @@ const issueRefund = (state: OrderState, event: OrderEventOf<'Refund Issued'>): S
 
 const requestReturn = (state: OrderState, event: OrderEventOf<'Return Requested'>): Step => {
   if (state.status !== 'delivered') return reject(state, 'only a delivered order can be returned');
-  if (state.returns[event.returnId]) return supersede(state, `return ${event.returnId} is already requested`);
+  if (findReturn(state, event.returnId))
+    return supersede(state, `return ${event.returnId} is already requested`);
   const ordered = new Map((state.lines ?? []).map((line) => [line.sku, line.quantity]));
   const unknown = event.lines.find((line) => (ordered.get(line.sku) ?? 0) < line.quantity);
   if (unknown)
     return reject(state, `the order has fewer than ${unknown.quantity} of ${unknown.sku} to return`);
   return applied({
     ...state,
-    returns: {
-      ...state.returns,
-      [event.returnId]: {
-        status: 'requested',
-        requestedAt: event.occurredAt,
-        lines: event.lines,
-        reason: event.reason,
-      },
-    },
+    returns: upsert(state.returns, 'returnId', {
+      returnId: event.returnId,
+      status: 'requested',
+      requestedAt: event.occurredAt,
+      lines: event.lines,
+      reason: event.reason,
+    }),
   });
 };
 
 const receiveReturn = (state: OrderState, event: OrderEventOf<'Return Received'>): Step => {
-  const existing = state.returns[event.returnId];
+  const existing = findReturn(state, event.returnId);
   if (!existing) return reject(state, `no return ${event.returnId} was requested for this order`);
   if (existing.status !== 'requested')
     return supersede(state, `return ${event.returnId} is already received`);
   return applied({
     ...state,
-    returns: {
-      ...state.returns,
-      [event.returnId]: { ...existing, status: 'received', receivedAt: event.occurredAt },
-    },
+    returns: upsert(state.returns, 'returnId', {
+      ...existing,
+      status: 'received',
+      receivedAt: event.occurredAt,
+    }),
   });
 };
 
 const openComplaint = (state: OrderState, event: OrderEventOf<'Complaint Opened'>): Step => {
-  if (state.complaints[event.complaintId]) {
+  if (findComplaint(state, event.complaintId)) {
     return supersede(state, `complaint ${event.complaintId} is already open`);
   }
   return applied({
     ...state,
-    complaints: {
-      ...state.complaints,
-      [event.complaintId]: {
-        kind: event.kind,
-        status: 'open',
-        subject: event.subject,
-        openedAt: event.occurredAt,
-      },
-    },
+    complaints: upsert(state.complaints, 'complaintId', {
+      complaintId: event.complaintId,
+      kind: event.kind,
+      status: 'open',
+      subject: event.subject,
+      openedAt: event.occurredAt,
+    }),
   });
 };
 
 const resolveComplaint = (state: OrderState, event: OrderEventOf<'Complaint Resolved'>): Step => {
-  const existing = state.complaints[event.complaintId];
+  const existing = findComplaint(state, event.complaintId);
   if (!existing) return reject(state, `no complaint ${event.complaintId} was opened for this order`);
   if (existing.status === 'resolved')
     return supersede(state, `complaint ${event.complaintId} is already resolved`);
   return applied({
     ...state,
-    complaints: {
-      ...state.complaints,
-      [event.complaintId]: {
-        ...existing,
-        status: 'resolved',
-        resolvedAt: event.occurredAt,
-        outcome: event.outcome,
-        remedy: event.remedy,
-      },
-    },
+    complaints: upsert(state.complaints, 'complaintId', {
+      ...existing,
+      status: 'resolved',
+      resolvedAt: event.occurredAt,
+      outcome: event.outcome,
+      remedy: event.remedy,
+    }),
   });
 };
 
@@ -669,9 +736,14 @@ export const replay = (events: readonly OrderEvent[]): OrderHistory => {
   const first = events[0];
   if (!first) throw new RangeError('an order history needs at least one event');
   const sorted = sortEvents(events);
+  const sequenced = orderingModeOf(placementOf(sorted)) === 'sequence';
   let state = emptyOrder(first.shopId, first.orderId, sorted[0]?.orderNumber ?? first.orderNumber);
   const timeline: TimelineEntry[] = [];
   for (const event of sorted) {
+    if (sequenced && event.sequence === undefined) {
+      timeline.push({ event, outcome: { kind: 'rejected', reason: UNSEQUENCED_REASON } });
+      continue;
+    }
     const step = applyEvent(state, event);
     state = step.state;
     timeline.push({ event, outcome: step.outcome });
@@ -683,6 +755,9 @@ export const replay = (events: readonly OrderEvent[]): OrderHistory => {
  * What receiving `event` does to an order that has `known` events so far:
  * - `duplicate`: the same event id with the same content was already recorded: nothing changes;
  * - `conflict`: the event id was already used for a different event: a producer bug, nothing changes;
+ * - `refused`: the event may not join the order at all (a second Order Placed: an order has exactly one
+ *   placement, whatever the times, sequences or arrival order; or the order is full, see
+ *   order-limits.ts): nothing of it is stored, and the ingest dead-letters it with the reason;
  * - `recorded`: the event joins the order's events; `history` is the new state and timeline, and
  *   `outcome` what this event did within it.
  *
@@ -691,6 +766,7 @@ export const replay = (events: readonly OrderEvent[]): OrderHistory => {
 export type Decision =
   | { readonly kind: 'duplicate' }
   | { readonly kind: 'conflict'; readonly reason: string }
+  | { readonly kind: 'refused'; readonly reason: string }
   | { readonly kind: 'recorded'; readonly history: OrderHistory; readonly outcome: Outcome };
 
 export const recordEvent = (known: readonly OrderEvent[], event: OrderEvent): Decision => {
@@ -704,6 +780,19 @@ export const recordEvent = (known: readonly OrderEvent[], event: OrderEvent): De
     (candidate) => candidate.shopId !== event.shopId || candidate.orderId !== event.orderId,
   );
   if (mismatch) throw new RangeError('recordEvent was given events of different orders');
+  if (event.type === 'Order Placed') {
+    const placement = placementOf(known);
+    if (placement) {
+      return {
+        kind: 'refused',
+        reason:
+          `order ${event.orderId} already has a placement (event ${placement.eventId}); ` +
+          'a second Order Placed is refused',
+      };
+    }
+  }
+  const full = orderCapacityProblem(known, event);
+  if (full) return { kind: 'refused', reason: full };
   const history = replay([...known, event]);
   const entry = history.timeline.find((candidate) => candidate.event.eventId === event.eventId);
   if (!entry) throw new Error('unreachable: the recorded event is missing from its own timeline');

@@ -21,9 +21,11 @@ import {
   formatMoney,
   LANGUAGES,
   type Language,
+  labelOf,
   PAYMENT_LABELS,
   plural,
   STATUS_LABELS,
+  usableTimeZone,
 } from './i18n.js';
 import { maskEmail, maskPhone, type NotificationRecord } from './notification-log.js';
 import { ORDER_EVENT_TYPES, type OrderEvent, type OrderEventType } from './order-events.js';
@@ -94,8 +96,8 @@ export const OrderViewSchema = z
     view: z
       .enum(['full', 'reduced'])
       .describe(
-        '`reduced` some time after the order was delivered or cancelled (the shop configures how long): ' +
-          'status, dates and after-sales links only.',
+        '`reduced` once nothing has changed on the order for some time, whatever its status (the shop ' +
+          'configures how long), or after its personal data was erased: status, dates and after-sales links only.',
       ),
     orderNumber: z.string(),
     placedAt: LocalizedDateTimeSchema,
@@ -299,6 +301,11 @@ export interface OrderViewInput {
   readonly shop: ShopConfig;
   readonly language: Language;
   readonly now: Date;
+  /**
+   * When the order last changed in the store (its state item's `updatedAt`): what the reduction counts
+   * from. Left out only where there is no store (previews, pure tests): then the latest applied event.
+   */
+  readonly lastChangedAt?: string | undefined;
 }
 
 const DAY_MS = 86_400_000;
@@ -314,20 +321,28 @@ const ARRIVED: Partial<Record<NotificationRecord['outcome'], boolean>> = {
 };
 
 /**
- * The view is reduced once the order has been delivered or cancelled and nothing has changed on it for
- * the shop's `reducedViewAfterDays`. Counting from the last change (not the delivery itself) keeps a
- * return or complaint opened after delivery fully visible while it is under way. An order whose
- * customer's personal data was erased on request is always reduced.
+ * The view is reduced once nothing has changed on the order for the shop's `reducedViewAfterDays`,
+ * whatever its status: a delivered order, but also one stuck before delivery, stops showing its lines,
+ * address and timeline to whoever holds the link. Counting from the last change in the store (not from
+ * the delivery, nor from events' `occurredAt`, which the producer chooses) keeps a return or complaint
+ * opened after delivery fully visible while it is under way. An order whose customer's personal data was
+ * erased on request is always reduced.
  */
-export const isReducedView = (history: OrderHistory, shop: ShopConfig, now: Date): boolean => {
+export const isReducedView = (
+  history: OrderHistory,
+  shop: ShopConfig,
+  now: Date,
+  lastChangedAt?: string,
+): boolean => {
   if (isErasedCustomer(history.state.customer)) return true;
-  const { status } = history.state;
-  if (status !== 'delivered' && status !== 'cancelled') return false;
-  const lastChange = Math.max(
-    ...history.timeline
-      .filter((entry) => entry.outcome.kind === 'applied')
-      .map((entry) => Date.parse(entry.event.occurredAt)),
-  );
+  const stored = lastChangedAt === undefined ? Number.NaN : Date.parse(lastChangedAt);
+  const lastChange = Number.isFinite(stored)
+    ? stored
+    : Math.max(
+        ...history.timeline
+          .filter((entry) => entry.outcome.kind === 'applied')
+          .map((entry) => Date.parse(entry.event.occurredAt)),
+      );
   return now.getTime() - lastChange >= shop.statusPage.reducedViewAfterDays * DAY_MS;
 };
 
@@ -358,7 +373,7 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
   const { history, shop, language, now } = input;
   const { state } = history;
   const texts = statusTexts(language);
-  const timeZone = state.customer?.timeZone ?? DEFAULT_TIME_ZONE;
+  const timeZone = usableTimeZone(state.customer?.timeZone, DEFAULT_TIME_ZONE);
   const showPrices = shop.statusPage.showPrices;
 
   const instant = (iso: string): LocalizedDateTime => ({
@@ -371,10 +386,13 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
     currency,
     text: formatMoney(amount, currency, language),
   });
-  const time = (iso: string): string =>
-    new Intl.DateTimeFormat(TIME_LOCALE[language], { timeStyle: 'short', timeZone }).format(new Date(iso));
+  const time = (iso: string): string => {
+    const at = new Date(iso);
+    if (Number.isNaN(at.getTime())) return iso;
+    return new Intl.DateTimeFormat(TIME_LOCALE[language], { timeStyle: 'short', timeZone }).format(at);
+  };
   const applied = history.timeline.filter((entry) => entry.outcome.kind === 'applied');
-  const reduced = isReducedView(history, shop, now);
+  const reduced = isReducedView(history, shop, now, input.lastChangedAt);
 
   const shopView: OrderView['shop'] = {
     name: shop.name,
@@ -383,7 +401,7 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
     contact: shopContact(shop, language),
     links: AFTER_SALES_LINKS.flatMap((kind) => {
       const url = shop.links[kind];
-      return url ? [{ kind, label: texts.links[kind], url }] : [];
+      return url ? [{ kind, label: labelOf(texts.links, kind), url }] : [];
     }),
   };
 
@@ -394,10 +412,10 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
     placedAt: instant(state.placedAt ?? applied[0]?.event.occurredAt ?? now.toISOString()),
     status: {
       code: state.status,
-      label: STATUS_LABELS[language][state.status],
+      label: labelOf(STATUS_LABELS[language], state.status),
       since: state.statusSince ? instant(state.statusSince) : undefined,
     },
-    nextStep: texts.nextSteps[nextStepOf(state)],
+    nextStep: labelOf(texts.nextSteps, nextStepOf(state)),
     deliveredAt: state.shipment?.deliveredAt ? instant(state.shipment.deliveredAt) : undefined,
     shop: shopView,
   };
@@ -421,13 +439,13 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
     },
     payment: paymentView(state, texts, language, showPrices, instant, money),
     delivery: state.delivery && {
-      method: { code: state.delivery.method, label: texts.deliveryMethods[state.delivery.method] },
+      method: { code: state.delivery.method, label: labelOf(texts.deliveryMethods, state.delivery.method) },
       city: state.delivery.city,
       postcode: state.delivery.postcode,
       country: state.delivery.country,
     },
     shipment: state.shipment && {
-      method: { code: state.shipment.method, label: texts.deliveryMethods[state.shipment.method] },
+      method: { code: state.shipment.method, label: labelOf(texts.deliveryMethods, state.shipment.method) },
       carrier: state.shipment.carrier,
       trackingNumber: state.shipment.trackingNumber,
       trackingUrl: state.shipment.trackingUrl,
@@ -440,13 +458,16 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
         : undefined,
       deliveredTo:
         deliveredEvent?.type === 'Order Delivered' && deliveredEvent.location
-          ? { code: deliveredEvent.location, label: texts.deliveryLocations[deliveredEvent.location] }
+          ? {
+              code: deliveredEvent.location,
+              label: labelOf(texts.deliveryLocations, deliveredEvent.location),
+            }
           : undefined,
     },
     hold:
       state.status === 'on_hold' && state.hold
         ? {
-            reason: { code: state.hold.reason, label: texts.holdReasons[state.hold.reason] },
+            reason: { code: state.hold.reason, label: labelOf(texts.holdReasons, state.hold.reason) },
             toConfirm: state.hold.toConfirm,
             contactBy: instant(state.hold.contactBy),
             deadline: deadlineOf(state.hold.contactBy, now, timeZone, texts, language),
@@ -462,10 +483,13 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
         : undefined,
     cancellation: state.cancellation && {
       at: instant(state.cancellation.at),
-      by: { code: state.cancellation.cancelledBy, label: texts.cancelledBy[state.cancellation.cancelledBy] },
+      by: {
+        code: state.cancellation.cancelledBy,
+        label: labelOf(texts.cancelledBy, state.cancellation.cancelledBy),
+      },
       reason: {
         code: state.cancellation.reason,
-        label: texts.cancellationReasons[state.cancellation.reason],
+        label: labelOf(texts.cancellationReasons, state.cancellation.reason),
       },
       refund: state.cancellation.refund && {
         amount: showPrices
@@ -503,13 +527,13 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
         : undefined,
     timeline: applied.map(({ event }) => ({
       type: event.type,
-      label: texts.events[event.type],
+      label: labelOf(texts.events, event.type),
       detail: timelineDetail(event, texts, language, showPrices),
       at: instant(event.occurredAt),
     })),
-    returns: Object.entries(state.returns).map(([id, entry]) => ({
-      id,
-      status: { code: entry.status, label: texts.returnStatuses[entry.status] },
+    returns: state.returns.map((entry) => ({
+      id: entry.returnId,
+      status: { code: entry.status, label: labelOf(texts.returnStatuses, entry.status) },
       items: plural(
         entry.lines.reduce((sum, line) => sum + line.quantity, 0),
         texts.plurals.items,
@@ -519,30 +543,30 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
       receivedAt: entry.receivedAt ? instant(entry.receivedAt) : undefined,
       refundedAt: entry.refundedAt ? instant(entry.refundedAt) : undefined,
     })),
-    complaints: Object.entries(state.complaints).map(([id, complaint]) => ({
-      id,
-      kind: { code: complaint.kind, label: texts.complaintKinds[complaint.kind] },
-      status: { code: complaint.status, label: texts.complaintStatuses[complaint.status] },
+    complaints: state.complaints.map((complaint) => ({
+      id: complaint.complaintId,
+      kind: { code: complaint.kind, label: labelOf(texts.complaintKinds, complaint.kind) },
+      status: { code: complaint.status, label: labelOf(texts.complaintStatuses, complaint.status) },
       openedAt: instant(complaint.openedAt),
       resolvedAt: complaint.resolvedAt ? instant(complaint.resolvedAt) : undefined,
       outcome: complaint.outcome && {
         code: complaint.outcome,
-        label: texts.complaintOutcomes[complaint.outcome],
+        label: labelOf(texts.complaintOutcomes, complaint.outcome),
       },
       remedy:
         complaint.remedy && complaint.remedy !== 'none'
-          ? { code: complaint.remedy, label: texts.remedies[complaint.remedy] }
+          ? { code: complaint.remedy, label: labelOf(texts.remedies, complaint.remedy) }
           : undefined,
     })),
     notifications: input.notifications
       .filter((record) => !NOT_SENT.has(record.outcome))
       .map((record) => ({
-        channel: { code: record.channel, label: texts.channels[record.channel] },
-        about: { code: record.eventType, label: texts.events[record.eventType] },
+        channel: { code: record.channel, label: labelOf(texts.channels, record.channel) },
+        about: { code: record.eventType, label: labelOf(texts.events, record.eventType) },
         template: record.template,
         at: instant(record.sentAt ?? record.createdAt),
-        outcome: { code: record.outcome, label: texts.notificationOutcomes[record.outcome] },
-        arrived: ARRIVED[record.outcome] ?? null,
+        outcome: { code: record.outcome, label: labelOf(texts.notificationOutcomes, record.outcome) },
+        arrived: Object.hasOwn(ARRIVED, record.outcome) ? (ARRIVED[record.outcome] ?? null) : null,
         address: maskAddress(record.address),
       })),
   };
@@ -581,8 +605,8 @@ const paymentView = (
     state.status !== 'cancelled' &&
     instructions !== undefined;
   return {
-    status: { code: payment.status, label: PAYMENT_LABELS[language][payment.status] },
-    method: payment.method && { code: payment.method, label: texts.paymentMethods[payment.method] },
+    status: { code: payment.status, label: labelOf(PAYMENT_LABELS[language], payment.status) },
+    method: payment.method && { code: payment.method, label: labelOf(texts.paymentMethods, payment.method) },
     received: partly && showPrices && standing ? money(standing.received, standing.currency) : undefined,
     instructions: awaited
       ? {
@@ -607,6 +631,8 @@ const deadlineOf = (
   language: Language,
 ): NonNullable<OrderView['hold']>['deadline'] => {
   const deadline = new Date(contactBy);
+  // Not a date (only data stored before the contract checked it): say nothing the customer could act on.
+  if (Number.isNaN(deadline.getTime())) return { state: 'passed', text: texts.page.holdDeadlinePassed };
   if (deadline.getTime() <= now.getTime()) return { state: 'passed', text: texts.page.holdDeadlinePassed };
   const days = daysBetween(calendarDay(now, timeZone), calendarDay(deadline, timeZone));
   if (days <= 0) return { state: 'today', text: texts.page.holdDeadlineToday };
@@ -627,23 +653,23 @@ const timelineDetail = (
     case 'Order Shipped':
       return `${event.carrier}, ${texts.page.trackingNumber.toLowerCase()} ${event.trackingNumber}`;
     case 'Order On Hold':
-      return texts.holdReasons[event.reason];
+      return labelOf(texts.holdReasons, event.reason);
     case 'Order Cancelled':
-      return texts.cancellationReasons[event.reason];
+      return labelOf(texts.cancellationReasons, event.reason);
     case 'Order Delivered':
-      return event.location && texts.deliveryLocations[event.location];
+      return event.location && labelOf(texts.deliveryLocations, event.location);
     case 'Return Requested':
     case 'Return Received':
       return fillText(texts.page.returnTitle, { id: event.returnId });
     case 'Complaint Opened':
       return fillText(texts.page.complaintTitle, {
-        kind: texts.complaintKinds[event.kind],
+        kind: labelOf(texts.complaintKinds, event.kind),
         id: event.complaintId,
       });
     case 'Complaint Resolved':
       return event.remedy === 'none'
-        ? texts.complaintOutcomes[event.outcome]
-        : `${texts.complaintOutcomes[event.outcome]}: ${texts.remedies[event.remedy].toLowerCase()}`;
+        ? labelOf(texts.complaintOutcomes, event.outcome)
+        : `${labelOf(texts.complaintOutcomes, event.outcome)}: ${labelOf(texts.remedies, event.remedy).toLowerCase()}`;
     case 'Payment Received':
     case 'Refund Issued':
       return showPrices ? formatMoney(event.amount.amount, event.amount.currency, language) : undefined;

@@ -3,7 +3,8 @@
  * race-free under concurrent deliveries (optimistic concurrency: read, decide, conditional write, and
  * on a lost race read again).
  */
-import { ConcurrentUpdateError, EventIdConflictError } from './errors.js';
+import { contactKeysOf } from './contact.js';
+import { ConcurrentUpdateError, EventIdConflictError, EventRefusedError } from './errors.js';
 import type { OrderEvent } from './order-events.js';
 import { type Outcome, recordEvent } from './order-lifecycle.js';
 import type { Clock, OrderRepository } from './ports.js';
@@ -47,6 +48,8 @@ export const recordOrderEvent = async (
     );
     if (decision.kind === 'duplicate') return { kind: 'duplicate', attempts: attempt };
     if (decision.kind === 'conflict') throw new EventIdConflictError(decision.reason);
+    // Refused: nothing of the event is written (a second placement's personal data is not kept).
+    if (decision.kind === 'refused') throw new EventRefusedError(decision.reason);
 
     const placed = decision.history.state.status !== 'awaiting_placement';
     const trackingToken = snapshot?.trackingToken ?? (placed ? deps.newTrackingToken() : undefined);
@@ -56,6 +59,7 @@ export const recordOrderEvent = async (
       event: { event, receivedAt: deps.clock.now().toISOString() },
       history: decision.history,
       trackingToken,
+      contactKeys: contactKeysOf(event.shopId, [event]),
     });
     if (result === 'ok') {
       return {
@@ -65,6 +69,12 @@ export const recordOrderEvent = async (
         version: (snapshot?.version ?? 0) + 1,
         attempts: attempt,
       };
+    }
+    if (result === 'order_number_taken') {
+      // One number, one order per shop: a second order with it would make the lookup answer one of two.
+      throw new EventRefusedError(
+        `order number of order ${event.orderId} is already held by another order of shop ${event.shopId}; nothing was stored`,
+      );
     }
     // Lost a race (another event for this order, or this very event delivered twice at once): the next
     // read sees what won, and the decision is made again on it.

@@ -36,6 +36,7 @@ import {
 import type { OrderEvent } from './order-events.js';
 import { type OrderState, replay } from './order-lifecycle.js';
 import type { Clock, OrderRepository } from './ports.js';
+import { errorMessage } from './redaction.js';
 import type { ShopConfig, ShopDirectory } from './shop-config.js';
 
 export interface SendNotificationDeps {
@@ -279,7 +280,12 @@ export const processNotificationJob = async (
     if (TERMINAL.includes(existing.outcome) && !retriable)
       return { kind: 'duplicate', outcome: existing.outcome };
     if (existing.outcome === 'sending') {
-      if (existing.leaseUntil && existing.leaseUntil > now()) throw new NotificationBusyError(job);
+      if (existing.leaseUntil && existing.leaseUntil > now()) {
+        // On the job's last delivery, come back when the lease ends rather than die with the record
+        // open: by then its worker has finished it, or stopped and the record can be taken over.
+        if (options.finalAttempt) return requeue(new Date(existing.leaseUntil));
+        throw new NotificationBusyError(job);
+      }
       if (existing.providerCallAt) {
         // The worker stopped after handing the message to the provider, or during it: it may have gone
         // out. Closed as failed rather than risking a second message.
@@ -319,105 +325,165 @@ export const processNotificationJob = async (
     if (!claimed) throw new NotificationBusyError(job);
   }
 
-  // 2. Decide with the order as it is now.
-  const decision = await decide(deps, context);
-  if (decision.kind === 'supersede') return finish('superseded', { reason: decision.reason });
-  if (decision.kind === 'skip') {
-    const result = await finish('skipped', { reason: decision.reason, address: decision.masked });
-    if (decision.fallback && result.kind === 'recorded') await fallBack();
-    return result;
-  }
-  if (decision.kind === 'defer') {
-    const moved = await deps.notifications.update(
-      recordKey,
-      ['sending'],
-      {
-        outcome: 'deferred',
-        deliverAfter: decision.until.toISOString(),
-        address: decision.address.masked,
-        reason: 'quiet hours in the customer’s time zone',
-        updatedAt: now(),
-        leaseUntil: undefined,
-      },
-      lease,
-    );
-    return moved ? requeue(decision.until) : { kind: 'duplicate', outcome: 'deferred' };
+  try {
+    return await decideAndSend();
+  } catch (error) {
+    // The last delivery: the job goes to the dead-letter queue, so the record must not stay `sending`.
+    if (options.finalAttempt && !(error instanceof NotificationBusyError))
+      await closeForDeadLetter(deps, job, errorMessage(error), lease, history.state.orderNumber).catch(
+        () => false,
+      );
+    throw error;
   }
 
-  // 3. Lifecycle order: a message waits (a few seconds at a time, a minute at most) while an earlier
-  // message of the order on the same channel is still on its way, so a hold does not overtake the
-  // confirmation planned with it. Only the log is read, and only when there is an earlier one to wait for.
-  if (shop && !job.fallbackFor) {
-    const earlier = messagesToGoFirst(shop, history.timeline, history.state, job.eventId, job.channel);
-    const blocking =
-      earlier.length > 0
-        ? stillOnItsWay(earlier, await deps.notifications.list(key), job.channel)
-        : undefined;
-    const waitingSince = existing?.waitingSince ?? now();
-    if (blocking && deps.clock.now().getTime() - Date.parse(waitingSince) < ORDER_WAIT.limitMs) {
-      const until = new Date(deps.clock.now().getTime() + ORDER_WAIT.stepSeconds * 1000);
+  async function decideAndSend(): Promise<SendResult> {
+    // 2. Decide with the order as it is now.
+    const decision = await decide(deps, context);
+    if (decision.kind === 'supersede') return finish('superseded', { reason: decision.reason });
+    if (decision.kind === 'skip') {
+      const result = await finish('skipped', { reason: decision.reason, address: decision.masked });
+      if (decision.fallback && result.kind === 'recorded') await fallBack();
+      return result;
+    }
+    if (decision.kind === 'defer') {
       const moved = await deps.notifications.update(
         recordKey,
         ['sending'],
         {
           outcome: 'deferred',
-          deliverAfter: until.toISOString(),
-          reason: `waiting for the ${blocking.type} message to go first`,
-          waitingSince,
+          deliverAfter: decision.until.toISOString(),
+          address: decision.address.masked,
+          reason: 'quiet hours in the customer’s time zone',
           updatedAt: now(),
           leaseUntil: undefined,
         },
         lease,
       );
-      return moved ? requeue(until) : { kind: 'duplicate', outcome: 'deferred' };
+      return moved ? requeue(decision.until) : { kind: 'duplicate', outcome: 'deferred' };
     }
-  }
 
-  // 4. Send, and record what happened. The mark just before the provider call is what tells a later
-  // worker whether a stopped one may have sent the message.
-  if (!shop) throw new Error('unreachable: a decision to send needs a shop');
-  const input = messageInput(deps, context, shop, decision.address);
-  const marked = await deps.notifications.update(recordKey, ['sending'], { providerCallAt: now() }, lease);
-  if (!marked) throw new NotificationBusyError(job);
-  try {
-    const { messageId } = await deliver(deps, input, decision.address, job);
-    return await finish('sent', {
-      providerMessageId: messageId,
-      sentAt: now(),
-      address: decision.address.masked,
-      reason: undefined,
-      deliverAfter: undefined,
-      waitingSince: undefined,
-    });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof PermanentDeliveryError) {
-      const result = await finish('failed', { reason: message, address: decision.address.masked });
-      await fallBack();
-      return result;
+    // 3. Lifecycle order: a message waits (a few seconds at a time, a minute at most) while an earlier
+    // message of the order on the same channel is still on its way, so a hold does not overtake the
+    // confirmation planned with it. Only the log is read, and only when there is an earlier one to wait for.
+    if (shop && !job.fallbackFor) {
+      const earlier = messagesToGoFirst(shop, history.timeline, history.state, job.eventId, job.channel);
+      const blocking =
+        earlier.length > 0
+          ? stillOnItsWay(earlier, await deps.notifications.list(key), job.channel)
+          : undefined;
+      const waitingSince = existing?.waitingSince ?? now();
+      if (blocking && deps.clock.now().getTime() - Date.parse(waitingSince) < ORDER_WAIT.limitMs) {
+        const until = new Date(deps.clock.now().getTime() + ORDER_WAIT.stepSeconds * 1000);
+        const moved = await deps.notifications.update(
+          recordKey,
+          ['sending'],
+          {
+            outcome: 'deferred',
+            deliverAfter: until.toISOString(),
+            reason: `waiting for the ${blocking.type} message to go first`,
+            waitingSince,
+            updatedAt: now(),
+            leaseUntil: undefined,
+          },
+          lease,
+        );
+        return moved ? requeue(until) : { kind: 'duplicate', outcome: 'deferred' };
+      }
     }
-    if (options.finalAttempt) {
-      await finish('failed', {
-        reason: `gave up after the last attempt: ${message}`,
+
+    // 4. Send, and record what happened. The mark just before the provider call is what tells a later
+    // worker whether a stopped one may have sent the message.
+    if (!shop) throw new Error('unreachable: a decision to send needs a shop');
+    const input = messageInput(deps, context, shop, decision.address);
+    const marked = await deps.notifications.update(recordKey, ['sending'], { providerCallAt: now() }, lease);
+    if (!marked) throw new NotificationBusyError(job);
+    try {
+      const { messageId } = await deliver(deps, input, decision.address, job);
+      return await finish('sent', {
+        providerMessageId: messageId,
+        sentAt: now(),
         address: decision.address.masked,
-        retriable: true,
+        reason: undefined,
+        deliverAfter: undefined,
+        waitingSince: undefined,
       });
-    } else {
-      await deps.notifications.update(
-        recordKey,
-        ['sending'],
-        {
-          outcome: 'retrying',
-          reason: message,
-          updatedAt: now(),
-          leaseUntil: undefined,
-          providerCallAt: undefined,
-        },
-        lease,
-      );
+    } catch (error) {
+      // Provider messages can echo the address; the record keeps the reason with it masked.
+      const message = errorMessage(error);
+      if (error instanceof PermanentDeliveryError) {
+        const result = await finish('failed', { reason: message, address: decision.address.masked });
+        await fallBack();
+        return result;
+      }
+      if (options.finalAttempt) {
+        await finish('failed', {
+          reason: `gave up after the last attempt: ${message}`,
+          address: decision.address.masked,
+          retriable: true,
+        });
+      } else {
+        await deps.notifications.update(
+          recordKey,
+          ['sending'],
+          {
+            outcome: 'retrying',
+            reason: message,
+            updatedAt: now(),
+            leaseUntil: undefined,
+            providerCallAt: undefined,
+          },
+          lease,
+        );
+      }
+      throw error;
     }
-    throw error;
   }
+};
+
+/**
+ * Closes the record of a job that goes to the dead-letter queue: `failed` with the reason, conditional
+ * on the lease it was read with (`expectedLease`, else the one it holds if that has run out), so a live
+ * worker is never overtaken. Nothing was handed to the provider: retriable, a redriven job takes it over
+ * and sends. The provider may have been called: closed as outcome unknown and not sent again (at most
+ * once). A `retrying` record is closed as retriable. Anything else is left as it is.
+ */
+export const closeForDeadLetter = async (
+  deps: Pick<SendNotificationDeps, 'notifications' | 'outcomes' | 'clock'>,
+  job: NotificationJob,
+  reason: string,
+  expectedLease?: string,
+  orderNumber = '',
+): Promise<boolean> => {
+  const recordKey = { shopId: job.shopId, orderId: job.orderId, eventId: job.eventId, channel: job.channel };
+  const now = deps.clock.now().toISOString();
+  const record = await deps.notifications.get(recordKey);
+  if (!record || (record.outcome !== 'sending' && record.outcome !== 'retrying')) return false;
+  let lease: string | undefined;
+  if (record.outcome === 'sending') {
+    lease = expectedLease ?? record.leaseUntil;
+    if (lease !== record.leaseUntil) return false;
+    if (!expectedLease && record.leaseUntil && record.leaseUntil > now) return false;
+  }
+  const unknown = record.outcome === 'sending' && record.providerCallAt !== undefined;
+  const closed = await deps.notifications.update(
+    recordKey,
+    [record.outcome],
+    {
+      outcome: 'failed',
+      reason: unknown
+        ? `outcome unknown: dead-lettered while sending (${reason}); not sent again to avoid a duplicate`
+        : `dead-lettered after the last delivery: ${reason}`,
+      retriable: unknown ? undefined : true,
+      updatedAt: now,
+      leaseUntil: undefined,
+      providerCallAt: undefined,
+    },
+    lease,
+  );
+  if (!closed) return false;
+  const updated = await deps.notifications.get(recordKey);
+  if (updated) await deps.outcomes.publish(updated, orderNumber).catch(() => undefined);
+  return true;
 };
 
 const describeOutcome = (outcome: { kind: string; reason?: string }): string =>

@@ -4,16 +4,22 @@
  * field has a sensible default so a shop starts with a name, a sender and a base URL.
  */
 import * as z from 'zod';
+import { EventRefusedError } from './errors.js';
 import { validateTemplateOverrides } from './messages/overrides.js';
-import type { OrderEventType } from './order-events.js';
+import { type OrderEventType, PhoneNumberSchema } from './order-events.js';
+import { multiLineText, refineSingleLine, singleLineText } from './text-fields.js';
 
 const httpsUrl = z
+  .string()
+  // First: the URL check strips tabs and line breaks from the value, and they must be refused, not hidden.
+  .superRefine(refineSingleLine)
   .url({ protocol: /^https?$/, message: 'expected an http(s):// URL', abort: true })
   .max(2048)
   .refine(
     (url) => url.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1)(:|\/|$)/.test(url),
     'expected an https:// URL (http:// only for localhost)',
-  );
+  )
+  .meta({ format: 'uri' });
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time as HH:MM (24-hour clock)');
 
@@ -45,22 +51,19 @@ export const DEFAULT_CHANNEL_MATRIX: Readonly<Record<OrderEventType, readonly ('
 /** A shop's own wording for one message in one language; every field is optional. */
 const TemplateTextsSchema = z
   .strictObject({
-    subject: z.string().trim().min(1).max(200),
-    intro: z
-      .string()
-      .trim()
-      .min(1)
-      .max(2000)
-      .describe('A paragraph shown above the standard e-mail content.'),
-    sms: z.string().trim().min(1).max(480),
-    pushTitle: z.string().trim().min(1).max(200),
-    pushBody: z.string().trim().min(1).max(500),
+    // A subject and a push title are one line (a break in a subject is a header injection); the
+    // placeholders they may hold are all single-line fields of the contract.
+    subject: singleLineText(200),
+    intro: multiLineText(2000).describe('A paragraph shown above the standard e-mail content.'),
+    sms: multiLineText(480),
+    pushTitle: singleLineText(200),
+    pushBody: multiLineText(500),
   })
   .partial();
 
 export const ShopConfigSchema = z.object({
   shopId: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and - only'),
-  name: z.string().trim().min(1).max(100),
+  name: singleLineText(100),
   defaultLanguage: z.enum(['pl', 'en']).default('pl'),
   brand: z
     .object({
@@ -73,12 +76,12 @@ export const ShopConfigSchema = z.object({
     .default({ primaryColor: '#1f4e79' }),
   contact: z
     .object({
-      phone: z.string().max(32).optional(),
+      phone: PhoneNumberSchema.optional(),
       email: z.email().optional(),
       chatUrl: httpsUrl.optional(),
       contactFormUrl: httpsUrl.optional(),
       hours: z
-        .object({ pl: z.string().max(200), en: z.string().max(200) })
+        .object({ pl: singleLineText(200), en: singleLineText(200) })
         .partial()
         .optional()
         .describe('When the shop answers, per language.'),
@@ -108,10 +111,8 @@ export const ShopConfigSchema = z.object({
     .describe('Where customers follow their orders.'),
   email: z
     .object({
-      from: z
-        .string()
+      from: singleLineText(320)
         .min(3)
-        .max(320)
         .describe('Sender, e.g. "Sklep Pod Dębem <zamowienia@podebem.example.pl>".'),
       replyTo: z.email().optional(),
     })
@@ -210,4 +211,29 @@ export const shopDirectoryFromJson = (json: string): ShopDirectory => {
 export const staticShopDirectory = (shops: readonly ShopConfig[]): ShopDirectory => {
   const byId = new Map(shops.map((shop) => [shop.shopId, shop]));
   return { get: (shopId) => byId.get(shopId) };
+};
+
+/**
+ * The shops a deployment serves, as the ingest asks before it stores anything. Asynchronous, so that a
+ * registry on the table can answer it as well as the configuration in the environment does.
+ */
+export interface ShopRegistry {
+  /** The shop's configuration, or undefined for a shop that is not configured. */
+  get(shopId: string): Promise<ShopConfig | undefined>;
+}
+
+/** The registry of the shops a function got in its environment (SHOPS_CONFIG). */
+export const registryOf = (directory: ShopDirectory): ShopRegistry => ({
+  get: async (shopId) => directory.get(shopId),
+});
+
+/**
+ * The shop of an event, or a refusal: an event for a shop this deployment does not serve is
+ * dead-lettered with the reason and nothing of it (the customer's personal data least of all) is stored.
+ */
+export const requireConfiguredShop = async (shops: ShopRegistry, shopId: string): Promise<ShopConfig> => {
+  const shop = await shops.get(shopId);
+  if (!shop)
+    throw new EventRefusedError(`shop ${shopId} is not configured in this deployment; nothing was stored`);
+  return shop;
 };

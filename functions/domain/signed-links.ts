@@ -1,11 +1,28 @@
 /**
- * Links in messages: the tracking page, and a signed unsubscribe link. The unsubscribe token carries the
- * shop, the channel and the address (base64url), and an HMAC-SHA256 of them with a secret only the
- * backend knows: it cannot be guessed or altered, and it only ever goes to the address it names.
+ * Links in messages: the tracking page, and the unsubscribe link.
+ *
+ * The unsubscribe token is opaque and expires. It is the shop, the channel, the address and an expiry,
+ * sealed with AES-256-GCM under a key derived (HKDF-SHA256) from the unsubscribe secret: nobody without
+ * the secret can read the address out of a link (in a proxy log, a forwarded e-mail, a screenshot) or
+ * make or alter one, and a link stops working `ttlDays` after it was sent. Sealed rather than a random
+ * id resolved in the table because the unsubscribe then needs no read, the table holds no second copy of
+ * every address to erase, and a link works the moment it is written (no write to lose before the send).
+ *
+ * Tokens of the first format (the same fields in clear base64url with an HMAC, never expiring) are
+ * refused, unless the deployment accepts them until a date it chooses (`acceptLegacyUntil`), for the
+ * e-mails it sent before upgrading.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 import type { Channel } from './notification-log.js';
 import type { LinkBuilder } from './notification-ports.js';
+import type { Clock } from './ports.js';
 
 export interface Subscription {
   readonly shopId: string;
@@ -13,39 +30,141 @@ export interface Subscription {
   readonly address: string;
 }
 
-const sign = (secret: string, payload: string): string =>
-  createHmac('sha256', secret).update(payload).digest('base64url');
+/**
+ * 400 days: past a year of old e-mails (an unsubscribe must keep working for at least 30 days after a
+ * send, and a year-old receipt is still opened), while a leaked link does not work forever.
+ */
+export const DEFAULT_UNSUBSCRIBE_TTL_DAYS = 400;
+export const MAX_UNSUBSCRIBE_TTL_DAYS = 3650;
 
-export const signSubscription = (secret: string, subscription: Subscription): string => {
-  const payload = Buffer.from(
-    JSON.stringify([subscription.shopId, subscription.channel, subscription.address]),
-    'utf8',
-  ).toString('base64url');
-  return `${payload}.${sign(secret, payload)}`;
+const VERSION = 2;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const MAX_TOKEN_LENGTH = 2048;
+const DAY_MS = 86_400_000;
+
+const keyOf = (secret: string): Buffer =>
+  Buffer.from(hkdfSync('sha256', secret, 'order-notifications', 'unsubscribe-token-v2', 32));
+
+export interface SignOptions {
+  /** When the link is made. @default the current time */
+  readonly now?: Date;
+  /** How long it works. @default DEFAULT_UNSUBSCRIBE_TTL_DAYS */
+  readonly ttlDays?: number;
+}
+
+const checkTtl = (ttlDays: number): number => {
+  if (!Number.isInteger(ttlDays) || ttlDays < 1 || ttlDays > MAX_UNSUBSCRIBE_TTL_DAYS) {
+    throw new RangeError(`ttlDays: must be an integer from 1 to ${MAX_UNSUBSCRIBE_TTL_DAYS}`);
+  }
+  return ttlDays;
 };
 
-/** The subscription a token was signed for, or undefined for a forged, altered or malformed token. */
-export const verifySubscription = (secret: string, token: string): Subscription | undefined => {
-  if (token.length > 2048) return undefined;
-  const [payload, signature, ...rest] = token.split('.');
-  if (!payload || !signature || rest.length > 0) return undefined;
-  const expected = Buffer.from(sign(secret, payload));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+/** A sealed, expiring unsubscribe token (URL-safe base64). */
+export const signSubscription = (
+  secret: string,
+  subscription: Subscription,
+  options: SignOptions = {},
+): string => {
+  const now = options.now ?? new Date();
+  const expiresAt = Math.floor(
+    (now.getTime() + checkTtl(options.ttlDays ?? DEFAULT_UNSUBSCRIBE_TTL_DAYS) * DAY_MS) / 1000,
+  );
+  const header = Buffer.from([VERSION]);
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', keyOf(secret), iv);
+  cipher.setAAD(header);
+  const plaintext = Buffer.from(
+    JSON.stringify([subscription.shopId, subscription.channel, subscription.address, expiresAt]),
+    'utf8',
+  );
+  const sealed = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([header, iv, sealed, cipher.getAuthTag()]).toString('base64url');
+};
+
+export interface VerifyOptions {
+  /** @default the current time */
+  readonly now?: Date;
+  /** Accept first-format (clear, never-expiring) tokens until this instant. @default refuse them */
+  readonly acceptLegacyUntil?: Date | undefined;
+}
+
+const subscriptionOf = (fields: unknown): Subscription | undefined => {
+  if (!Array.isArray(fields)) return undefined;
+  const [shopId, channel, address] = fields as unknown[];
+  if (typeof shopId !== 'string' || typeof address !== 'string') return undefined;
+  if (channel !== 'email' && channel !== 'sms' && channel !== 'push') return undefined;
+  return { shopId, channel, address };
+};
+
+const openSealed = (secret: string, token: string, now: Date): Subscription | undefined => {
+  if (!/^[A-Za-z0-9_-]+$/.test(token)) return undefined;
+  const bytes = Buffer.from(token, 'base64url');
+  if (bytes.length < 1 + IV_BYTES + TAG_BYTES + 1 || bytes[0] !== VERSION) return undefined;
   try {
-    const [shopId, channel, address] = JSON.parse(
-      Buffer.from(payload, 'base64url').toString('utf8'),
-    ) as unknown[];
-    if (typeof shopId !== 'string' || typeof address !== 'string') return undefined;
-    if (channel !== 'email' && channel !== 'sms' && channel !== 'push') return undefined;
-    return { shopId, channel, address };
+    const decipher = createDecipheriv('aes-256-gcm', keyOf(secret), bytes.subarray(1, 1 + IV_BYTES));
+    decipher.setAAD(bytes.subarray(0, 1));
+    decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+    const plaintext = Buffer.concat([
+      decipher.update(bytes.subarray(1 + IV_BYTES, bytes.length - TAG_BYTES)),
+      decipher.final(),
+    ]);
+    const fields = JSON.parse(plaintext.toString('utf8')) as unknown[];
+    const expiresAt = fields[3];
+    if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt)) return undefined;
+    if (now.getTime() >= expiresAt * 1000) return undefined;
+    return subscriptionOf(fields);
   } catch {
     return undefined;
   }
 };
 
-export const signedLinks = (secret: string): LinkBuilder => ({
-  trackingUrl: (baseUrl, token, language) => `${baseUrl.replace(/\/$/, '')}/t/${token}?lang=${language}`,
-  unsubscribeUrl: (baseUrl, subscription) =>
-    `${baseUrl.replace(/\/$/, '')}/v1/unsubscribe?token=${signSubscription(secret, subscription)}`,
-});
+/** The first format: base64url JSON `.` HMAC-SHA256. Read only while a deployment still accepts it. */
+const openLegacy = (secret: string, token: string): Subscription | undefined => {
+  const [payload, signature, ...rest] = token.split('.');
+  if (!payload || !signature || rest.length > 0) return undefined;
+  const expected = Buffer.from(createHmac('sha256', secret).update(payload).digest('base64url'));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+  try {
+    return subscriptionOf(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The subscription a token was made for, or undefined for a forged, altered, expired or malformed token
+ * (and for a first-format token, unless `acceptLegacyUntil` is still ahead).
+ */
+export const verifySubscription = (
+  secret: string,
+  token: string,
+  options: VerifyOptions = {},
+): Subscription | undefined => {
+  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return undefined;
+  const now = options.now ?? new Date();
+  if (!token.includes('.')) return openSealed(secret, token, now);
+  const until = options.acceptLegacyUntil;
+  if (until === undefined || now.getTime() >= until.getTime()) return undefined;
+  return openLegacy(secret, token);
+};
+
+export interface LinkOptions {
+  /** When links are made. */
+  readonly clock: Clock;
+  /** @default DEFAULT_UNSUBSCRIBE_TTL_DAYS */
+  readonly ttlDays?: number;
+}
+
+export const signedLinks = (secret: string, options?: LinkOptions): LinkBuilder => {
+  const ttlDays = checkTtl(options?.ttlDays ?? DEFAULT_UNSUBSCRIBE_TTL_DAYS);
+  return {
+    trackingUrl: (baseUrl, token, language) => `${baseUrl.replace(/\/$/, '')}/t/${token}?lang=${language}`,
+    unsubscribeUrl: (baseUrl, subscription) =>
+      `${baseUrl.replace(/\/$/, '')}/v1/unsubscribe?token=${signSubscription(secret, subscription, {
+        now: options?.clock.now(),
+        ttlDays,
+      })}`,
+  };
+};

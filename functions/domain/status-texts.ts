@@ -633,6 +633,11 @@ export const STATUS_TEXTS: Readonly<Record<Language, StatusTexts>> = {
 /** The texts of one language. */
 export const statusTexts = (language: Language): StatusTexts => STATUS_TEXTS[language];
 
-/** Fills `{name}` placeholders; a placeholder without a value is left as it is, so a test can spot it. */
+/**
+ * Fills `{name}` placeholders; a placeholder without a value is left as it is, so a test can spot it.
+ * Own properties only: `{constructor}` is a placeholder without a value, not Object's constructor.
+ */
 export const fillText = (template: string, values: Readonly<Record<string, string>>): string =>
-  template.replace(/\{([a-zA-Z]+)\}/g, (whole, name: string) => values[name] ?? whole);
+  template.replace(/\{([a-zA-Z]+)\}/g, (whole, name: string) =>
+    Object.hasOwn(values, name) ? String(values[name]) : whole,
+  );

@@ -3,11 +3,11 @@
  * notification and, for permanent bounces and complaints, suppress the address for the shop.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { decodeTag, EMAIL_TAGS } from '../adapters/ses-email-sender.js';
+import { logLambdaContext } from '../commons/logging.js';
 import type { NotificationLog, NotificationOutcome } from '../domain/notification-log.js';
 import type { OutcomePublisher, SuppressionList } from '../domain/notification-ports.js';
 import type { Clock, OrderRepository } from '../domain/ports.js';
@@ -131,4 +131,4 @@ export const makeFeedbackHandler = (deps: FeedbackDeps) =>
     const result = await handleFeedback(deps, event.detail);
     deps.logger.info('e-mail feedback', { detailType: event['detail-type'], ...result });
     return result;
-  }).use(injectLambdaContext(deps.logger, { resetKeys: true }));
+  }).use(logLambdaContext(deps.logger));

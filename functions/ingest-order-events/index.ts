@@ -3,14 +3,15 @@
  * environment; endpoints come from the SDK's standard settings (AWS_ENDPOINT_URL_DYNAMODB,
  * AWS_ENDPOINT_URL_SQS), which is how the local stack points the same code at local services.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
-import { documentClient } from '../adapters/aws-clients.js';
+import { documentClient, sdkClientConfig } from '../adapters/aws-clients.js';
 import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.js';
 import { SqsDeadLetterSink } from '../adapters/sqs-dead-letters.js';
 import { readConfig } from '../commons/config.js';
+import { createLogger } from '../commons/logging.js';
+import { registryOf, shopDirectoryFromJson } from '../domain/shop-config.js';
 import { generateTrackingToken } from '../domain/tracking-token.js';
 import { makeIngestHandler } from './ingest.js';
 
@@ -18,17 +19,22 @@ const config = readConfig({
   ORDERS_TABLE_NAME: z.string().min(1),
   DEAD_LETTER_QUEUE_URL: z.url(),
   MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).max(1000),
+  SHOPS_CONFIG: z.string().min(2),
 });
 
-const logger = new Logger({ serviceName: 'order-ingest' });
+/** Timeouts and retries below the function's own timeout (functions/commons/function-timeouts.ts). */
+const sdk = sdkClientConfig('ingest-order-events');
+
+const logger = createLogger('ingest');
 
 export const handler = makeIngestHandler({
   record: {
-    orders: new DynamoDbOrderRepository(documentClient(new DynamoDBClient({})), config.ORDERS_TABLE_NAME),
+    orders: new DynamoDbOrderRepository(documentClient(new DynamoDBClient(sdk)), config.ORDERS_TABLE_NAME),
     clock: { now: () => new Date() },
     newTrackingToken: generateTrackingToken,
   },
-  deadLetters: new SqsDeadLetterSink(new SQSClient({}), config.DEAD_LETTER_QUEUE_URL),
+  shops: registryOf(shopDirectoryFromJson(config.SHOPS_CONFIG)),
+  deadLetters: new SqsDeadLetterSink(new SQSClient(sdk), config.DEAD_LETTER_QUEUE_URL),
   logger,
   maxReceiveCount: config.MAX_RECEIVE_COUNT,
 });

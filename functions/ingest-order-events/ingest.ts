@@ -2,8 +2,8 @@
  * Ingest: order events from the EventBridge rule's SQS queue, recorded on their orders.
  *
  * Batches with partial failures: each message ends as recorded (applied, superseded, rejected with a
- * reason, or awaiting placement), a duplicate, a dead letter with its reason (invalid event, reused event
- * id, or retries exhausted), or a batch item failure that SQS delivers again. Nothing ends silently.
+ * reason, or awaiting placement), a duplicate, a dead letter with its reason (invalid event, a shop this
+ * deployment does not serve, an order number another order holds, reused event id, or retries exhausted), or a batch item failure that SQS delivers again. Nothing ends silently.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
@@ -16,9 +16,12 @@ import {
   type RecordResult,
   recordOrderEvent,
 } from '../domain/record-order-event.js';
+import { requireConfiguredShop, type ShopRegistry } from '../domain/shop-config.js';
 
 export interface IngestDeps {
   readonly record: RecordOrderEventDeps;
+  /** The shops this deployment serves: an event for any other is refused before anything is stored. */
+  readonly shops: ShopRegistry;
   readonly deadLetters: DeadLetterSink;
   readonly logger: Logger;
   /** The queue's maxReceiveCount: on the last delivery a failure goes to the dead letters with its reason. */
@@ -76,7 +79,10 @@ export const makeIngestHandler = (deps: IngestDeps) =>
     deadLetters: deps.deadLetters,
     maxReceiveCount: deps.maxReceiveCount,
     parse: parseMessage,
-    handle: async (event) => describeResult(await recordOrderEvent(deps.record, event)),
+    handle: async (event) => {
+      await requireConfiguredShop(deps.shops, event.shopId);
+      return describeResult(await recordOrderEvent(deps.record, event));
+    },
     // Ids and types only: the event's customer data never reaches the logs.
     describe: (event) => ({
       eventId: event.eventId,

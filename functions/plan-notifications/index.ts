@@ -1,12 +1,12 @@
 /** Lambda entry point: the notification planner on the order table's stream. */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
-import { documentClient } from '../adapters/aws-clients.js';
+import { documentClient, sdkClientConfig } from '../adapters/aws-clients.js';
 import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.js';
 import { SqsJobQueue } from '../adapters/sqs-job-queue.js';
 import { readConfig } from '../commons/config.js';
+import { createLogger } from '../commons/logging.js';
 import { shopDirectoryFromJson } from '../domain/shop-config.js';
 import { makePlanHandler } from './plan.js';
 
@@ -16,9 +16,12 @@ const config = readConfig({
   SHOPS_CONFIG: z.string().min(2),
 });
 
+/** Timeouts and retries below the function's own timeout (functions/commons/function-timeouts.ts). */
+const sdk = sdkClientConfig('plan-notifications');
+
 export const handler = makePlanHandler({
-  orders: new DynamoDbOrderRepository(documentClient(new DynamoDBClient({})), config.ORDERS_TABLE_NAME),
+  orders: new DynamoDbOrderRepository(documentClient(new DynamoDBClient(sdk)), config.ORDERS_TABLE_NAME),
   shops: shopDirectoryFromJson(config.SHOPS_CONFIG),
-  jobs: new SqsJobQueue(new SQSClient({}), config.NOTIFICATION_QUEUE_URL),
-  logger: new Logger(),
+  jobs: new SqsJobQueue(new SQSClient(sdk), config.NOTIFICATION_QUEUE_URL),
+  logger: createLogger('planner'),
 });

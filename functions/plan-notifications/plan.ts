@@ -7,12 +7,12 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { STATE_SK } from '../adapters/dynamodb-order-repository.js';
+import { logLambdaContext } from '../commons/logging.js';
 import { newlyApplied, planJobs } from '../domain/notification-planning.js';
 import type { JobQueue } from '../domain/notification-ports.js';
 import { replay } from '../domain/order-lifecycle.js';
@@ -82,5 +82,5 @@ export const makePlanHandler = (deps: PlanDeps) => {
       // One record after the other: records of one shard are the order's changes in the order they were
       // stored, and their jobs are queued in that order.
       processPartialResponse(event, processRecord, processor, { context, processInParallel: false }),
-  ).use(injectLambdaContext(deps.logger, { resetKeys: true }));
+  ).use(logLambdaContext(deps.logger));
 };

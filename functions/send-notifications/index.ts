@@ -1,12 +1,11 @@
 /** Lambda entry point: the notification sender. Clients once per execution environment. */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
-import { documentClient } from '../adapters/aws-clients.js';
+import { documentClient, sdkClientConfig } from '../adapters/aws-clients.js';
 import { DynamoDbNotificationLog } from '../adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.js';
 import { DynamoDbSuppressionList } from '../adapters/dynamodb-suppression-list.js';
@@ -17,8 +16,13 @@ import { SnsSmsSender } from '../adapters/sns-sms-sender.js';
 import { SqsDeadLetterSink } from '../adapters/sqs-dead-letters.js';
 import { SqsJobQueue } from '../adapters/sqs-job-queue.js';
 import { readConfig } from '../commons/config.js';
+import { createLogger } from '../commons/logging.js';
 import { shopDirectoryFromJson } from '../domain/shop-config.js';
-import { signedLinks } from '../domain/signed-links.js';
+import {
+  DEFAULT_UNSUBSCRIBE_TTL_DAYS,
+  MAX_UNSUBSCRIBE_TTL_DAYS,
+  signedLinks,
+} from '../domain/signed-links.js';
 import { makeSendHandler } from './send.js';
 
 const config = readConfig({
@@ -29,6 +33,13 @@ const config = readConfig({
   EVENT_BUS_NAME: z.string().min(1),
   SHOPS_CONFIG: z.string().min(2),
   UNSUBSCRIBE_SECRET: z.string().min(32),
+  /** How long an unsubscribe link works after it was sent. */
+  UNSUBSCRIBE_LINK_TTL_DAYS: z.coerce
+    .number()
+    .int()
+    .min(30)
+    .max(MAX_UNSUBSCRIBE_TTL_DAYS)
+    .default(DEFAULT_UNSUBSCRIBE_TTL_DAYS),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   /** How long a worker owns a notification it claimed; must exceed the function's timeout. */
   NOTIFICATION_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
@@ -43,26 +54,30 @@ const config = readConfig({
     ),
 });
 
-const documents = documentClient(new DynamoDBClient({}));
-const sns = new SNSClient({});
-const sqs = new SQSClient({});
+/** Timeouts and retries below the function's own timeout (functions/commons/function-timeouts.ts). */
+const sdk = sdkClientConfig('send-notifications');
+
+const documents = documentClient(new DynamoDBClient(sdk));
+const clock = { now: () => new Date() };
+const sns = new SNSClient(sdk);
+const sqs = new SQSClient(sdk);
 
 export const handler = makeSendHandler({
   send: {
     orders: new DynamoDbOrderRepository(documents, config.ORDERS_TABLE_NAME),
     notifications: new DynamoDbNotificationLog(documents, config.ORDERS_TABLE_NAME),
     shops: shopDirectoryFromJson(config.SHOPS_CONFIG),
-    email: new SesEmailSender(new SESv2Client({}), config.SES_CONFIGURATION_SET),
+    email: new SesEmailSender(new SESv2Client(sdk), config.SES_CONFIGURATION_SET),
     sms: new SnsSmsSender(sns),
     push: new SnsPushSender(sns, config.PUSH_PLATFORM_APPLICATIONS),
     suppressions: new DynamoDbSuppressionList(documents, config.ORDERS_TABLE_NAME),
     jobs: new SqsJobQueue(sqs, config.NOTIFICATION_QUEUE_URL),
-    outcomes: new EventBridgeOutcomePublisher(new EventBridgeClient({}), config.EVENT_BUS_NAME),
-    links: signedLinks(config.UNSUBSCRIBE_SECRET),
-    clock: { now: () => new Date() },
+    outcomes: new EventBridgeOutcomePublisher(new EventBridgeClient(sdk), config.EVENT_BUS_NAME),
+    links: signedLinks(config.UNSUBSCRIBE_SECRET, { clock, ttlDays: config.UNSUBSCRIBE_LINK_TTL_DAYS }),
+    clock,
     leaseMs: config.NOTIFICATION_LEASE_SECONDS * 1000,
   },
   deadLetters: new SqsDeadLetterSink(sqs, config.DEAD_LETTER_QUEUE_URL),
-  logger: new Logger(),
+  logger: createLogger('sender'),
   maxReceiveCount: config.MAX_RECEIVE_COUNT,
 });

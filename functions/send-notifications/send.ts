@@ -1,7 +1,8 @@
 /**
  * Send: notification jobs from SQS, each to exactly one outcome in the notification log (see
  * functions/domain/send-notification.ts). Provider throttling and outages are retried by SQS; on the last
- * delivery the record is closed as failed (redrivable) and the job dead-lettered with the reason.
+ * delivery the job is dead-lettered with the reason and its record closed as failed: retriable (a redriven
+ * job takes it over and sends) unless the provider may already have the message (at most once).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
@@ -10,6 +11,7 @@ import { makeSqsBatchHandler } from '../commons/sqs-batch.js';
 import { CHANNELS } from '../domain/notification-log.js';
 import type { NotificationJob } from '../domain/notification-planning.js';
 import {
+  closeForDeadLetter,
   processNotificationJob,
   type SendNotificationDeps,
   type SendResult,
@@ -80,4 +82,7 @@ export const makeSendHandler = (deps: SendDeps) =>
     }),
     isPermanent: (error) => error instanceof UnknownJobError || error instanceof InvalidJobError,
     handledMessage: 'notification job done',
+    // A job that dies before the sender could close its record (a busy record whose worker stopped, a
+    // store that failed) leaves it `sending` or `retrying`: closed here as failed, for a redrive to finish.
+    onDeadLetter: (job, reason) => closeForDeadLetter(deps.send, job, reason),
   });

@@ -34,9 +34,9 @@ export class BadRequestError extends HttpError {
 }
 
 export class MethodNotAllowedError extends HttpError {
-  constructor(method: string, allowed: string) {
-    super(405, 'method_not_allowed', `method ${method} is not allowed here; use ${allowed}`, {
-      allow: allowed,
+  constructor(method: string, allowed: readonly string[]) {
+    super(405, 'method_not_allowed', `method ${method} is not allowed here; use ${allowed.join(' or ')}`, {
+      allow: allowed.join(', '),
     });
     this.name = 'MethodNotAllowedError';
   }
@@ -69,5 +69,18 @@ export class TooManyRequestsError extends HttpError {
       'retry-after': String(retryAfterSeconds),
     });
     this.name = 'TooManyRequestsError';
+  }
+}
+
+/** How long a client is asked to wait when a dependency is slow, throttling or unreachable. */
+export const SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/** A dependency (DynamoDB) timed out, throttled or could not be reached: the request may be tried again. */
+export class ServiceUnavailableError extends HttpError {
+  constructor(retryAfterSeconds = SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS) {
+    super(503, 'service_unavailable', `temporarily unavailable; try again in ${retryAfterSeconds} seconds`, {
+      'retry-after': String(retryAfterSeconds),
+    });
+    this.name = 'ServiceUnavailableError';
   }
 }

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from 'zod';
 import { type Language, languageFromAcceptLanguage } from '../domain/i18n.js';
+import { contentSecurityPolicy, SECURITY_HEADERS } from '../domain/web/headers.js';
 import {
   BadRequestError,
   type HttpError,
@@ -130,33 +131,11 @@ export const readJsonBody = <T extends z.ZodType>(
 /* Responses                                                                                         */
 /* ------------------------------------------------------------------------------------------------ */
 
-/** Browsers get nothing to run, frame, embed or refer with: the token in the URL never leaves the page. */
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'strict-transport-security': 'max-age=63072000; includeSubDomains',
-  'permissions-policy':
-    'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-  'x-robots-tag': 'noindex, nofollow',
-};
+/** The one CSP and security headers live in functions/domain/web/headers.ts; re-exported for the routes. */
+export { contentSecurityPolicy, SECURITY_HEADERS };
 
 export const CACHE_FOUND = 'private, max-age=30';
 export const CACHE_NONE = 'no-store';
-
-export const contentSecurityPolicy = (page?: Pick<RenderedPage, 'styleSources' | 'imageOrigins'>): string =>
-  [
-    "default-src 'none'",
-    page && page.styleSources.length > 0 ? `style-src ${page.styleSources.join(' ')}` : undefined,
-    page && page.imageOrigins.length > 0 ? `img-src ${page.imageOrigins.join(' ')}` : undefined,
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ]
-    .filter(Boolean)
-    .join('; ');
 
 /** A strong validator: the hash of the exact body bytes. */
 export const etagOf = (body: string): string =>

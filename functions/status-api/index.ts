@@ -4,16 +4,16 @@
  * before it answers anyone. The DynamoDB endpoint comes from the SDK's standard settings
  * (AWS_ENDPOINT_URL_DYNAMODB), which is how the local stack points this same code at DynamoDB Local.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
-import { documentClient } from '../adapters/aws-clients.js';
+import { documentClient, sdkClientConfig } from '../adapters/aws-clients.js';
 import { DynamoDbNotificationLog } from '../adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.js';
 import { DynamoDbRateLimiter } from '../adapters/dynamodb-rate-limiter.js';
 import { readConfig } from '../commons/config.js';
+import { createLogger } from '../commons/logging.js';
 import { parseShopConfigs, staticShopDirectory } from '../domain/shop-config.js';
-import { DEFAULT_RATE_LIMITS, makeStatusApiHandler } from './status-api.js';
+import { DEFAULT_LOOKUP_MIN_RESPONSE_MS, DEFAULT_RATE_LIMITS, makeStatusApiHandler } from './status-api.js';
 
 const count = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
 
@@ -25,9 +25,17 @@ const config = readConfig({
   RATE_LIMIT_SALT: z.string().min(16),
   LOOKUP_RATE_LIMIT: count(DEFAULT_RATE_LIMITS.lookup.limit),
   LOOKUP_RATE_WINDOW_SECONDS: count(DEFAULT_RATE_LIMITS.lookup.windowSeconds),
+  /** Failed lookups per shop and order number per window, whoever asks (then 429 for everyone). */
+  LOOKUP_ORDER_RATE_LIMIT: count(DEFAULT_RATE_LIMITS.lookupPerOrder.limit),
+  LOOKUP_ORDER_RATE_WINDOW_SECONDS: count(DEFAULT_RATE_LIMITS.lookupPerOrder.windowSeconds),
+  /** The least time a lookup takes to answer, so its time cannot tell a wrong contact from a miss. */
+  LOOKUP_MIN_RESPONSE_MS: z.coerce.number().int().min(0).max(5000).default(DEFAULT_LOOKUP_MIN_RESPONSE_MS),
   TOKEN_RATE_LIMIT: count(DEFAULT_RATE_LIMITS.token.limit),
   TOKEN_RATE_WINDOW_SECONDS: count(DEFAULT_RATE_LIMITS.token.windowSeconds),
 });
+
+/** Timeouts and retries below the function's own timeout (functions/commons/function-timeouts.ts). */
+const sdk = sdkClientConfig('status-api');
 
 const parseShops = (text: string) => {
   let json: unknown;
@@ -40,7 +48,7 @@ const parseShops = (text: string) => {
 };
 
 const shops = staticShopDirectory(parseShops(config.SHOPS_CONFIG));
-const documents = documentClient(new DynamoDBClient({}));
+const documents = documentClient(new DynamoDBClient(sdk));
 const clock = { now: () => new Date() };
 
 export const handler = makeStatusApiHandler({
@@ -51,7 +59,12 @@ export const handler = makeStatusApiHandler({
   rateLimiter: new DynamoDbRateLimiter(documents, config.ORDERS_TABLE_NAME, config.RATE_LIMIT_SALT, clock),
   rateLimits: {
     lookup: { limit: config.LOOKUP_RATE_LIMIT, windowSeconds: config.LOOKUP_RATE_WINDOW_SECONDS },
+    lookupPerOrder: {
+      limit: config.LOOKUP_ORDER_RATE_LIMIT,
+      windowSeconds: config.LOOKUP_ORDER_RATE_WINDOW_SECONDS,
+    },
     token: { limit: config.TOKEN_RATE_LIMIT, windowSeconds: config.TOKEN_RATE_WINDOW_SECONDS },
   },
-  logger: new Logger({ serviceName: 'order-status-api' }),
+  lookupMinResponseMs: config.LOOKUP_MIN_RESPONSE_MS,
+  logger: createLogger('statusApi'),
 });

@@ -3,47 +3,19 @@
  * assets. One inline stylesheet (allowed by its hash in the Content-Security-Policy) and, when the shop
  * configures one, its logo (allowed by its origin).
  *
- * Every value is escaped by escape-goat's `htmlEscape`; the `html` tag below only decides *whether* a
- * value is escaped (plain values are, fragments built by `html` are not), never *how*. URLs are also
- * checked to be https (or http on localhost) so that no `javascript:` or `data:` link can be emitted.
+ * Escaping, links, contrast and the stylesheet hash are the shared web rules of functions/domain/web/:
+ * every value goes through its `html` tag, every href and src through its link checks, the brand colour
+ * through its palette, so this page and the e-mails cannot differ on any of them.
  *
  * Pure: the view in, the page and what the CSP must allow out.
  */
-import { createHash } from 'node:crypto';
-import { htmlEscape } from 'escape-goat';
 import { LANGUAGES, type Language } from '../domain/i18n.js';
 import type { OrderView } from '../domain/order-view.js';
 import { fillText, LANGUAGE_NAMES, type PageTextKey, statusTexts } from '../domain/status-texts.js';
-
-/** A fragment of HTML that is already safe: built by `html`, never from a plain string. */
-class SafeHtml {
-  constructor(readonly value: string) {}
-}
-
-type Interpolation = SafeHtml | string | number | undefined | null | false | readonly Interpolation[];
-
-const renderValue = (value: Interpolation): string => {
-  if (value instanceof SafeHtml) return value.value;
-  if (Array.isArray(value)) return value.map(renderValue).join('');
-  if (value === undefined || value === null || value === false) return '';
-  return htmlEscape(String(value));
-};
-
-/** Tagged template: interpolated values are escaped unless they are fragments built by `html`. */
-const html = (strings: TemplateStringsArray, ...values: readonly Interpolation[]): SafeHtml =>
-  new SafeHtml(strings.reduce((out, text, index) => out + renderValue(values[index - 1] ?? '') + text));
-
-/** Only web links: anything else (javascript:, data:, relative) is dropped rather than linked. */
-export const safeUrl = (url: string | undefined): string | undefined => {
-  if (!url) return undefined;
-  try {
-    const parsed = new URL(url);
-    const local = parsed.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(parsed.hostname);
-    return parsed.protocol === 'https:' || local ? parsed.href : undefined;
-  } catch {
-    return undefined;
-  }
-};
+import { brandPalette, DEFAULT_BRAND } from '../domain/web/colour.js';
+import { styleHash } from '../domain/web/headers.js';
+import { html, type Interpolation, type SafeHtml, styleElement } from '../domain/web/html.js';
+import { mailtoHref, safeHref, telHref } from '../domain/web/links.js';
 
 export interface RenderedPage {
   readonly html: string;
@@ -57,37 +29,11 @@ export interface RenderedPage {
 /* Colours and stylesheet                                                                            */
 /* ------------------------------------------------------------------------------------------------ */
 
-const DEFAULT_ACCENT = '#1f4e79';
-
-const luminance = (hex: string): number => {
-  const channel = (offset: number) => {
-    const value = Number.parseInt(hex.slice(offset, offset + 2), 16) / 255;
-    return value <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4;
-  };
-  return 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
-};
-
-/** WCAG 2 contrast ratio of two #RRGGBB colours. */
-export const contrastRatio = (a: string, b: string): number => {
-  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
-  return (light + 0.05) / (dark + 0.05);
-};
-
-/**
- * The brand colour is the shop's choice, so the page picks what goes with it to keep AA contrast: text on
- * the brand band is white or near-black, and links use the brand colour only if it reads on white.
- */
-export const brandPalette = (brand: string): { brand: string; onBrand: string; accent: string } => {
-  const colour = /^#[0-9a-fA-F]{6}$/.test(brand) ? brand.toLowerCase() : DEFAULT_ACCENT;
-  // White or black: whichever contrasts more is always at least 4.58:1 (the worst case is a mid grey).
-  const onBrand =
-    contrastRatio(colour, '#ffffff') >= contrastRatio(colour, '#000000') ? '#ffffff' : '#000000';
-  const accent = contrastRatio(colour, '#ffffff') >= 4.5 ? colour : DEFAULT_ACCENT;
-  return { brand: colour, onBrand, accent };
-};
+/** The light surfaces links are drawn on: cards and the warning panels. */
+const LINK_SURFACES = ['#ffffff', '#f4f4f2', '#fff7e6'] as const;
 
 const stylesheet = (brand: string): string => {
-  const palette = brandPalette(brand);
+  const palette = brandPalette(brand, LINK_SURFACES);
   return [
     `:root{--brand:${palette.brand};--on-brand:${palette.onBrand};--accent:${palette.accent};--text:#1a1a1a;--muted:#52525b;--bg:#f4f4f2;--card:#ffffff;--line:#d4d4d0;--warn:#92400e;--warn-bg:#fff7e6}`,
     '*{box-sizing:border-box}',
@@ -138,8 +84,6 @@ const stylesheet = (brand: string): string => {
   ].join('\n');
 };
 
-const styleHash = (css: string): string => `'sha256-${createHash('sha256').update(css).digest('base64')}'`;
-
 /* ------------------------------------------------------------------------------------------------ */
 /* Building blocks                                                                                   */
 /* ------------------------------------------------------------------------------------------------ */
@@ -159,19 +103,21 @@ const day = (at: { date: string; text: string } | undefined): Interpolation =>
   at && html`<time datetime="${at.date}">${at.text}</time>`;
 
 const link = (url: string | undefined, text: string, className?: string): Interpolation => {
-  const href = safeUrl(url);
+  const href = safeHref(url);
   if (!href) return undefined;
   return className
     ? html`<a class="${className}" href="${href}">${text}</a>`
     : html`<a href="${href}">${text}</a>`;
 };
 
-const telHref = (phone: string): string => `tel:${phone.replace(/[^0-9+]/g, '')}`;
+/** A contact value as a link when the one link rule allows it, else as text. */
+const contactLink = (value: string | undefined, href: string | undefined): Interpolation =>
+  value && (href ? html`<a href="${href}">${value}</a>` : value);
 
 const contactFacts = (contact: OrderView['shop']['contact'], t: (key: PageTextKey) => string): SafeHtml =>
   facts([
-    [t('phone'), contact.phone && html`<a href="${telHref(contact.phone)}">${contact.phone}</a>`],
-    [t('email'), contact.email && html`<a href="mailto:${contact.email}">${contact.email}</a>`],
+    [t('phone'), contactLink(contact.phone, telHref(contact.phone))],
+    [t('email'), contactLink(contact.email, mailtoHref(contact.email))],
     [t('chat'), link(contact.chatUrl, t('chatLink'))],
     [t('contactForm'), link(contact.contactFormUrl, t('contactFormLink'))],
     [t('hours'), contact.hours],
@@ -207,7 +153,7 @@ const layout = (page: Layout): { html: string; css: string } => {
 <meta name="robots" content="noindex, nofollow">
 <meta name="referrer" content="no-referrer">
 <title>${page.title}</title>
-<style>${new SafeHtml(css)}</style>
+${styleElement(css)}
 </head>
 <body>
 <a class="skip" href="#main">${t.skipToContent}</a>
@@ -230,7 +176,7 @@ ${page.main}
 export const renderTrackingPage = (view: OrderView): RenderedPage => {
   const texts = statusTexts(view.language);
   const t = (key: PageTextKey) => texts.page[key];
-  const logo = safeUrl(view.shop.logoUrl);
+  const logo = safeHref(view.shop.logoUrl);
   const banner = logo
     ? html`<img class="logo" src="${logo}" alt="${view.shop.name}" height="40">`
     : html`<p class="shop-name">${view.shop.name}</p>`;
@@ -496,7 +442,7 @@ export const renderMessagePage = (kind: MessagePageKind, language: Language, pro
   const page = layout({
     language,
     title: texts[titleKey],
-    brandColor: DEFAULT_ACCENT,
+    brandColor: DEFAULT_BRAND,
     banner: html`<span></span>`,
     main: html`<h1>${texts[titleKey]}</h1>
 <p class="card">${fillText(texts[textKey], { problem })}</p>`,

@@ -63,6 +63,7 @@ export const ErrorResponseSchema = z
         'uri_too_long',
         'unsupported_media_type',
         'too_many_requests',
+        'service_unavailable',
         'internal_error',
       ])
       .describe('Stable machine-readable code.'),

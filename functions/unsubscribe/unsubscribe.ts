@@ -2,25 +2,33 @@
  * Unsubscribe: the signed link in every e-mail's footer and List-Unsubscribe header.
  *
  * GET shows a confirmation page with a button (link scanners and previews must not unsubscribe anyone);
- * POST unsubscribes: the button, or the mail client's RFC 8058 one-click POST. An invalid link gets a 400
- * page saying so.
+ * HEAD answers like GET without the body; POST unsubscribes: the button, or the mail client's RFC 8058
+ * one-click POST. An invalid or expired link gets a 400 page saying so; any other method a 405 with Allow.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { htmlEscape } from 'escape-goat';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { logLambdaContext } from '../commons/logging.js';
 import { type Language, languageFromAcceptLanguage } from '../domain/i18n.js';
 import type { SuppressionList } from '../domain/notification-ports.js';
+import type { Clock } from '../domain/ports.js';
 import type { ShopDirectory } from '../domain/shop-config.js';
 import { verifySubscription } from '../domain/signed-links.js';
+import { html, type SafeHtml } from '../domain/web/html.js';
+import { unsubscribePage } from './unsubscribe-page.js';
 
 export interface UnsubscribeDeps {
   readonly secret: string;
   readonly suppressions: SuppressionList;
   readonly shops: ShopDirectory;
   readonly logger: Logger;
+  /** @default the system clock */
+  readonly clock?: Clock;
+  /** Accept first-format (clear, never-expiring) links until then. @default refuse them */
+  readonly acceptLegacyUntil?: Date | undefined;
 }
+
+const ALLOWED_METHODS = 'GET, HEAD, POST';
 
 const TEXTS = {
   pl: {
@@ -32,6 +40,7 @@ const TEXTS = {
       `Gotowe. ${shop} nie będzie już wysyłać Ci powiadomień o zamówieniach (${channel}).`,
     invalid:
       'Ten link jest nieprawidłowy lub niekompletny. Skopiuj cały link z wiadomości albo skontaktuj się ze sklepem.',
+    methodNotAllowed: 'Tej strony nie można otworzyć w ten sposób. Otwórz link z wiadomości.',
     channel: { email: 'e-mail', sms: 'SMS', push: 'powiadomienia push' },
   },
   en: {
@@ -42,39 +51,45 @@ const TEXTS = {
     done: (shop: string, channel: string) =>
       `Done. ${shop} will no longer send you order notifications (${channel}).`,
     invalid: 'This link is invalid or incomplete. Copy the whole link from the message, or contact the shop.',
+    methodNotAllowed: 'This page cannot be opened this way. Open the link from the message.',
     channel: { email: 'e-mail', sms: 'SMS', push: 'push notifications' },
   },
 } as const;
 
-const page = (language: Language, status: number, body: string): APIGatewayProxyResultV2 => ({
-  statusCode: status,
-  headers: {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    'content-security-policy':
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    'referrer-policy': 'no-referrer',
-    'x-content-type-options': 'nosniff',
-  },
-  body: htmlEscape`<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${TEXTS[language].title}</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}button{font:inherit;padding:.6rem 1.2rem;border:0;border-radius:.4rem;background:#1f4e79;color:#fff}</style></head><body><main><h1>${TEXTS[language].title}</h1>`.concat(
-    body,
-    '</main></body></html>',
-  ),
-});
+type PageResponse = APIGatewayProxyStructuredResultV2 & { headers: Record<string, string>; body: string };
 
-export const makeUnsubscribeHandler = (deps: UnsubscribeDeps) =>
-  middy(async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyResultV2> => {
-    const language: Language = languageFromAcceptLanguage(event.headers['accept-language']) ?? 'pl';
+const page = (language: Language, status: number, body: SafeHtml): PageResponse =>
+  unsubscribePage({ language, title: TEXTS[language].title, statusCode: status, body }) as PageResponse;
+
+const SYSTEM_CLOCK: Clock = { now: () => new Date() };
+
+export const makeUnsubscribeHandler = (deps: UnsubscribeDeps) => {
+  return middy(async (event: APIGatewayProxyEventV2, _context: Context): Promise<PageResponse> => {
+    const response = await respond(event);
+    // HEAD: the same status and headers as GET would get, without the body (RFC 9110 §9.3.2).
+    return event.requestContext.http.method === 'HEAD' ? { ...response, body: '' } : response;
+  }).use(logLambdaContext(deps.logger));
+
+  async function respond(event: APIGatewayProxyEventV2): Promise<PageResponse> {
+    const method = event.requestContext.http.method;
+    const language: Language = languageFromAcceptLanguage(event.headers?.['accept-language']) ?? 'pl';
     const texts = TEXTS[language];
+    if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
+      const refused = page(language, 405, html`<p>${texts.methodNotAllowed}</p>`);
+      return { ...refused, headers: { ...refused.headers, allow: ALLOWED_METHODS } };
+    }
     const token = event.queryStringParameters?.token ?? '';
-    const subscription = verifySubscription(deps.secret, token);
+    const subscription = verifySubscription(deps.secret, token, {
+      now: (deps.clock ?? SYSTEM_CLOCK).now(),
+      acceptLegacyUntil: deps.acceptLegacyUntil,
+    });
     const shop = subscription && deps.shops.get(subscription.shopId);
     if (!subscription || !shop) {
       deps.logger.warn('unsubscribe link rejected');
-      return page(language, 400, htmlEscape`<p>${texts.invalid}</p>`);
+      return page(language, 400, html`<p>${texts.invalid}</p>`);
     }
     const channel = texts.channel[subscription.channel];
-    if (event.requestContext.http.method === 'POST') {
+    if (method === 'POST') {
       await deps.suppressions.suppress(
         subscription.shopId,
         subscription.channel,
@@ -82,13 +97,12 @@ export const makeUnsubscribeHandler = (deps: UnsubscribeDeps) =>
         'unsubscribed by the customer',
       );
       deps.logger.info('unsubscribed', { shopId: subscription.shopId, channel: subscription.channel });
-      return page(language, 200, htmlEscape`<p>${texts.done(shop.name, channel)}</p>`);
+      return page(language, 200, html`<p>${texts.done(shop.name, channel)}</p>`);
     }
-    if (event.requestContext.http.method !== 'GET')
-      return page(language, 405, htmlEscape`<p>${texts.invalid}</p>`);
     return page(
       language,
       200,
-      htmlEscape`<p>${texts.confirm(shop.name, channel)}</p><form method="post" action="?token=${token}"><button type="submit">${texts.button}</button></form>`,
+      html`<p>${texts.confirm(shop.name, channel)}</p><form method="post" action="?token=${encodeURIComponent(token)}"><button type="submit">${texts.button}</button></form>`,
     );
-  }).use(injectLambdaContext(deps.logger, { resetKeys: true }));
+  }
+};

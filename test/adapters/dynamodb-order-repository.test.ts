@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DynamoDbOrderRepository,
   orderPk,
   STATE_SK,
 } from '../../functions/adapters/dynamodb-order-repository.js';
+import { EventRefusedError } from '../../functions/domain/errors.js';
 import { replay } from '../../functions/domain/order-lifecycle.js';
 import { recordOrderEvent } from '../../functions/domain/record-order-event.js';
 import { generateTrackingToken } from '../../functions/domain/tracking-token.js';
@@ -44,6 +47,7 @@ describe('Class: DynamoDbOrderRepository', () => {
         event: { event: placed, receivedAt: '2026-11-20T10:00:00.000Z' },
         history: replay([placed]),
         trackingToken: 'A'.repeat(32),
+        contactKeys: [],
       });
 
       // Assess
@@ -54,6 +58,8 @@ describe('Class: DynamoDbOrderRepository', () => {
         trackingToken: 'A'.repeat(32),
         orderNumber: placed.orderNumber,
         events: [{ event: placed, receivedAt: '2026-11-20T10:00:00.000Z' }],
+        // when the order last changed in the store: the public view's idle clock counts from it
+        updatedAt: '2026-11-20T10:00:00.000Z',
       });
       const state = await table.documents.send(
         new GetCommand({ TableName: table.tableName, Key: { pk: orderPk(key), sk: STATE_SK } }),
@@ -79,6 +85,7 @@ describe('Class: DynamoDbOrderRepository', () => {
         event: { event: paid, receivedAt: '2026-11-20T10:00:00.000Z' },
         history: replay([placed, paid]),
         trackingToken: undefined,
+        contactKeys: [],
       });
 
       // Assess
@@ -102,6 +109,7 @@ describe('Class: DynamoDbOrderRepository', () => {
         event: { event: placed, receivedAt: '2026-11-20T10:05:00.000Z' },
         history: replay([placed]),
         trackingToken: undefined,
+        contactKeys: [],
       });
 
       // Assess
@@ -194,5 +202,63 @@ describe('Function: recordOrderEvent on DynamoDB Local', () => {
       }),
     );
     expect(stored.Item?.state).toEqual(JSON.parse(JSON.stringify(replay(lifecycle).state)));
+  });
+
+  it('gives an order number to exactly one of many orders placed with it at once', async () => {
+    // Prepare: several runs; each, 2 to 6 different orders placed at the same moment with one number
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 2, max: 6 }), fc.nat(), async (contenders, salt) => {
+        const number = `RACE/${salt}/${randomUUID().slice(0, 8)}`;
+        const placements = Array.from({ length: contenders }, (_, i) => {
+          const [placed] = lifecycleEvents(
+            { orderId: `race-${number.replaceAll('/', '-')}-${i}`, orderNumber: number },
+            'happyPath',
+          );
+          if (!placed) throw new Error('fixture');
+          return placed;
+        });
+
+        // Act
+        const results = await Promise.allSettled(
+          placements.map((placed) => recordOrderEvent({ ...deps(), maxAttempts: 50 }, placed)),
+        );
+
+        // Assess: one recorded, every other refused; the refused orders left nothing behind
+        const winners = results.flatMap((result, i) => (result.status === 'fulfilled' ? [i] : []));
+        expect(winners).toHaveLength(1);
+        for (const result of results) {
+          if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(EventRefusedError);
+        }
+        const winner = placements[winners[0] ?? -1];
+        expect(await repository.findByOrderNumber(SHOP_ID, number)).toEqual({
+          shopId: SHOP_ID,
+          orderId: winner?.orderId,
+        });
+        for (const placed of placements.filter((candidate) => candidate !== winner)) {
+          expect(await repository.load({ shopId: SHOP_ID, orderId: placed.orderId })).toBeUndefined();
+        }
+      }),
+      { numRuns: 8 },
+    );
+  });
+
+  it('lets an order claim its own number again (a redelivered or late placement)', async () => {
+    // Prepare
+    const ref = orderRef(8);
+    const [placed, ...rest] = lifecycleEvents(ref, 'happyPath');
+    if (!placed) throw new Error('fixture');
+    for (const event of rest.slice(0, 2)) await recordOrderEvent(deps(), event);
+
+    // Act
+    const first = await recordOrderEvent(deps(), placed);
+    const again = await recordOrderEvent(deps(), structuredClone(placed));
+
+    // Assess
+    expect(first).toMatchObject({ kind: 'recorded' });
+    expect(again).toMatchObject({ kind: 'duplicate' });
+    expect(await repository.findByOrderNumber(SHOP_ID, ref.orderNumber)).toEqual({
+      shopId: SHOP_ID,
+      orderId: ref.orderId,
+    });
   });
 });

@@ -141,6 +141,32 @@ afterAll(async () => {
 
 // One customer's story, in order: a dry run, the erasure, a second run, a later event.
 describe('Command: customer erase', () => {
+  it('erases nothing without a confirmation: --yes for scripts, a yes at a terminal', async () => {
+    // Prepare
+    const before = await show(held.orderId);
+    const questions: string[] = [];
+
+    // Act
+    const script = await runCli(['customer', 'erase', SHOP_ID, '--email', EMAIL], env);
+    const declined = await runCli(['customer', 'erase', SHOP_ID, '--email', EMAIL], env, {
+      answer: (question) => {
+        questions.push(question);
+        return false;
+      },
+    });
+
+    // Assess
+    expect(script.code).toBe(2);
+    expect(script.stderr).toContain('pass --yes to confirm');
+    expect(declined.code).toBe(2);
+    expect(declined.stderr).toContain('not confirmed: nothing was erased');
+    expect(questions).toEqual([
+      `Erase the personal data of every order of ${SHOP_ID} held by this e-mail address? This cannot be undone.`,
+    ]);
+    expect(questions.join('')).not.toContain(EMAIL);
+    expect(await show(held.orderId)).toBe(before);
+  });
+
   it('finds nothing to change in a dry run, and changes nothing', async () => {
     // Prepare
     const before = await stateItem(SHOP_ID, held.orderId);
@@ -172,7 +198,10 @@ describe('Command: customer erase', () => {
     expect(leftovers(await show(held.orderId)).length).toBeGreaterThan(8);
 
     // Act
-    const result = await runCli(['customer', 'erase', SHOP_ID, '--email', 'ZOFIA.WASOWSKA@example.pl'], env);
+    const result = await runCli(
+      ['customer', 'erase', SHOP_ID, '--email', 'ZOFIA.WASOWSKA@example.pl', '--yes'],
+      env,
+    );
 
     // Assess
     expect(result.stderr).toBe('');
@@ -234,8 +263,11 @@ describe('Command: customer erase', () => {
     const before = await stateItem(SHOP_ID, held.orderId);
 
     // Act
-    const human = await runCli(['customer', 'erase', SHOP_ID, '--email', EMAIL], env);
-    const json = await runCli(['customer', 'erase', SHOP_ID, '--phone', '+48601234567', '--json'], env);
+    const human = await runCli(['customer', 'erase', SHOP_ID, '--email', EMAIL, '--yes'], env);
+    const json = await runCli(
+      ['customer', 'erase', SHOP_ID, '--phone', '+48601234567', '--yes', '--json'],
+      env,
+    );
 
     // Assess
     expect(human.code).toBe(0);
@@ -276,7 +308,7 @@ describe('Command: customer erase', () => {
 
   it('exits 3 when no order holds the address, and 2 when the customer is not named once', async () => {
     // Act
-    const nobody = await runCli(['customer', 'erase', SHOP_ID, '--email', 'nobody@example.pl'], env);
+    const nobody = await runCli(['customer', 'erase', SHOP_ID, '--email', 'nobody@example.pl', '--yes'], env);
     const both = await runCli(
       ['customer', 'erase', SHOP_ID, '--email', EMAIL, '--phone', '+48601234567'],
       env,

@@ -73,6 +73,28 @@ describe('Command: events send', () => {
     for (const event of delivered) expect(parseOrderEvent(event['detail-type'], event.detail).ok).toBe(true);
   });
 
+  it('reads the events from standard input when the file is -', async () => {
+    // Prepare
+    const [placed, paid] = lifecycleEvents(orderRef(12), 'happyPath');
+    if (!placed || !paid) throw new Error('fixture');
+    const stdin = `${JSON.stringify(entryOf(placed))}\n${JSON.stringify(entryOf(paid))}\n`;
+
+    // Act
+    const result = await runCli(['events', 'send', '-'], env, { stdin });
+    const empty = await runCli(['events', 'send', '-'], env, { stdin: '' });
+    await bus.idle();
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('standard input: 2 event(s), 2 valid, 0 invalid');
+    expect(delivered.map((event) => event.detail.eventId).sort()).toEqual([
+      'ord-000012-paid',
+      'ord-000012-placed',
+    ]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('standard input holds no events');
+  });
+
   it('takes a JSON array of PutEvents entries, sends in batches of ten, and reports with --json', async () => {
     // Prepare
     const events = [1, 2].flatMap((n) => lifecycleEvents(orderRef(20 + n), 'happyPath'));

@@ -34,13 +34,26 @@ export const localEnv = (extra: CliEnv = {}): CliEnv => ({
   ...extra,
 });
 
-export const runCli = async (argv: readonly string[], env: CliEnv): Promise<CliResult> => {
+/** What a person or a pipe gives the CLI: standard input, and the answer at a terminal (none: no terminal). */
+export interface CliInput {
+  readonly stdin?: string;
+  readonly answer?: (question: string) => boolean;
+}
+
+export const runCli = async (
+  argv: readonly string[],
+  env: CliEnv,
+  input: CliInput = {},
+): Promise<CliResult> => {
   let stdout = '';
   let stderr = '';
+  const { answer } = input;
   const code = await run(argv, {
     env,
     stdout: { write: (chunk: string) => (stdout += chunk) },
     stderr: { write: (chunk: string) => (stderr += chunk) },
+    readStdin: async () => input.stdin ?? '',
+    ...(answer ? { confirm: async (question: string) => answer(question) } : {}),
   });
   return {
     code,

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type ContactEntry, contactEntriesOf, contactKey } from '../../functions/domain/contact.js';
 import {
   addressesOf,
   anonymiseEvent,
   anonymiseOrder,
-  contactMatches,
   ERASED_ADDRESS,
   ERASED_TEXT,
   ERASURE_REASON,
@@ -15,6 +15,7 @@ import {
   eraseCustomer,
   isErasedCustomer,
   maskNotification,
+  placementContacts,
 } from '../../functions/domain/erasure.js';
 import type {
   Channel,
@@ -252,36 +253,6 @@ describe('Function: anonymiseOrder', () => {
   });
 });
 
-describe('Function: contactMatches', () => {
-  it('matches e-mail addresses case-insensitively', () => {
-    // Act & Assess
-    expect(
-      contactMatches(
-        { kind: 'email', email: ' Zofia.Wasowska@Example.PL ' },
-        { email: 'zofia.wasowska@example.pl' },
-      ),
-    ).toBe(true);
-    expect(
-      contactMatches({ kind: 'email', email: 'zofia@example.pl' }, { email: 'zofia.wasowska@example.pl' }),
-    ).toBe(false);
-    expect(contactMatches({ kind: 'email', email: 'zofia@example.pl' }, { phone: '+48601234567' })).toBe(
-      false,
-    );
-  });
-
-  it('matches phone numbers however they are written, in the order’s country', () => {
-    // Act & Assess
-    const stored = { phone: '+48 601 234 567', country: 'PL' };
-    expect(contactMatches({ kind: 'phone', phone: '601234567' }, stored)).toBe(true);
-    expect(contactMatches({ kind: 'phone', phone: '+48601234567' }, stored)).toBe(true);
-    expect(contactMatches({ kind: 'phone', phone: '0048 601-234-567' }, stored)).toBe(true);
-    expect(contactMatches({ kind: 'phone', phone: '+48601234568' }, stored)).toBe(false);
-    expect(
-      contactMatches({ kind: 'phone', phone: '601234567' }, { phone: '+49 1512 3456789', country: 'DE' }),
-    ).toBe(false);
-  });
-});
-
 describe('Function: maskNotification', () => {
   const record = (changes: Partial<NotificationRecord>): NotificationRecord => ({
     shopId: SHOP_ID,
@@ -351,24 +322,25 @@ class MemoryStore implements ErasureStore {
       },
       state: replay(events).state,
     });
+    for (const contact of placementContacts(events)) {
+      for (const entry of contactEntriesOf(contact)) {
+        const indexKey = contactKey(key.shopId, entry);
+        this.index.set(indexKey, new Set([...(this.index.get(indexKey) ?? []), keyOf(key)]));
+      }
+    }
     return key;
   }
 
-  async findOrders(
-    shopId: string,
-    matches: (fields: { email?: string; phone?: string; country?: string }) => boolean,
-  ) {
-    const keys = [...this.orders.values()]
-      .filter(({ key }) => key.shopId === shopId)
-      .filter(({ state }) => {
-        const { customer, delivery } = state as ReturnType<typeof replay>['state'];
-        return (
-          customer !== undefined &&
-          matches({ email: customer.email, phone: customer.phone, country: delivery?.country })
-        );
-      })
-      .map(({ key }) => key);
-    return { keys, scannedItems: this.orders.size, readCapacityUnits: 0.5 };
+  /** The contact index: contactKey -> order keys, as the ingest writes it with each placement. */
+  readonly index = new Map<string, Set<string>>();
+
+  async findOrders(shopId: string, entries: readonly ContactEntry[]) {
+    const found = new Set(entries.flatMap((entry) => [...(this.index.get(contactKey(shopId, entry)) ?? [])]));
+    const keys = [...found].sort().flatMap((id) => {
+      const stored = this.orders.get(id);
+      return stored ? [stored.key] : [];
+    });
+    return { keys, readItems: keys.length, readCapacityUnits: 0.5 };
   }
 
   async load(key: OrderKey) {
@@ -392,6 +364,8 @@ class MemoryStore implements ErasureStore {
       })),
     };
     stored.state = request.state;
+    for (const entry of request.contactEntries)
+      this.index.get(contactKey(request.key.shopId, entry))?.delete(keyOf(request.key));
     this.writes++;
     return 'ok';
   }
@@ -560,7 +534,7 @@ describe('Function: eraseCustomer', () => {
     expect(report.orders[0]).toMatchObject({ result: 'erased', events: 3 });
     expect(stored.order.version).toBe(9);
     expect(stored.state).toMatchObject({
-      complaints: { 'REK-0042-1': { subject: ERASED_TEXT, status: 'open' } },
+      complaints: [{ complaintId: 'REK-0042-1', subject: ERASED_TEXT, status: 'open' }],
     });
     expect(personalIn(stored)).toEqual([]);
   });

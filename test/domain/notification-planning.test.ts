@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { canonicalPhone } from '../../functions/domain/contact.js';
 import {
   addressFor,
   newlyApplied,
-  normalisePhone,
   planJobs,
   quietHoursEnd,
   supersededBy,
@@ -11,7 +11,6 @@ import {
 import type { OrderEvent, OrderEventType } from '../../functions/domain/order-events.js';
 import { type OrderHistory, recordEvent, replay } from '../../functions/domain/order-lifecycle.js';
 import { parseShopConfigs } from '../../functions/domain/shop-config.js';
-import { signedLinks, signSubscription, verifySubscription } from '../../functions/domain/signed-links.js';
 import {
   exampleDetails,
   lifecycleEvents,
@@ -356,8 +355,8 @@ describe('Function: addressFor', () => {
       phoneNumber: '+48601234567',
       masked: '+48 *** *** 567',
     });
-    expect(normalisePhone('601 234 567', 'PL')).toBe('+48601234567');
-    expect(normalisePhone('12', 'PL')).toBeUndefined();
+    expect(canonicalPhone('601 234 567', 'PL')).toBe('+48601234567');
+    expect(canonicalPhone('12', 'PL')).toBeUndefined();
   });
 
   it('says why there is no address', () => {
@@ -394,31 +393,5 @@ describe('Function: addressFor', () => {
     ).toEqual({
       missing: 'every push device of the order is disabled',
     });
-  });
-});
-
-describe('Module: signed-links', () => {
-  const secret = 's'.repeat(32);
-  const subscription = { shopId: SHOP_ID, channel: 'email' as const, address: 'zofia@example.pl' };
-
-  it('verifies its own tokens and nothing else', () => {
-    const token = signSubscription(secret, subscription);
-    expect(verifySubscription(secret, token)).toEqual(subscription);
-    expect(verifySubscription('x'.repeat(32), token)).toBeUndefined();
-    const [payload, signature] = token.split('.');
-    const forged = Buffer.from(JSON.stringify([SHOP_ID, 'email', 'someone@else.pl'])).toString('base64url');
-    expect(verifySubscription(secret, `${forged}.${signature}`)).toBeUndefined();
-    expect(verifySubscription(secret, `${payload}`)).toBeUndefined();
-    expect(verifySubscription(secret, `${payload}.${signature}.x`)).toBeUndefined();
-  });
-
-  it('builds the tracking and unsubscribe links on the shop’s base URL', () => {
-    const links = signedLinks(secret);
-    expect(links.trackingUrl('https://status.example.pl/', 'TOKEN', 'pl')).toBe(
-      'https://status.example.pl/t/TOKEN?lang=pl',
-    );
-    const unsubscribe = new URL(links.unsubscribeUrl('https://status.example.pl', subscription));
-    expect(unsubscribe.pathname).toBe('/v1/unsubscribe');
-    expect(verifySubscription(secret, unsubscribe.searchParams.get('token') ?? '')).toEqual(subscription);
   });
 });

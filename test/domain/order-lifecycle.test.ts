@@ -115,7 +115,7 @@ describe('Function: replay', () => {
     // Assess
     expect(state.shipment).toMatchObject({ carrier: 'InPost', trackingNumber: '620123456789012345678901' });
     expect(state.payment).toMatchObject({ status: 'partially_refunded', refunded: 4999 });
-    expect(state.returns['ZW-0042-1']).toMatchObject({ status: 'refunded' });
+    expect(state.returns).toEqual([expect.objectContaining({ returnId: 'ZW-0042-1', status: 'refunded' })]);
   });
 
   it('records the timing and reason of a cancellation', () => {
@@ -326,6 +326,43 @@ describe('Function: sortEvents', () => {
   it('breaks ties of the same instant by lifecycle order', () => {
     // Act
     const sorted = sortEvents(events(['Order Delivered', 5], ['Order Placed', 5], ['Order Shipped', 5]));
+
+    // Assess
+    expect(sorted.map((event) => event.type)).toEqual(['Order Placed', 'Order Shipped', 'Order Delivered']);
+  });
+  it('lets the placement decide: sequenced when it has a sequence, the events without one last', () => {
+    // Prepare: the delivery has a sequence; the cancellation has none and a later time
+    const [placed, delivered, cancelled] = events(
+      ['Order Placed', 0],
+      ['Order Delivered', 10],
+      ['Order Cancelled', 5],
+    ) as [OrderEvent, OrderEvent, OrderEvent];
+
+    // Act
+    const sorted = sortEvents([
+      cancelled,
+      { ...delivered, sequence: 2 },
+      { ...placed, sequence: 1 },
+    ] as OrderEvent[]);
+
+    // Assess
+    expect(sorted.map((event) => event.type)).toEqual(['Order Placed', 'Order Delivered', 'Order Cancelled']);
+  });
+
+  it('ignores sequence numbers when the placement has none', () => {
+    // Prepare
+    const [placed, shipped, delivered] = events(
+      ['Order Placed', 0],
+      ['Order Shipped', 10],
+      ['Order Delivered', 20],
+    ) as [OrderEvent, OrderEvent, OrderEvent];
+
+    // Act
+    const sorted = sortEvents([
+      { ...delivered, sequence: 1 },
+      { ...shipped, sequence: 2 },
+      placed,
+    ] as OrderEvent[]);
 
     // Assess
     expect(sorted.map((event) => event.type)).toEqual(['Order Placed', 'Order Shipped', 'Order Delivered']);

@@ -12,6 +12,7 @@ import {
   OrderViewSchema,
 } from '../../functions/domain/order-view.js';
 import type { ShopConfig } from '../../functions/domain/shop-config.js';
+import { renderTrackingPage } from '../../functions/status-api/render-page.js';
 import {
   exampleDetails,
   LIFECYCLES,
@@ -420,13 +421,35 @@ describe('Function: buildOrderView', () => {
       expect(isReducedView(replay(laterRefund), SHOP, new Date('2027-01-14T10:00:00Z'))).toBe(true);
     });
 
-    it('applies to cancelled orders too, and never to orders still under way', () => {
+    it('applies to cancelled orders and to orders stuck under way alike', () => {
       const later = new Date('2027-06-01T00:00:00Z');
       expect(viewOf(lifecycleEvents(orderRef(15), 'cancelledAfterHold'), { now: later }).view).toBe(
         'reduced',
       );
       expect(viewOf(eventsUntil(orderRef(16), 'happyPath', 'Order Shipped'), { now: later }).view).toBe(
-        'full',
+        'reduced',
+      );
+    });
+
+    it('counts from the last change in the store, not from the times the producer wrote', () => {
+      // Prepare: whatever the events claim, the store changed the order `idleDays` before now
+      fc.assert(
+        fc.property(
+          fc.constantFrom(...(Object.keys(LIFECYCLES) as LifecycleName[])),
+          fc.integer({ min: 1, max: 4 }),
+          fc.integer({ min: 0, max: 90 }),
+          (name, eventCount, idleDays) => {
+            const events = lifecycleEvents(orderRef(17), name).slice(0, eventCount);
+            const now = new Date('2026-11-21T12:00:00Z');
+            const lastChangedAt = new Date(now.getTime() - idleDays * 86_400_000).toISOString();
+
+            // Act
+            const reduced = isReducedView(replay(events), SHOP, now, lastChangedAt);
+
+            // Assess
+            expect(reduced).toBe(idleDays >= SHOP.statusPage.reducedViewAfterDays);
+          },
+        ),
       );
     });
   });
@@ -480,5 +503,66 @@ describe('Function: maskAddress', () => {
     [undefined, undefined],
   ])('masks %j as %j', (address, masked) => {
     expect(maskAddress(address)).toBe(masked);
+  });
+});
+
+describe('Property: a stored order never breaks its view', () => {
+  /** Values a store may hold that today's code never wrote: codes named after Object.prototype members,
+   * codes a later version dropped, instants that are not instants, a zone a newer ICU removed. */
+  const storedValue = fc.constantFrom(...Object.getOwnPropertyNames(Object.prototype), 'retired_code', '');
+  const CODE_PATHS = [
+    ['status'],
+    ['payment', 'status'],
+    ['payment', 'method'],
+    ['delivery', 'method'],
+    ['shipment', 'method'],
+    ['hold', 'reason'],
+    ['cancellation', 'reason'],
+    ['cancellation', 'cancelledBy'],
+    ['customer', 'timeZone'],
+    ['statusSince'],
+    ['placedAt'],
+    ['shipment', 'at'],
+    ['hold', 'contactBy'],
+  ] as const;
+
+  it('builds and renders with any of its codes, instants or zone replaced by a value never written', () => {
+    // Prepare: an order with a shipment, a hold, a cancellation, a return and a complaint at once
+    const ref = orderRef(77);
+    const base = replay([
+      ...lifecycleEvents(ref, 'returnAndRefund'),
+      ...lifecycleEvents(ref, 'complaint').slice(4),
+    ]);
+    const held = replay(lifecycleEvents(ref, 'engravingHold').slice(0, 4)).state.hold;
+    const cancelled = replay(lifecycleEvents(ref, 'cancelledAfterHold')).state.cancellation;
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.constantFrom(...CODE_PATHS), { minLength: 1, maxLength: 5 }),
+        fc.array(storedValue, { minLength: 5, maxLength: 5 }),
+        fc.constantFrom<Language>('pl', 'en'),
+        (paths, values, language) => {
+          const state = structuredClone({ ...base.state, hold: held, cancellation: cancelled }) as Record<
+            string,
+            unknown
+          >;
+          paths.forEach((path, i) => {
+            const [head, leaf] = path;
+            if (leaf === undefined) state[head] = values[i];
+            else state[head] = { ...(state[head] as object), [leaf]: values[i] };
+          });
+          const history = { ...base, state: state as unknown as typeof base.state };
+
+          // Act
+          const view = buildOrderView({ history, notifications: [], shop: SHOP, language, now: NOW });
+          const page = renderTrackingPage(view);
+
+          // Assess: every label is a string (the code itself when unknown), and the page is whole
+          const labels = JSON.stringify(view).match(/"label":(?!")[^,}]*/g) ?? [];
+          expect(labels).toEqual([]);
+          expect(page.html).toContain('</html>');
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

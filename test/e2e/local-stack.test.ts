@@ -7,14 +7,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { documentClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import type { NotificationRecord } from '../../functions/domain/notification-log.js';
-import type { OrderEvent } from '../../functions/domain/order-events.js';
+import { ORDER_EVENT_TYPES, type OrderEvent } from '../../functions/domain/order-events.js';
 import { replay } from '../../functions/domain/order-lifecycle.js';
 import { toPutEventsEntry } from '../../local/demo.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
@@ -38,7 +38,7 @@ const eventually = async <T>(
   }
 };
 
-const put = async (entries: ReadonlyArray<ReturnType<typeof toPutEventsEntry>>) => {
+const put = async (entries: readonly PutEventsRequestEntry[]) => {
   for (let i = 0; i < entries.length; i += 10) {
     const result = await events.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) }));
     expect(result.FailedEntryCount).toBe(0);
@@ -181,6 +181,76 @@ describe('Local stack, end to end', () => {
     );
   });
 
+  it('dead-letters misspelt detail-types from the producer source with the known types, storing nothing', async () => {
+    // Prepare: PutEvents accepts any detail-type; on AWS as here, only the rule decides where it goes
+    const ref = orderRef(9003);
+    const [placed] = lifecycleEvents(ref, 'happyPath') as [OrderEvent];
+    const entry = toPutEventsEntry(placed, stack.eventBusName);
+    const misspelt = ['Order Exploded', 'order placed', 'Order Placed '];
+
+    // Act
+    await put(misspelt.map((detailType) => ({ ...entry, DetailType: detailType })));
+
+    // Assess
+    const deadLetters = await eventually(async () => {
+      const found = stack.sqs
+        .peek('order-events-dead-letters')
+        .filter((message) => message.body.includes(ref.orderId));
+      return found.length === misspelt.length ? found : undefined;
+    }, 'three dead letters');
+    const types = deadLetters.map(
+      (message) => (JSON.parse(message.body) as { 'detail-type': string })['detail-type'],
+    );
+    expect(types.sort()).toEqual([...misspelt].sort());
+    for (const message of deadLetters) {
+      expect(message.messageAttributes.reason?.StringValue).toBe(
+        `invalid order event: detail-type: is not an order event type; expected one of: ${ORDER_EVENT_TYPES.join(', ')}`,
+      );
+    }
+    const documents = documentClient(
+      new DynamoDBClient({
+        endpoint: stack.urls.dynamodb,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+      }),
+    );
+    const stored = await new DynamoDbOrderRepository(documents, stack.tableName).load({
+      shopId: SHOP_ID,
+      orderId: ref.orderId,
+    });
+    expect(stored).toBeUndefined();
+  });
+
+  it('dead-letters an order of a shop the stack does not serve, and stores nothing of it', async () => {
+    // Prepare
+    const ref = orderRef(9004);
+    const [placed] = lifecycleEvents(ref, 'happyPath') as [OrderEvent];
+    const stranger = { ...placed, shopId: 'sklep-nieznany' };
+
+    // Act
+    await put([toPutEventsEntry(stranger, stack.eventBusName)]);
+
+    // Assess
+    const deadLetter = await eventually(
+      async () =>
+        stack.sqs.peek('order-events-dead-letters').find((message) => message.body.includes(ref.orderId)),
+      'the dead letter',
+    );
+    expect(deadLetter.messageAttributes.reason?.StringValue).toBe(
+      'shop sklep-nieznany is not configured in this deployment; nothing was stored',
+    );
+    const documents = documentClient(
+      new DynamoDBClient({
+        endpoint: stack.urls.dynamodb,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+      }),
+    );
+    const orders = new DynamoDbOrderRepository(documents, stack.tableName);
+    expect(await orders.load({ shopId: 'sklep-nieznany', orderId: ref.orderId })).toBeUndefined();
+    expect(await orders.findByOrderNumber('sklep-nieznany', ref.orderNumber)).toBeUndefined();
+  });
+
   it('serves the outbox with the orders and messages it sent', async () => {
     // Act
     const response = await fetch(stack.urls.outbox);
@@ -191,5 +261,45 @@ describe('Local stack, end to end', () => {
     expect(html).toContain('ZAM/2026/11/9001');
     expect(html).toMatch(/E-mails \(\d+\)/);
     expect(html).toMatch(/SMS \(\d+\)/);
+  });
+
+  it('serves the outbox on its own port only: the public API port does not show it', async () => {
+    // Act
+    const outboxOrigin = new URL(stack.urls.outbox).origin;
+    const onApi = await Promise.all(
+      ['/outbox', '/outbox/', '/'].map((path) => fetch(`${stack.urls.api}${path}`)),
+    );
+
+    // Assess
+    expect(outboxOrigin).not.toBe(new URL(stack.urls.api).origin);
+    for (const response of onApi) {
+      expect(response.status).toBe(404);
+      expect(await response.text()).not.toContain('ZAM/2026/11/9001');
+    }
+  });
+
+  it('answers HEAD on a tracking page like GET, without a body', async () => {
+    // Prepare: the order the first test stored
+    const orders = new DynamoDbOrderRepository(
+      documentClient(
+        new DynamoDBClient({
+          endpoint: stack.urls.dynamodb,
+          region: LOCAL_REGION,
+          credentials: LOCAL_CREDENTIALS,
+        }),
+      ),
+      stack.tableName,
+    );
+    const token = (await orders.load({ shopId: SHOP_ID, orderId: orderRef(9001).orderId }))?.trackingToken;
+    expect(token).toBeDefined();
+
+    // Act
+    const get = await fetch(`${stack.urls.api}/t/${token}`);
+    const head = await fetch(`${stack.urls.api}/t/${token}`, { method: 'HEAD' });
+
+    // Assess
+    expect(head.status).toBe(get.status);
+    expect(head.headers.get('etag')).toBe(get.headers.get('etag'));
+    expect(await head.text()).toBe('');
   });
 });

@@ -7,6 +7,7 @@
  * an error code and a message; HTML: a page with a heading and a text); no page carries markup from the
  * request; and nothing is written for a rejected request except the status API's rate-limit counters.
  */
+import { createHmac } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -107,10 +108,19 @@ const expectNoInjectedMarkup = (body: string) => {
   expect(body).not.toMatch(/<script|onerror=|javascript:|<img src=x/i);
 };
 
-/** A 4xx must say what was wrong. */
-const expectMessage = (response: { headers?: Record<string, unknown>; body?: string }) => {
+/** A 4xx must say what was wrong (in its body; a HEAD answer has none) and a 405 which methods work. */
+const expectMessage = (
+  response: { statusCode?: number; headers?: Record<string, unknown>; body?: string },
+  method: string,
+) => {
   const type = String(response.headers?.['content-type'] ?? '');
   const body = response.body ?? '';
+  if (response.statusCode === 405)
+    expect(String(response.headers?.allow ?? '')).toMatch(/^[A-Z]+(, [A-Z]+)*$/);
+  if (method === 'HEAD') {
+    expect(body).toBe('');
+    return;
+  }
   if (type.startsWith('application/json')) {
     const json = JSON.parse(body) as { error?: unknown; message?: unknown };
     expect(typeof json.error).toBe('string');
@@ -136,6 +146,7 @@ describe('Fuzz: the status API', () => {
       rateLimits: {
         token: { limit: 1_000_000, windowSeconds: 3600 },
         lookup: { limit: 1_000_000, windowSeconds: 3600 },
+        lookupPerOrder: { limit: 1_000_000, windowSeconds: 3600 },
       },
       logger,
     });
@@ -292,11 +303,14 @@ describe('Fuzz: the status API', () => {
           if (response.statusCode < 400) tally.accepted += 1;
           else {
             const type = response.headers['content-type'] ?? '';
-            const code = type.startsWith('application/json')
-              ? String((JSON.parse(response.body) as { error?: string }).error)
-              : 'page';
+            const code =
+              method === 'HEAD'
+                ? 'head'
+                : type.startsWith('application/json')
+                  ? String((JSON.parse(response.body) as { error?: string }).error)
+                  : 'page';
             tally.reject(`${response.statusCode} ${code}`);
-            expectMessage(response);
+            expectMessage(response, method);
           }
           if ((response.headers['content-type'] ?? '').startsWith('text/html'))
             expectNoInjectedMarkup(response.body);
@@ -362,6 +376,23 @@ describe('Fuzz: the unsubscribe link', () => {
             subscription as Parameters<typeof signSubscription>[1],
           ),
         ),
+      // The first format (address in clear, no expiry), signed with the right secret: refused by default.
+      fc
+        .record({ channel: fc.constantFrom('email', 'sms', 'push'), address: hostileString() })
+        .map(({ channel, address }) => {
+          const legacy = Buffer.from(JSON.stringify([SHOP_ID, channel, address])).toString('base64url');
+          return `${legacy}.${createHmac('sha256', SECRET).update(legacy).digest('base64url')}`;
+        }),
+      // Correctly sealed, but expired a moment ago.
+      fc
+        .integer({ min: 1, max: 3650 })
+        .map((ttlDays) =>
+          signSubscription(
+            SECRET,
+            { shopId: SHOP_ID, channel: 'email', address: 'zofia.wasowska@example.pl' },
+            { now: new Date(Date.now() - ttlDays * 86_400_000 - 1000), ttlDays },
+          ),
+        ),
       // Correctly signed, but for a shop that is not configured here.
       hostileString().map((shopId) =>
         signSubscription(SECRET, { shopId, channel: 'email', address: 'a@example.pl' }),
@@ -404,10 +435,14 @@ describe('Fuzz: the unsubscribe link', () => {
           expect(status).toBeGreaterThanOrEqual(400);
           expect(status).toBeLessThan(500);
           tally.reject(`${status}${asQuery ? '' : ' (no token parameter)'}`);
-          expectMessage({
-            headers: response.headers as Record<string, unknown>,
-            body: String(response.body ?? ''),
-          });
+          expectMessage(
+            {
+              statusCode: status,
+              headers: response.headers as Record<string, unknown>,
+              body: String(response.body ?? ''),
+            },
+            method,
+          );
           expectNoInjectedMarkup(String(response.body ?? ''));
           const written = (await storedItems()) - baseline;
           tally.writesFromRejected = Math.max(tally.writesFromRejected, written);

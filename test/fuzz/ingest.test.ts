@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import type { DeadLetter, DeadLetterSink } from '../../functions/adapters/sqs-dead-letters.js';
+import { contactKeysOf } from '../../functions/domain/contact.js';
 import {
   type OrderEvent,
   type OrderEventType,
@@ -22,6 +23,7 @@ import {
 import { generateTrackingToken } from '../../functions/domain/tracking-token.js';
 import { makeIngestHandler } from '../../functions/ingest-order-events/ingest.js';
 import { eventBridgeEnvelope, exampleDetails, orderRef, SHOP_ID } from '../fixtures/order-events.js';
+import { fixtureShops } from '../fixtures/shops.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
 import { lambdaContext, sqsEvent } from '../support/lambda.js';
 import { FuzzTally } from './fuzz-tally.js';
@@ -301,6 +303,7 @@ describe('Fuzz: ingest order events', () => {
         clock: { now: () => new Date('2026-11-20T12:00:00Z') },
         newTrackingToken: generateTrackingToken,
       },
+      shops: fixtureShops,
       deadLetters,
       logger,
       maxReceiveCount: 5,
@@ -352,11 +355,14 @@ describe('Fuzz: ingest order events', () => {
         clock: { now: () => new Date('2026-11-20T12:00:00Z') },
         newTrackingToken: generateTrackingToken,
       },
+      shops: fixtureShops,
       deadLetters,
       logger,
       maxReceiveCount: 5,
     });
     let n = 0;
+    /** Order numbers a placement of an earlier run claimed: one order per number and shop. */
+    const claimed = new Set<string>();
 
     // Act & Assess
     await fc.assert(
@@ -383,8 +389,23 @@ describe('Fuzz: ingest order events', () => {
           expect(written).toBe(0);
           return;
         }
+        if (parsed.event.type === 'Order Placed' && claimed.has(parsed.event.orderNumber)) {
+          // The same hostile order number twice: the second order is refused, nothing of it stored.
+          tally.reject('order number held by another order');
+          expect(deadLetters.letters.map((letter) => letter.reason)).toEqual([
+            expect.stringContaining('already held by another order'),
+          ]);
+          expect(stored).toBeUndefined();
+          return;
+        }
         tally.accepted += 1;
-        tally.writesFromAccepted += written;
+        // A placement also writes its order number's claim and its customer's contact index entries.
+        const outside =
+          parsed.event.type === 'Order Placed'
+            ? 1 + contactKeysOf(SHOP_ID, [parsed.event as OrderEvent]).length
+            : 0;
+        if (parsed.event.type === 'Order Placed') claimed.add(parsed.event.orderNumber);
+        tally.writesFromAccepted += written + outside;
         expect(deadLetters.letters.map((letter) => letter.reason)).toEqual([]);
         expect(stored?.events.map((item) => item.event)).toEqual([parsed.event as OrderEvent]);
 
@@ -405,7 +426,8 @@ describe('Fuzz: ingest order events', () => {
         ],
       },
     );
-    // Nothing was written anywhere else: each accepted event wrote its state item and its event item.
+    // Nothing was written anywhere else: each accepted event wrote its state item and its event item, a
+    // placement its claim and contact index entries too.
     expect(await itemCount(validTable)).toBe(tally.writesFromAccepted);
     tally.save();
   }, 600_000);

@@ -1,23 +1,29 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import { SqsDeadLetterSink } from '../../functions/adapters/sqs-dead-letters.js';
 import type { OrderEvent } from '../../functions/domain/order-events.js';
 import { replay } from '../../functions/domain/order-lifecycle.js';
+import { ORDER_LIMITS } from '../../functions/domain/order-limits.js';
 import { generateTrackingToken } from '../../functions/domain/tracking-token.js';
 import { type IngestDeps, makeIngestHandler } from '../../functions/ingest-order-events/ingest.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
 import {
   eventBridgeEnvelope,
   exampleDetails,
+  LIFECYCLES,
+  type LifecycleName,
   lifecycleEvents,
   orderRef,
   SHOP_ID,
 } from '../fixtures/order-events.js';
+import { fixtureShops } from '../fixtures/shops.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
 import { lambdaContext, sqsEvent } from '../support/lambda.js';
 
@@ -36,6 +42,7 @@ const makeDeps = (overrides: Partial<IngestDeps['record']> = {}): IngestDeps => 
     newTrackingToken: generateTrackingToken,
     ...overrides,
   },
+  shops: fixtureShops,
   deadLetters: new SqsDeadLetterSink(new SQSClient({ region: 'eu-central-1' }), DLQ_URL),
   logger: new Logger({ serviceName: 'order-ingest' }),
   maxReceiveCount: MAX_RECEIVE_COUNT,
@@ -46,6 +53,22 @@ const handle = (bodies: readonly string[], receiveCount = 1, deps = makeDeps()) 
 
 const bodyOf = (event: OrderEvent | Record<string, unknown>) =>
   JSON.stringify(eventBridgeEnvelope(event as OrderEvent));
+
+/** The keys of every item of the table whose keys or attributes mention `text`: a full scan, tests only. */
+const itemsMentioning = async (text: string): Promise<string[]> => {
+  const found: string[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await table.documents.send(
+      new ScanCommand({ TableName: table.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
+    );
+    for (const item of page.Items ?? []) {
+      if (JSON.stringify(item).includes(text)) found.push(`${item.pk} ${item.sk}`);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return found;
+};
 
 const deadLetters = () =>
   sqs.commandCalls(SendMessageCommand).map((call) => {
@@ -181,6 +204,64 @@ describe('Handler: ingest order events', () => {
     expect(deadLetters()[0]?.reason).toContain(reason);
   });
 
+  it('refuses every event of a shop this deployment does not serve, storing nothing of it', async () => {
+    // Prepare: any well-formed shop id but the configured one, any event of any lifecycle
+    const unknownShop = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,20}$/).filter((shopId) => shopId !== SHOP_ID);
+    const anyEvent = fc
+      .tuple(fc.constantFrom(...(Object.keys(LIFECYCLES) as LifecycleName[])), fc.nat({ max: 20 }))
+      .map(([name, index]) => {
+        const events = lifecycleEvents(orderRef(150), name);
+        return events[index % events.length] as OrderEvent;
+      });
+    let run = 0;
+
+    // Act & Assess
+    await fc.assert(
+      fc.asyncProperty(unknownShop, anyEvent, async (shopId, event) => {
+        sqs.resetHistory();
+        const body = bodyOf({ ...event, shopId, orderId: `unknown-shop-${run++}` });
+        const response = await handle([body]);
+        expect(response).toEqual({ batchItemFailures: [] });
+        expect(deadLetters()).toEqual([
+          {
+            queue: DLQ_URL,
+            body,
+            reason: `shop ${shopId} is not configured in this deployment; nothing was stored`,
+            errorType: 'EventRefusedError',
+          },
+        ]);
+        expect(await itemsMentioning(`#${shopId}#`)).toEqual([]);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('refuses a second order with an order number the shop already gave another order', async () => {
+    // Prepare
+    const first = orderRef(160);
+    const second = { ...orderRef(161), orderNumber: first.orderNumber };
+    const [placedFirst] = lifecycleEvents(first, 'happyPath') as [OrderEvent];
+    const [placedSecond] = lifecycleEvents(second, 'happyPath') as [OrderEvent];
+    await handle([bodyOf(placedFirst)]);
+
+    // Act
+    const response = await handle([bodyOf(placedSecond)]);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(deadLetters()).toMatchObject([
+      {
+        errorType: 'EventRefusedError',
+        reason: `order number of order ${second.orderId} is already held by another order of shop ${SHOP_ID}; nothing was stored`,
+      },
+    ]);
+    expect(await itemsMentioning(second.orderId)).toEqual([]);
+    expect(await repository.findByOrderNumber(SHOP_ID, first.orderNumber)).toEqual({
+      shopId: SHOP_ID,
+      orderId: first.orderId,
+    });
+  });
+
   it('dead-letters an event id reused for a different event, keeping the original', async () => {
     // Prepare
     const ref = orderRef(105);
@@ -201,6 +282,67 @@ describe('Handler: ingest order events', () => {
     ]);
     const snapshot = await repository.load({ shopId: SHOP_ID, orderId: ref.orderId });
     expect(snapshot?.events.find((entry) => entry.event.eventId === paid.eventId)?.event).toEqual(paid);
+  });
+
+  it('dead-letters a second Order Placed with a reason and keeps none of its customer data', async () => {
+    // Prepare: placed 09:10 and paid; then another producer places the order at 09:00 for someone else
+    const ref = orderRef(106);
+    const [placed, paid] = lifecycleEvents(ref, 'happyPath') as [OrderEvent, OrderEvent];
+    await handle([bodyOf(placed), bodyOf(paid)]);
+    const details = exampleDetails(ref)['Order Placed'];
+    const takeover = {
+      ...placed,
+      eventId: 'takeover-1',
+      occurredAt: '2026-11-20T08:00:00Z',
+      customer: { ...details.customer, name: 'Ignacy Intruz', email: 'ignacy@attacker.example' },
+    };
+
+    // Act
+    const response = await handle([bodyOf(takeover)]);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(deadLetters()).toMatchObject([
+      {
+        errorType: 'EventRefusedError',
+        reason: `order ${ref.orderId} already has a placement (event ${placed.eventId}); a second Order Placed is refused`,
+      },
+    ]);
+    const snapshot = await repository.load({ shopId: SHOP_ID, orderId: ref.orderId });
+    expect(snapshot?.events.map((entry) => entry.event.eventId).sort()).toEqual(
+      [placed.eventId, paid.eventId].sort(),
+    );
+    expect(JSON.stringify(snapshot)).not.toContain('attacker.example');
+    expect(logs.join('')).not.toContain('attacker.example');
+  });
+
+  it('dead-letters an event past a full order with the limit as the reason, storing nothing', async () => {
+    // Prepare: an order that already holds its limit of distinct complaints
+    const ref = orderRef(107);
+    const [placed] = lifecycleEvents(ref, 'happyPath') as [OrderEvent];
+    const complaint = (n: number) => ({
+      type: 'Complaint Opened',
+      ...exampleDetails(ref)['Complaint Opened'],
+      eventId: `${ref.orderId}-complaint-${n}`,
+      complaintId: `REK-${n}`,
+    });
+    const limit = ORDER_LIMITS.complaints;
+    await handle([bodyOf(placed)]);
+    await handle(Array.from({ length: limit }, (_, n) => bodyOf(complaint(n))));
+
+    // Act
+    const response = await handle([bodyOf(complaint(limit))]);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(deadLetters()).toMatchObject([
+      {
+        errorType: 'EventRefusedError',
+        reason: `the order already has ${limit} complaints, the most one order may have (${limit}); nothing was stored`,
+      },
+    ]);
+    const snapshot = await repository.load({ shopId: SHOP_ID, orderId: ref.orderId });
+    expect(snapshot?.events).toHaveLength(1 + limit);
   });
 
   it('records a transition the order refuses in its timeline, not in the dead letters', async () => {

@@ -8,18 +8,21 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { App, type CfnElement, type IResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../functions/adapters/aws-clients.js';
+import { DynamoDbErasureStore } from '../../functions/adapters/dynamodb-erasure.js';
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import { DynamoDbRateLimiter } from '../../functions/adapters/dynamodb-rate-limiter.js';
 import { DynamoDbSuppressionList } from '../../functions/adapters/dynamodb-suppression-list.js';
 import type { NotificationRecord } from '../../functions/domain/notification-log.js';
 import type { ShopConfigInput } from '../../functions/domain/shop-config.js';
+import { OrderIngest } from '../../lib/order-ingest.js';
 import { OrderNotifications, type OrderNotificationsProps } from '../../lib/order-notifications.js';
 import { PARTITION_KEY_PREFIXES } from '../../lib/order-table-access.js';
 import { REPO_ROOT } from '../../lib/service-function.js';
@@ -95,8 +98,24 @@ describe('OrderNotifications', () => {
       expect(() => build({ shops })).toThrow(/shops: the configuration of 4 shop\(s\) takes \d+ bytes/);
     });
 
-    it('rejects the outcome events’ own source as the order event source', () => {
-      expect(() => build({ eventSource: 'order-notifications' })).toThrow(/eventSource must not be/);
+    it.each(['order-notifications', 'aws.ses', 'aws.events'])(
+      'rejects %s as the order event source: its rule takes every event of the source',
+      (eventSource) => {
+        expect(() => build({ eventSource })).toThrow(/eventSource must not be "order-notifications"/);
+      },
+    );
+
+    it('rejects those sources on the OrderIngest construct used on its own too', () => {
+      const stack = shopStack();
+      const attempt = () =>
+        new OrderIngest(stack, 'Ingest', {
+          table: new Table(stack, 'Orders', { partitionKey: { name: 'pk', type: AttributeType.STRING } }),
+          eventBus: new EventBus(stack, 'Bus'),
+          eventSource: 'order-notifications',
+          shopsConfig: '[]',
+        });
+
+      expect(attempt).toThrow('ShopStack/Ingest: eventSource must not be "order-notifications"');
     });
 
     it('rejects a sender concurrency an SQS event source cannot have', () => {
@@ -252,6 +271,12 @@ describe('OrderNotifications', () => {
     it('match the keys the adapters actually write and read', async () => {
       const orders = recorder();
       await new DynamoDbOrderRepository(orders.client, 't').load(key);
+      const claims = recorder();
+      await new DynamoDbOrderRepository(claims.client, 't').findByOrderNumber(key.shopId, 'ZAM/1');
+      const contacts = recorder();
+      await new DynamoDbErasureStore(contacts.client, 't').findOrders(key.shopId, [
+        { kind: 'email', canonical: 'jan@example.pl' },
+      ]);
       const notificationLog = recorder();
       const log = new DynamoDbNotificationLog(notificationLog.client, 't');
       await log.list(key);
@@ -270,6 +295,8 @@ describe('OrderNotifications', () => {
 
       for (const [recorded, partition, calls] of [
         [orders, PARTITION_KEY_PREFIXES.orders, 1],
+        [claims, PARTITION_KEY_PREFIXES.orderNumbers, 1],
+        [contacts, PARTITION_KEY_PREFIXES.contacts, 1],
         [notificationLog, PARTITION_KEY_PREFIXES.notifications, 4],
         [suppressions, PARTITION_KEY_PREFIXES.suppressions, 3],
         [rates, PARTITION_KEY_PREFIXES.rateLimits, 1],

@@ -12,13 +12,16 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { OUTCOME_SOURCE } from '../../functions/adapters/eventbridge-outcome-publisher.js';
 import { orderTableDefinition } from '../../functions/adapters/order-table.js';
+import { FUNCTION_TIMEOUT_SECONDS, sdkTimeoutsFor } from '../../functions/commons/function-timeouts.js';
 import { ORDER_EVENT_SCHEMAS } from '../../functions/domain/order-events.js';
 import type { ShopConfigInput } from '../../functions/domain/shop-config.js';
 import { orderEventPattern } from '../../lib/event-patterns.js';
 import type { OrderNotifications } from '../../lib/order-notifications.js';
 import { OrderNotificationsStack } from '../../lib/order-notifications-stack.js';
 import { REPO_ROOT, type ServiceFunction } from '../../lib/service-function.js';
+import { compilePattern } from '../../local/event-pattern.js';
 
 interface Statement {
   readonly Effect: string;
@@ -249,9 +252,9 @@ describe('OrderNotificationsStack', () => {
       status: [
         ...basics('status'),
         'dynamodb:Query on table if pk like NOTIFICATIONS#* | ORDER#*',
+        'dynamodb:GetItem on table if pk like ORDER#* | ORDERNUMBER#*',
         'dynamodb:UpdateItem on table if pk like RATE#*',
         'dynamodb:Query on index byTrackingToken',
-        'dynamodb:Query on index byOrderNumber',
       ],
       unsubscribe: [...basics('unsubscribe'), 'dynamodb:PutItem on table if pk like SUPPRESSION#*'],
     };
@@ -342,14 +345,24 @@ describe('OrderNotificationsStack', () => {
   });
 
   describe('event rule', () => {
-    it('matches every order event type from the configured source, on the order bus', () => {
+    it('matches every event of the configured source, whatever its detail-type, on the order bus', () => {
       const rule = resource('AWS::Events::Rule', logicalId(n.ingest.rule));
+      const matches = compilePattern(rule.Properties.EventPattern);
+      const fromShop = (detailType: string) => ({ source: 'shop.orders', 'detail-type': detailType });
+      const misspelt = ['Order Exploded', 'order placed', 'Order Placed ', '', 'ORDER PLACED'];
 
       expect(rule.Properties.EventPattern).toEqual(orderEventPattern('shop.orders'));
-      expect([...rule.Properties.EventPattern['detail-type']].sort()).toEqual(
-        Object.keys(ORDER_EVENT_SCHEMAS).sort(),
-      );
+      expect(rule.Properties.EventPattern).toEqual({ source: ['shop.orders'] });
+      expect([...Object.keys(ORDER_EVENT_SCHEMAS), ...misspelt].map(fromShop).every(matches)).toBe(true);
       expect(rule.Properties.EventBusName).toEqual(refOf(n.eventBus));
+    });
+
+    it('does not match the outcome events the pipeline publishes on the same bus, so nothing loops', () => {
+      const rule = resource('AWS::Events::Rule', logicalId(n.ingest.rule));
+      const matches = compilePattern(rule.Properties.EventPattern);
+      const outcomes = ['Notification Sent', 'Notification Failed', 'Notification Suppressed'];
+
+      expect(outcomes.some((type) => matches({ source: OUTCOME_SOURCE, 'detail-type': type }))).toBe(false);
     });
 
     it('delivers to the ingest queue with retries, then to its own dead-letter queue', () => {
@@ -458,7 +471,13 @@ describe('OrderNotificationsStack', () => {
       ['unsubscribe', () => n.statusApi.unsubscribeFunction],
     ] as const)('%s gets the environment its index.ts reads', (directory, fn) => {
       const declared = configVariables(join(REPO_ROOT, 'functions', directory, 'index.ts'));
-      const shared = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL'];
+      // Set by ServiceFunction for every function; FUNCTION_TIMEOUT_SECONDS is read by aws-clients.ts.
+      const shared = [
+        'NODE_OPTIONS',
+        'POWERTOOLS_SERVICE_NAME',
+        'POWERTOOLS_LOG_LEVEL',
+        'FUNCTION_TIMEOUT_SECONDS',
+      ];
       const set = Object.keys(environmentOf(fn())).filter((name) => !shared.includes(name));
 
       expect(declared.length).toBeGreaterThan(0);
@@ -684,11 +703,37 @@ describe('OrderNotificationsStack', () => {
 
       expect(routes).toEqual({
         'GET /v1/orders/{token}': status,
+        'HEAD /v1/orders/{token}': status,
+        'ANY /v1/orders/{token}': status,
         'GET /t/{token}': status,
+        'HEAD /t/{token}': status,
+        'ANY /t/{token}': status,
         'POST /v1/lookup': status,
+        'ANY /v1/lookup': status,
         'GET /v1/unsubscribe': unsubscribe,
+        'HEAD /v1/unsubscribe': unsubscribe,
         'POST /v1/unsubscribe': unsubscribe,
+        'ANY /v1/unsubscribe': unsubscribe,
       });
+    });
+
+    it('tells every function its own timeout, from which its SDK clients derive theirs', () => {
+      const functions = resourcesOfType('AWS::Lambda::Function').filter(
+        (fn) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME !== undefined,
+      );
+      expect(functions.length).toBeGreaterThanOrEqual(6);
+      for (const fn of functions) {
+        const variables = fn.Properties.Environment.Variables;
+        expect(variables.FUNCTION_TIMEOUT_SECONDS, variables.POWERTOOLS_SERVICE_NAME).toBe(
+          String(fn.Properties.Timeout),
+        );
+        const sdk = sdkTimeoutsFor(fn.Properties.Timeout);
+        expect(sdk.maxAttempts * sdk.requestTimeoutMs).toBeLessThan(fn.Properties.Timeout * 1000);
+      }
+      const timeoutOf = (construct: { function: { node: { defaultChild?: unknown } } }) =>
+        (construct.function.node.defaultChild as { timeout?: number }).timeout;
+      expect(timeoutOf(n.statusApi.statusFunction)).toBe(FUNCTION_TIMEOUT_SECONDS['status-api']);
+      expect(timeoutOf(n.statusApi.unsubscribeFunction)).toBe(FUNCTION_TIMEOUT_SECONDS.unsubscribe);
     });
 
     it('throttles the default stage, and the lookup tighter', () => {

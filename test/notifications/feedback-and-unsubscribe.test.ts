@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, EventBridgeEvent } from 'aws-lambda';
@@ -172,9 +173,16 @@ describe('Handler: e-mail feedback', () => {
 });
 
 describe('Handler: unsubscribe', () => {
-  const handler = () =>
-    makeUnsubscribeHandler({ secret: SECRET, suppressions: suppressions(), shops, logger });
-  const request = (method: 'GET' | 'POST', token: string, language = 'pl-PL'): APIGatewayProxyEventV2 =>
+  const handler = (options: { now?: Date; acceptLegacyUntil?: Date } = {}) =>
+    makeUnsubscribeHandler({
+      secret: SECRET,
+      suppressions: suppressions(),
+      shops,
+      logger,
+      clock: { now: () => options.now ?? new Date() },
+      acceptLegacyUntil: options.acceptLegacyUntil,
+    });
+  const request = (method: string, token: string, language = 'pl-PL'): APIGatewayProxyEventV2 =>
     ({
       version: '2.0',
       routeKey: `${method} /v1/unsubscribe`,
@@ -186,8 +194,8 @@ describe('Handler: unsubscribe', () => {
       isBase64Encoded: false,
       body: method === 'POST' ? 'List-Unsubscribe=One-Click' : undefined,
     }) as unknown as APIGatewayProxyEventV2;
-  const call = async (event: APIGatewayProxyEventV2) =>
-    (await handler()(event, lambdaContext('unsubscribe'))) as APIGatewayProxyStructuredResultV2;
+  const call = async (event: APIGatewayProxyEventV2, handle = handler()) =>
+    (await handle(event, lambdaContext('unsubscribe'))) as APIGatewayProxyStructuredResultV2;
 
   it('asks before unsubscribing on GET, so link scanners unsubscribe nobody', async () => {
     // Prepare
@@ -241,5 +249,76 @@ describe('Handler: unsubscribe', () => {
     expect(garbage.statusCode).toBe(400);
     expect(garbage.body).not.toContain('<script>');
     expect(await suppressions().check(SHOP_ID, 'email', 'victim@example.pl')).toBeUndefined();
+  });
+
+  it('answers HEAD like GET without a body, and other methods with 405 and Allow', async () => {
+    // Prepare
+    const token = signSubscription(SECRET, { shopId: SHOP_ID, channel: 'sms', address: '+48601234567' });
+
+    // Act
+    const get = await call(request('GET', token));
+    const head = await call(request('HEAD', token));
+    const refused = await Promise.all(
+      ['PUT', 'DELETE', 'PATCH', 'OPTIONS'].map((m) => call(request(m, token))),
+    );
+
+    // Assess
+    expect(head.statusCode).toBe(get.statusCode);
+    expect(head.headers).toEqual(get.headers);
+    expect(head.body).toBe('');
+    for (const response of refused) {
+      expect(response.statusCode).toBe(405);
+      expect(response.headers?.allow).toBe('GET, HEAD, POST');
+      expect(response.body).toContain('Tej strony nie można otworzyć w ten sposób');
+    }
+    expect(await suppressions().check(SHOP_ID, 'sms', '+48601234567')).toBeUndefined();
+  });
+
+  it('keeps one-click working until the link expires, and refuses it after', async () => {
+    // Prepare
+    const sentAt = new Date('2026-01-10T08:00:00Z');
+    const address = 'expiring@example.pl';
+    const token = signSubscription(
+      SECRET,
+      { shopId: SHOP_ID, channel: 'email', address },
+      { now: sentAt, ttlDays: 60 },
+    );
+    const dayAfter = (days: number) => handler({ now: new Date(sentAt.getTime() + days * 86_400_000) });
+
+    // Act
+    const expired = await call(request('POST', token), dayAfter(60));
+    const stillValid = await call(request('POST', token), dayAfter(59.9));
+
+    // Assess
+    expect(expired.statusCode).toBe(400);
+    expect(stillValid.statusCode).toBe(200);
+    expect(await suppressions().check(SHOP_ID, 'email', address)).toBe('unsubscribed by the customer');
+  });
+
+  it('refuses first-format links (address in clear) unless accepted until a date', async () => {
+    // Prepare
+    const address = 'legacy@example.pl';
+    const payload = Buffer.from(JSON.stringify([SHOP_ID, 'email', address])).toString('base64url');
+    const legacy = `${payload}.${createHmac('sha256', SECRET).update(payload).digest('base64url')}`;
+    const now = new Date('2026-11-21T12:00:00Z');
+
+    // Act
+    const byDefault = await call(request('POST', legacy), handler({ now }));
+    const afterTransition = await call(
+      request('POST', legacy),
+      handler({ now, acceptLegacyUntil: new Date('2026-11-01T00:00:00Z') }),
+    );
+    const suppressedBefore = await suppressions().check(SHOP_ID, 'email', address);
+    const inTransition = await call(
+      request('POST', legacy),
+      handler({ now, acceptLegacyUntil: new Date('2027-01-01T00:00:00Z') }),
+    );
+
+    // Assess
+    expect([byDefault.statusCode, afterTransition.statusCode, inTransition.statusCode]).toEqual([
+      400, 400, 200,
+    ]);
+    expect(suppressedBefore).toBeUndefined();
+    expect(await suppressions().check(SHOP_ID, 'email', address)).toBe('unsubscribed by the customer');
   });
 });

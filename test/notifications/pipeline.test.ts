@@ -251,8 +251,11 @@ describe('Notification pipeline', () => {
     const headers = Object.fromEntries((email?.headers ?? []).map((header) => [header.name, header.value]));
     expect(headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
     expect(headers['List-Unsubscribe']).toMatch(
-      /^<https:\/\/status\.podebem\.example\.pl\/v1\/unsubscribe\?token=[\w-]+\.[\w-]+>$/,
+      /^<https:\/\/status\.podebem\.example\.pl\/v1\/unsubscribe\?token=[\w-]+>$/,
     );
+    // The token is opaque: the address cannot be read out of the link
+    const linkToken = /token=([\w-]+)/.exec(headers['List-Unsubscribe'] ?? '')?.[1] ?? '';
+    expect(Buffer.from(linkToken, 'base64url').toString('latin1')).not.toContain('zofia.wasowska');
     expect(await outcomeOf(ref.orderId, '-placed', 'email')).toMatchObject({
       outcome: 'sent',
       address: 'z***@example.pl',
@@ -650,6 +653,159 @@ describe('Notification pipeline', () => {
     expect(whileLeased).toBeInstanceOf(Error);
     expect(await outcomeOf(ref.orderId, '-placed', 'email')).toMatchObject({ outcome: 'sent', attempts: 2 });
     expect(await emailsTo(ref.orderNumber)).toHaveLength(1);
+  });
+
+  describe('a job that dies on its last delivery (issue 11, item 14)', () => {
+    /** Its own customer address per order: earlier tests suppress the fixture customer's. */
+    const placedFor = (n: number) => {
+      const ref = orderRef(n);
+      const details = exampleDetails(ref)['Order Placed'];
+      return {
+        ref,
+        placed: toEvent('Order Placed', {
+          ...details,
+          customer: { ...details.customer, email: `dlq-${n}@example.pl` },
+        }),
+      };
+    };
+    const deadLetterReasons = () =>
+      sqs
+        .commandCalls(SendMessageCommand)
+        .map((call) => call.args[0].input.MessageAttributes?.reason?.StringValue);
+
+    it('closes its record as failed when the store fails after the claim, and a redrive sends it', async () => {
+      // Prepare
+      const { ref, placed } = placedFor(231);
+      await record(placed);
+      const jobs = (await plan()).filter((job) => job.channel === 'email');
+      const failingSuppressions = suppressions();
+      vi.spyOn(failingSuppressions, 'check').mockRejectedValue(
+        Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ThrottlingException' }),
+      );
+
+      // Act
+      const last = await send(jobs, MAX_RECEIVE_COUNT, sendDeps({ suppressions: failingSuppressions }));
+      const closed = await outcomeOf(ref.orderId, '-placed', 'email');
+      await send(jobs, 1);
+
+      // Assess
+      expect(last.batchItemFailures).toEqual([]);
+      expect(deadLetterReasons()).toEqual([
+        `gave up after ${MAX_RECEIVE_COUNT} deliveries: Throughput exceeds the current capacity`,
+      ]);
+      expect(closed).toMatchObject({
+        outcome: 'failed',
+        retriable: true,
+        reason: 'dead-lettered after the last delivery: Throughput exceeds the current capacity',
+      });
+      expect(closed?.leaseUntil).toBeUndefined();
+      expect(await outcomeOf(ref.orderId, '-placed', 'email')).toMatchObject({
+        outcome: 'sent',
+        attempts: 2,
+      });
+      expect(await emailsTo(ref.orderNumber)).toHaveLength(1);
+    });
+
+    it('closes a record a stopped worker left `sending` when the job dies before it can claim it', async () => {
+      // Prepare: the stopped worker's lease ran out; the last delivery fails to read the order
+      const { ref, placed } = placedFor(232);
+      await record(placed);
+      const jobs = (await plan()).filter((job) => job.channel === 'email');
+      await claimAsAStoppedWorker(placed, { calledProvider: false });
+      now = new Date(now.getTime() + 120_000);
+      const orders = repository();
+      vi.spyOn(orders, 'load').mockRejectedValue(new Error('connection reset'));
+
+      // Act
+      await send(jobs, MAX_RECEIVE_COUNT, sendDeps({ orders }));
+      const closed = await outcomeOf(ref.orderId, '-placed', 'email');
+      await send(jobs, 1);
+
+      // Assess
+      expect(closed).toMatchObject({
+        outcome: 'failed',
+        retriable: true,
+        reason: `dead-lettered after the last delivery: gave up after ${MAX_RECEIVE_COUNT} deliveries: connection reset`,
+      });
+      expect(await outcomeOf(ref.orderId, '-placed', 'email')).toMatchObject({ outcome: 'sent' });
+      expect(await emailsTo(ref.orderNumber)).toHaveLength(1);
+    });
+
+    it('closes it as outcome unknown, never to be sent, when the stopped worker may have called the provider', async () => {
+      // Prepare
+      const { ref, placed } = placedFor(233);
+      await record(placed);
+      const jobs = (await plan()).filter((job) => job.channel === 'email');
+      await claimAsAStoppedWorker(placed, { calledProvider: true });
+      now = new Date(now.getTime() + 120_000);
+      const orders = repository();
+      vi.spyOn(orders, 'load').mockRejectedValue(new Error('connection reset'));
+
+      // Act
+      await send(jobs, MAX_RECEIVE_COUNT, sendDeps({ orders }));
+      const closed = await outcomeOf(ref.orderId, '-placed', 'email');
+      await send(jobs, 1);
+
+      // Assess
+      expect(closed).toMatchObject({ outcome: 'failed', reason: expect.stringContaining('outcome unknown') });
+      expect(closed?.retriable).toBeUndefined();
+      expect(await outcomeOf(ref.orderId, '-placed', 'email')).toMatchObject({ outcome: 'failed' });
+      expect(await emailsTo(ref.orderNumber)).toHaveLength(0);
+    });
+
+    it('leaves a record a live worker holds alone and comes back when its lease ends', async () => {
+      // Prepare
+      const { ref, placed } = placedFor(234);
+      await record(placed);
+      const jobs = (await plan()).filter((job) => job.channel === 'email');
+      await claimAsAStoppedWorker(placed, { calledProvider: false });
+
+      // Act
+      const last = await send(jobs, MAX_RECEIVE_COUNT);
+      const requeued = takeQueuedJobs();
+      const meanwhile = await outcomeOf(ref.orderId, '-placed', 'email');
+      now = new Date(now.getTime() + 120_000);
+      await send(
+        requeued.map((queued) => queued.job),
+        1,
+      );
+
+      // Assess
+      expect(last.batchItemFailures).toEqual([]);
+      expect(deadLetterReasons()).toEqual([]);
+      expect(requeued).toEqual([{ job: jobs[0], delay: 60 }]);
+      expect(meanwhile).toMatchObject({ outcome: 'sending' });
+      expect(await outcomeOf(ref.orderId, '-placed', 'email')).toMatchObject({ outcome: 'sent' });
+      expect(await emailsTo(ref.orderNumber)).toHaveLength(1);
+    });
+
+    it('keeps a provider message that names the address out of the record and the dead letter', async () => {
+      // Prepare: its own number (an earlier test made the fixture's reply STOP)
+      const ref = orderRef(235);
+      const events = lifecycleEvents(ref, 'happyPath').slice(0, 5);
+      const [placed, ...rest] = events as [OrderEvent, ...OrderEvent[]];
+      if (placed.type !== 'Order Placed') throw new Error('fixture');
+      await record({ ...placed, customer: { ...placed.customer, phone: '+48605111222' } }, ...rest);
+      const jobs = (await plan()).filter((job) => job.channel === 'sms');
+      sns.on(PublishCommand).rejects(
+        Object.assign(new Error('Invalid parameter: PhoneNumber Reason: +48605111222 is not reachable'), {
+          name: 'InternalErrorException',
+        }),
+      );
+
+      // Act
+      await send(jobs, MAX_RECEIVE_COUNT);
+
+      // Assess
+      const closed = await outcomeOf(ref.orderId, '-shipped', 'sms');
+      expect(closed).toMatchObject({ outcome: 'failed', retriable: true });
+      const reasons = [closed?.reason, ...deadLetterReasons()];
+      expect(reasons).toHaveLength(2);
+      for (const text of reasons) {
+        expect(text).toContain('PhoneNumber Reason: [phone] is not reachable');
+        expect(text).not.toContain('605111222');
+      }
+    });
   });
 
   it('notifies events applied late, when their Order Placed arrives after them', async () => {

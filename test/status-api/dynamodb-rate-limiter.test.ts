@@ -36,6 +36,19 @@ describe('Class: DynamoDbRateLimiter', () => {
     ]);
   });
 
+  it('checks without counting at a cost of 0, with the same request a counted hit makes', async () => {
+    // Prepare
+    const limit = { limit: 2, windowSeconds: 60 };
+    const hit = (cost: 0 | 1) => limiter().hit('lookup-order', 'sklep#ZAM/1', limit, cost);
+
+    // Act: checks never use the budget; counted hits do, and a check after them is refused too
+    const decisions = [await hit(0), await hit(0), await hit(1), await hit(0), await hit(1), await hit(0)];
+
+    // Assess
+    expect(decisions.map((decision) => decision.allowed)).toEqual([true, true, true, true, true, false]);
+    expect(await hit(1)).toEqual({ allowed: false, retryAfterSeconds: 40 });
+  });
+
   it('starts afresh in the next window and keeps buckets and clients apart', async () => {
     // Prepare
     const limit = { limit: 1, windowSeconds: 60 };

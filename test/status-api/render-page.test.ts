@@ -2,13 +2,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../functions/domain/order-lifecycle.js';
 import { buildOrderView, type OrderView } from '../../functions/domain/order-view.js';
-import {
-  brandPalette,
-  contrastRatio,
-  renderMessagePage,
-  renderTrackingPage,
-  safeUrl,
-} from '../../functions/status-api/render-page.js';
+import { contrastRatio } from '../../functions/domain/web/colour.js';
+import { renderMessagePage, renderTrackingPage } from '../../functions/status-api/render-page.js';
 import { lifecycleEvents, orderRef } from '../fixtures/order-events.js';
 import { eventsUntil, notification, shopConfig } from './fixtures.js';
 
@@ -128,42 +123,6 @@ describe('Function: renderTrackingPage', () => {
         `${foreground} on ${background}`,
       ).toBeGreaterThanOrEqual(4.5);
     }
-  });
-});
-
-describe('Function: brandPalette', () => {
-  it.each([
-    ['#2e5e3a', '#ffffff', '#2e5e3a'],
-    ['#ffeb3b', '#000000', '#1f4e79'],
-    ['#777777', '#000000', '#1f4e79'],
-    ['#005a9c', '#ffffff', '#005a9c'],
-  ])('pairs brand %s with text %s and links %s', (brand, onBrand, accent) => {
-    // Act
-    const palette = brandPalette(brand);
-
-    // Assess
-    expect(palette).toEqual({ brand, onBrand, accent });
-    expect(contrastRatio(palette.brand, palette.onBrand)).toBeGreaterThanOrEqual(4.5);
-    expect(contrastRatio(palette.accent, '#ffffff')).toBeGreaterThanOrEqual(4.5);
-  });
-
-  it('computes the WCAG contrast ratio', () => {
-    expect(contrastRatio('#ffffff', '#000000')).toBeCloseTo(21, 5);
-    expect(contrastRatio('#777777', '#ffffff')).toBeCloseTo(4.48, 2);
-  });
-});
-
-describe('Function: safeUrl', () => {
-  it.each([
-    ['https://podebem.example.pl/zwroty', 'https://podebem.example.pl/zwroty'],
-    ['http://localhost:3000/logo.svg', 'http://localhost:3000/logo.svg'],
-    ['http://podebem.example.pl/', undefined],
-    ['javascript:alert(1)', undefined],
-    ['data:image/png;base64,AAAA', undefined],
-    ['/relative', undefined],
-    [undefined, undefined],
-  ])('accepts %s as %s', (url, expected) => {
-    expect(safeUrl(url)).toBe(expected);
   });
 });
 

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { documentClient, sdkClientConfig } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository, orderPk } from '../../functions/adapters/dynamodb-order-repository.js';
 import { DynamoDbRateLimiter } from '../../functions/adapters/dynamodb-rate-limiter.js';
@@ -15,8 +17,10 @@ import { generateTrackingToken } from '../../functions/domain/tracking-token.js'
 import { NOT_FOUND_MESSAGE } from '../../functions/status-api/errors.js';
 import type { HttpResponse } from '../../functions/status-api/http.js';
 import { makeStatusApiHandler, type StatusApiDeps } from '../../functions/status-api/status-api.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
 import { exampleDetails, lifecycleEvents, orderRef, SHOP_ID, toEvent } from '../fixtures/order-events.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
+import { type FrozenEndpoint, startFrozenEndpoint } from '../support/frozen-endpoint.js';
 import { lambdaContext } from '../support/lambda.js';
 import {
   apiEvent,
@@ -76,7 +80,11 @@ const makeHandler = (overrides: Partial<StatusApiDeps> & { shop?: ShopConfig } =
     shops: staticShopDirectory([overrides.shop ?? shopConfig()]),
     clock,
     rateLimiter: new DynamoDbRateLimiter(table.documents, table.tableName, SALT, clock),
-    rateLimits: { lookup: { limit: 1000, windowSeconds: 60 }, token: { limit: 1000, windowSeconds: 60 } },
+    rateLimits: {
+      lookup: { limit: 1000, windowSeconds: 60 },
+      lookupPerOrder: { limit: 1000, windowSeconds: 60 },
+      token: { limit: 1000, windowSeconds: 60 },
+    },
     logger: quietLogger(),
     ...overrides,
   });
@@ -307,14 +315,14 @@ describe('Handler: status API', () => {
       expect(body.hold).toBeUndefined();
     });
 
-    it('shows the reduced view once the configured days after delivery have passed', async () => {
-      // Prepare
+    it('shows the reduced view once the order has not changed in the store for the configured days', async () => {
+      // Prepare: the seed stored every order at 2026-11-20T12:00Z; the shop reduces after 30 days
       const later = makeHandler();
       const reduced = makeStatusApiHandler({
         orders: repository,
         notifications: notificationLog,
         shops: staticShopDirectory([shopConfig()]),
-        clock: { now: () => new Date('2026-12-20T09:30:00Z') },
+        clock: { now: () => new Date('2026-12-20T12:00:00Z') },
         rateLimiter: new DynamoDbRateLimiter(table.documents, table.tableName, SALT, { now: () => NOW }),
         logger: quietLogger(),
       });
@@ -563,7 +571,13 @@ describe('Handler: status API', () => {
       }
 
       // Assess
-      expect(successReads).toEqual(['UpdateItemCommand', 'QueryCommand', 'QueryCommand']);
+      // the client's counter, the order number's claim, the small projection, the order number's counter
+      expect(successReads).toEqual([
+        'UpdateItemCommand',
+        'GetItemCommand',
+        'GetItemCommand',
+        'UpdateItemCommand',
+      ]);
       for (const response of responses) {
         expect(response.statusCode).toBe(404);
         expect(response.body).toBe(JSON.stringify({ error: 'not_found', message: NOT_FOUND_MESSAGE }));
@@ -689,6 +703,7 @@ describe('Handler: status API', () => {
           findByTrackingToken: () =>
             Promise.reject(new Error('ProvisionedThroughputExceeded: secret detail')),
           findByOrderNumber: () => Promise.reject(new Error('ProvisionedThroughputExceeded: secret detail')),
+          loadLookupFields: () => Promise.reject(new Error('ProvisionedThroughputExceeded: secret detail')),
         },
       });
 
@@ -786,7 +801,8 @@ describe('Handler: status API', () => {
             // Assess
             expect(response.statusCode).toBeLessThan(500);
             expect(response.headers['content-security-policy']).toMatch(/^default-src 'none'/);
-            if (
+            if (method === 'HEAD') expect(response.body).toBe('');
+            else if (
               response.statusCode >= 400 &&
               response.headers['content-type']?.startsWith('application/json')
             ) {
@@ -796,6 +812,279 @@ describe('Handler: status API', () => {
         ),
         { numRuns: 150 },
       );
+    });
+  });
+
+  describe('lookup budget per order number', () => {
+    const details = (overrides: Record<string, unknown> = {}) => ({
+      shopId: SHOP_ID,
+      orderNumber: REFS.shipped.orderNumber,
+      contact: 'zofia.wasowska@example.pl',
+      ...overrides,
+    });
+    let run = 0;
+    /** A handler whose windows no earlier run has used, with a per-order budget of `limit`. */
+    const budgeted = (limit: number, clientLimit = 1000) => {
+      run += 1;
+      const clock = { now: () => new Date(NOW.getTime() + run * 7_200_000) };
+      return makeHandler({
+        clock,
+        rateLimiter: new DynamoDbRateLimiter(table.documents, table.tableName, SALT, clock),
+        rateLimits: {
+          lookup: { limit: clientLimit, windowSeconds: 3600 },
+          lookupPerOrder: { limit, windowSeconds: 3600 },
+          token: { limit: 1000, windowSeconds: 3600 },
+        },
+      });
+    };
+    const address = fc.oneof(
+      fc.ipV4(),
+      fc.ipV6().filter((value) => !value.includes('.')),
+      fc.ipV4().map((value) => `::ffff:${value}`),
+    );
+
+    it('answers no more failed guesses per order than its budget, from any number of addresses, then 429 for everyone', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 4 }),
+          fc.array(address, { minLength: 1, maxLength: 8 }),
+          fc.boolean(),
+          async (limit, addresses, known) => {
+            // Prepare: a real order number, or one no order has
+            const handler = budgeted(limit);
+            const orderNumber = known ? REFS.shipped.orderNumber : `ZAM/2099/${run}`;
+            const guess = (i: number) =>
+              lookup(
+                { shopId: SHOP_ID, orderNumber, contact: `+48 600 000 ${String(i).padStart(3, '0')}` },
+                { sourceIp: addresses[i % addresses.length] },
+                handler,
+              );
+
+            // Act
+            const guesses: HttpResponse[] = [];
+            for (let i = 0; i < limit + 2; i++) guesses.push(await guess(i));
+            const rightContact = await lookup(details({ orderNumber }), { sourceIp: freshIp() }, handler);
+            const otherOrder = await lookup(details({ orderNumber: REFS.held.orderNumber }), {}, handler);
+
+            // Assess: the same answers whether or not the order exists, and the right contact is refused too
+            expect(guesses.map((response) => response.statusCode)).toEqual([
+              ...Array<number>(limit).fill(404),
+              429,
+              429,
+            ]);
+            expect(rightContact.statusCode).toBe(429);
+            expect(rightContact.body).toBe(guesses[limit]?.body);
+            expect(rightContact.headers).toEqual(guesses[limit]?.headers);
+            expect(Number(rightContact.headers['retry-after'])).toBeGreaterThan(0);
+            expect(otherOrder.statusCode).toBe(200);
+          },
+        ),
+        { numRuns: 12 },
+      );
+    });
+
+    it('answers every lookup no sooner than the configured floor, whatever matched', async () => {
+      // Prepare
+      const floorMs = 120;
+      const handler = makeHandler({ lookupMinResponseMs: floorMs });
+      const timed = async (body: unknown) => {
+        const started = performance.now();
+        const response = await lookup(body, {}, handler);
+        return { status: response.statusCode, ms: performance.now() - started };
+      };
+
+      // Act
+      const answers = [
+        await timed(details()),
+        await timed(details({ contact: 'someone@example.pl' })),
+        await timed(details({ orderNumber: 'ZAM/2099/01/0001' })),
+      ];
+
+      // Assess
+      expect(answers.map((answer) => answer.status)).toEqual([200, 404, 404]);
+      for (const answer of answers) expect(answer.ms).toBeGreaterThanOrEqual(floorMs - 1);
+    });
+
+    it('does not count a lookup that found the order', async () => {
+      // Prepare
+      const handler = budgeted(2);
+      const wrong = () => lookup(details({ contact: 'someone@example.pl' }), {}, handler);
+
+      // Act
+      const statuses = [
+        (await wrong()).statusCode,
+        (await lookup(details(), {}, handler)).statusCode,
+        (await lookup(details(), {}, handler)).statusCode,
+        (await wrong()).statusCode,
+        (await lookup(details(), {}, handler)).statusCode,
+      ];
+
+      // Assess
+      expect(statuses).toEqual([404, 200, 200, 404, 429]);
+    });
+
+    it('counts every address of one IPv6 /64 as one client, and an IPv4-mapped address as its IPv4', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          // a global unicast prefix (2000::/3), so no address of it is an IPv4-mapped one
+          fc
+            .array(fc.integer({ min: 0, max: 0xffff }), { minLength: 4, maxLength: 4 })
+            .map(([first = 0, ...rest]) => [0x2000 | (first & 0x1fff), ...rest]),
+          fc.array(fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 4, maxLength: 4 }), {
+            minLength: 4,
+            maxLength: 4,
+          }),
+          async (prefix, interfaces) => {
+            // Prepare: three lookups per client
+            const handler = budgeted(1000, 3);
+            const hex = (groups: number[]) => groups.map((group) => group.toString(16)).join(':');
+            const ask = (sourceIp: string) =>
+              lookup(details({ contact: 'x@example.pl' }), { sourceIp }, handler);
+            const v4 = `198.18.${run % 256}.${(run * 7) % 256}`;
+
+            // Act
+            const sameNetwork = [];
+            for (const suffix of interfaces)
+              sameNetwork.push((await ask(hex([...prefix, ...suffix]))).statusCode);
+            const otherNetwork = await ask(hex([(prefix[0] ?? 0) ^ 1, ...prefix.slice(1), 0, 0, 0, 1]));
+            const ipv4 = [await ask(v4), await ask(`::ffff:${v4}`), await ask(v4), await ask(`::FFFF:${v4}`)];
+
+            // Assess
+            expect(sameNetwork).toEqual([404, 404, 404, 429]);
+            expect(otherNetwork.statusCode).toBe(404);
+            expect(ipv4.map((response) => response.statusCode)).toEqual([404, 404, 404, 429]);
+          },
+        ),
+        { numRuns: 8 },
+      );
+    });
+  });
+
+  describe('methods', () => {
+    it('answers HEAD on every GET route like GET, without a body', async () => {
+      for (const path of [
+        `/v1/orders/${tokens.shipped}`,
+        `/t/${tokens.held}`,
+        '/v1/orders/unknown',
+        '/t/x',
+      ]) {
+        // Act
+        const get = await request(path);
+        const head = await request(path, { method: 'HEAD' });
+
+        // Assess
+        expect(head.statusCode, path).toBe(get.statusCode);
+        expect(head.headers, path).toEqual(get.headers);
+        expect(head.body, path).toBe('');
+      }
+    });
+
+    it('says which methods a route takes when it refuses one', async () => {
+      // Act
+      const onToken = await Promise.all(
+        ['POST', 'PUT', 'DELETE', 'PATCH'].map((method) =>
+          request(`/v1/orders/${tokens.shipped}`, { method }),
+        ),
+      );
+      const onPage = await request(`/t/${tokens.shipped}`, { method: 'DELETE' });
+      const onLookup = await Promise.all(
+        ['GET', 'HEAD', 'PUT'].map((method) => request('/v1/lookup', { method })),
+      );
+
+      // Assess
+      for (const response of [...onToken, onPage]) {
+        expect(response.statusCode).toBe(405);
+        expect(response.headers.allow).toBe('GET, HEAD');
+      }
+      expect(onPage.body).toContain('<h1>');
+      for (const response of onLookup) {
+        expect(response.statusCode).toBe(405);
+        expect(response.headers.allow).toBe('POST');
+      }
+    });
+  });
+
+  describe('an unavailable store', () => {
+    let frozen: FrozenEndpoint;
+    beforeAll(async () => {
+      frozen = await startFrozenEndpoint();
+    });
+    afterAll(async () => {
+      await frozen.close();
+    });
+
+    it('answers 503 with Retry-After within the function timeout when DynamoDB stops answering', async () => {
+      // Prepare: the production client settings for a 4-second function, pointed at a frozen endpoint
+      const functionTimeoutSeconds = 4;
+      const client = new DynamoDBClient({
+        ...sdkClientConfig('status-api', { FUNCTION_TIMEOUT_SECONDS: String(functionTimeoutSeconds) }),
+        endpoint: frozen.url,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+      });
+      const documents = documentClient(client);
+      const clock = { now: () => NOW };
+      const handler = makeHandler({
+        orders: new DynamoDbOrderRepository(documents, table.tableName),
+        notifications: new DynamoDbNotificationLog(documents, table.tableName),
+        rateLimiter: new DynamoDbRateLimiter(documents, table.tableName, SALT, clock),
+      });
+      const started = Date.now();
+
+      // Act
+      const [json, page, found] = await Promise.all([
+        request(`/v1/orders/${tokens.shipped}`, {}, handler),
+        request(`/t/${tokens.shipped}`, { query: 'lang=en' }, handler),
+        lookup(
+          { shopId: SHOP_ID, orderNumber: REFS.shipped.orderNumber, contact: 'a@example.pl' },
+          {},
+          handler,
+        ),
+      ]);
+      const elapsed = Date.now() - started;
+      client.destroy();
+
+      // Assess
+      expect(elapsed).toBeLessThan(functionTimeoutSeconds * 1000);
+      for (const response of [json, page, found]) {
+        expect(response.statusCode).toBe(503);
+        expect(response.headers['retry-after']).toBe('5');
+        expect(response.headers['cache-control']).toBe('no-store');
+        expect(response.body).not.toMatch(/Timeout|smithy|at .*\.[jt]s/);
+      }
+      expect(jsonOf(json)).toEqual({
+        error: 'service_unavailable',
+        message: 'temporarily unavailable; try again in 5 seconds',
+      });
+      expect(page.body).toContain('<h1>Something went wrong</h1>');
+    }, 15_000);
+
+    it('answers 503 when DynamoDB throttles, and 500 for anything else', async () => {
+      // Prepare
+      const failing = (name: string) => () => Promise.reject(Object.assign(new Error('detail'), { name }));
+      const handlerFailingWith = (name: string) =>
+        makeHandler({
+          orders: {
+            load: failing(name),
+            findByTrackingToken: failing(name),
+            findByOrderNumber: failing(name),
+            loadLookupFields: failing(name),
+          },
+        });
+
+      // Act
+      const throttled = await request(
+        `/v1/orders/${tokens.shipped}`,
+        {},
+        handlerFailingWith('ProvisionedThroughputExceededException'),
+      );
+      const bug = await request(`/v1/orders/${tokens.shipped}`, {}, handlerFailingWith('TypeError'));
+
+      // Assess
+      expect(throttled.statusCode).toBe(503);
+      expect(throttled.headers['retry-after']).toBe('5');
+      expect(bug.statusCode).toBe(500);
+      expect(bug.headers['retry-after']).toBeUndefined();
     });
   });
 });

@@ -8,10 +8,12 @@
  * `html` tag (escaped) and every link through `safeHref` (https only).
  */
 import type { Language } from '../i18n.js';
+import { brandPalette } from '../web/colour.js';
+import { html, joinHtml, multiline, type SafeHtml, textToHtml } from '../web/html.js';
+import { mailtoHref, safeHref, telHref } from '../web/links.js';
 import { afterSalesLinks, shopContact } from './blocks.js';
 import { prepareMessage } from './content.js';
 import type { Block, ContactDetails, Fact, Link, MessageCopy } from './copy-model.js';
-import { html, joinHtml, mailtoHref, type SafeHtml, safeHref, telHref, textToHtml } from './html.js';
 import type { MessageInput } from './message-input.js';
 import { renderOverride } from './overrides.js';
 import { LABELS } from './texts.js';
@@ -33,42 +35,23 @@ const RULE = '#e5e7eb';
 /* Colours                                                                                           */
 /* ------------------------------------------------------------------------------------------------ */
 
-const luminance = (hex: string): number => {
-  const [r = 0, g = 0, b = 0] = [1, 3, 5].map((at) => {
-    const channel = Number.parseInt(hex.slice(at, at + 2), 16) / 255;
-    return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
-  });
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-};
-
-const contrast = (a: string, b: string): number => {
-  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-  return ((light ?? 0) + 0.05) / ((dark ?? 0) + 0.05);
-};
-
 interface Theme {
   readonly brand: string;
-  /** Text on the brand colour: white or near-black, whichever reads better (WCAG contrast). */
+  /** Text on the brand colour: white or black, whichever reads better (at least 4.5:1). */
   readonly onBrand: string;
   /** Links on white: the brand colour when it is readable there, else a standard blue. */
   readonly link: string;
 }
 
-const themeOf = (brand: string): Theme => ({
-  brand,
-  onBrand: contrast(brand, '#ffffff') >= contrast(brand, '#111827') ? '#ffffff' : '#111827',
-  link: contrast(brand, '#ffffff') >= 4.5 ? brand : '#1d4ed8',
-});
+/** Links are drawn on the white body and the grey panel. */
+const themeOf = (brand: string): Theme => {
+  const palette = brandPalette(brand, ['#ffffff', PANEL]);
+  return { brand: palette.brand, onBrand: palette.onBrand, link: palette.accent };
+};
 
 /* ------------------------------------------------------------------------------------------------ */
 /* HTML                                                                                              */
 /* ------------------------------------------------------------------------------------------------ */
-
-const multiline = (text: string): SafeHtml =>
-  joinHtml(
-    text.split('\n').map((line) => html`${line}`),
-    html`<br>`,
-  );
 
 const link = (theme: Theme, href: string | undefined, label: string): SafeHtml =>
   href
@@ -254,10 +237,16 @@ ${
 /* Plain text                                                                                        */
 /* ------------------------------------------------------------------------------------------------ */
 
-const factLine = (fact: Fact): string =>
-  fact.href && safeHref(fact.href)
-    ? `${fact.label}: ${fact.value} (${fact.href})`
-    : `${fact.label}: ${fact.value}`;
+const factLine = (fact: Fact): string => {
+  const href = safeHref(fact.href);
+  return href ? `${fact.label}: ${fact.value} (${href})` : `${fact.label}: ${fact.value}`;
+};
+
+/** `label: url` for a link that passes the URL check, nothing for one that does not. */
+const linkLine = (label: string, url: string | undefined): string[] => {
+  const href = safeHref(url);
+  return href ? [`${label}: ${href}`] : [];
+};
 
 const blockText = (block: Block): string[] => {
   switch (block.kind) {
@@ -277,13 +266,11 @@ const blockText = (block: Block): string[] => {
         ].join('\n'),
       ];
     case 'links': {
-      const lines = block.links.flatMap((entry) =>
-        safeHref(entry.href) ? [`${entry.label}: ${entry.href}`] : [],
-      );
+      const lines = block.links.flatMap((entry) => linkLine(entry.label, entry.href));
       return lines.length > 0 ? [[block.title, ...lines].filter(Boolean).join('\n')] : [];
     }
     case 'button':
-      return safeHref(block.href) ? [`${block.label}: ${block.href}`] : [];
+      return linkLine(block.label, block.href);
   }
 };
 
@@ -310,9 +297,7 @@ const renderText = ({ input, firstName, copy, intro, contact, afterSales }: Fram
   if (!contact.inBody && contact.rows.length > 0) {
     sections.push([contact.title, ...contactText(contact.rows)].join('\n'));
   }
-  const links = afterSales.flatMap((entry) =>
-    safeHref(entry.href) ? [`${entry.label}: ${entry.href}`] : [],
-  );
+  const links = afterSales.flatMap((entry) => linkLine(entry.label, entry.href));
   if (links.length > 0) sections.push([labels.afterSalesTitle, ...links].join('\n'));
   sections.push(
     `-- \n${labels.about(shop.name, event.orderNumber)}\n${labels.unsubscribePrompt} ${labels.unsubscribe}: ${input.unsubscribeUrl}`,

@@ -3,7 +3,7 @@
  * punctuation and end with the shortest version.
  */
 
-import { paymentStanding } from '../order-lifecycle.js';
+import { findComplaint, paymentStanding } from '../order-lifecycle.js';
 import {
   afterSalesLinks,
   bankTransferFacts,
@@ -74,7 +74,7 @@ const nextStep = (context: SharedContext): { blocks: Block[]; short: string } =>
 };
 
 const kindOf = (context: CopyContext<'Complaint Resolved'>) =>
-  context.state.complaints[context.event.complaintId]?.kind ?? 'complaint';
+  findComplaint(context.state, context.event.complaintId)?.kind ?? 'complaint';
 
 const methodLabel = (method: string | undefined): string | undefined =>
   method && Object.hasOwn(L.paymentMethod, method) ? L.paymentMethod[method as 'card'] : method;

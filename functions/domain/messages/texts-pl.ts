@@ -4,7 +4,7 @@
  * UCS-2), z najkrótszą wersją na końcu listy.
  */
 
-import { paymentStanding } from '../order-lifecycle.js';
+import { findComplaint, paymentStanding } from '../order-lifecycle.js';
 import {
   afterSalesLinks,
   bankTransferFacts,
@@ -80,7 +80,7 @@ const methodLabel = (method: string | undefined): string | undefined =>
   method && Object.hasOwn(L.paymentMethod, method) ? L.paymentMethod[method as 'card'] : method;
 
 const kindOf = (context: CopyContext<'Complaint Resolved'>) =>
-  context.state.complaints[context.event.complaintId]?.kind ?? 'complaint';
+  findComplaint(context.state, context.event.complaintId)?.kind ?? 'complaint';
 
 export const POLISH: Writer = {
   'Order Placed': (context) => {

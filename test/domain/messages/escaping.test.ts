@@ -1,7 +1,9 @@
 import { type DefaultTreeAdapterTypes, type ParserError, parse } from 'parse5';
 import { describe, expect, it } from 'vitest';
-import { safeHref, textToHtml } from '../../../functions/domain/messages/html.js';
 import { renderEmail } from '../../../functions/domain/messages/index.js';
+import { contrastRatio } from '../../../functions/domain/web/colour.js';
+import { textToHtml } from '../../../functions/domain/web/html.js';
+import { safeHref } from '../../../functions/domain/web/links.js';
 import { messageInput, shop, TRACKING_URL, UNSUBSCRIBE_URL } from './message-fixtures.js';
 
 type Element = DefaultTreeAdapterTypes.Element;
@@ -65,9 +67,25 @@ describe('Function: renderEmail (HTML structure)', () => {
     // Assess
     expect(dom.byTag('img')).toEqual([]);
     const header = dom.byTag('td').find((td) => dom.attr(td, 'bgcolor') === '#ffd400');
-    expect(header && dom.attr(header, 'style')).toContain('color:#111827');
+    expect(header && dom.attr(header, 'style')).toContain('color:#000000;');
     expect(dom.text).toContain('Sklep Pod Dębem');
   });
+
+  it.each(['#777777', '#6f6f6f', '#ffd400', '#1f4e79'])(
+    'keeps the header text on brand %s at AA contrast (4.5:1)',
+    (brand) => {
+      // Prepare
+      const input = messageInput('Order Delivered', { shop: shop({ brand: { primaryColor: brand } }) });
+
+      // Act
+      const dom = parseHtml(renderEmail(input).html);
+
+      // Assess
+      const header = dom.byTag('td').find((td) => dom.attr(td, 'bgcolor') === brand);
+      const text = /;color:(#[0-9a-f]{6});$/.exec((header && dom.attr(header, 'style')) ?? '')?.[1] ?? '';
+      expect(contrastRatio(brand, text)).toBeGreaterThanOrEqual(4.5);
+    },
+  );
 });
 
 describe('Function: renderEmail (escaping)', () => {

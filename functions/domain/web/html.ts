@@ -1,16 +1,17 @@
 /**
- * Safe HTML building for the e-mails.
+ * The one home of HTML escaping: every page and e-mail this project renders (the e-mails, the tracking
+ * page, the unsubscribe page, the local outbox) builds its markup with the `html` tag below.
  *
  * Escaping is escape-goat's `htmlEscape` (& < > " '), which covers text and quoted attribute values. The
  * `html` tag escapes every interpolated value unless it is already `SafeHtml`, i.e. the output of another
  * `html` call, so fragments compose without double escaping and no string ever reaches the markup
- * unescaped. `SafeHtml` cannot be made from a string outside this module.
+ * unescaped. `SafeHtml` cannot be made from a string outside this module; the one raw way in is a
+ * stylesheet, which `styleElement` refuses if it could end its element.
  *
- * Escaping does not make a URL safe: `javascript:` survives it. Every href and src goes through
- * `safeHref`, which lets https through (and http to localhost, which shop configs allow for development)
- * and nothing else; tel: and mailto: links are built here from checked values.
+ * Escaping does not make a URL safe (`javascript:` survives it): links go through ./links.ts.
  */
 import { htmlEscape } from 'escape-goat';
+import { safeHref } from './links.js';
 
 class SafeHtml {
   constructor(readonly value: string) {}
@@ -21,14 +22,17 @@ class SafeHtml {
 
 export type { SafeHtml };
 
-type Interpolation = string | number | SafeHtml | readonly SafeHtml[] | undefined | null | false;
+export type Interpolation = SafeHtml | string | number | undefined | null | false | readonly Interpolation[];
 
 const interpolate = (value: Interpolation): string => {
   if (value instanceof SafeHtml) return value.value;
-  if (Array.isArray(value)) return value.map((item: SafeHtml) => item.value).join('');
+  if (Array.isArray(value)) return value.map(interpolate).join('');
   if (value === undefined || value === null || value === false) return '';
   return htmlEscape(String(value));
 };
+
+/** Escapes one value for text or a quoted attribute. */
+export const escapeHtml = (value: string): string => htmlEscape(value);
 
 /** Tagged template: the literal parts are markup, every interpolated value is escaped. */
 export const html = (strings: TemplateStringsArray, ...values: readonly Interpolation[]): SafeHtml =>
@@ -37,38 +41,28 @@ export const html = (strings: TemplateStringsArray, ...values: readonly Interpol
 export const joinHtml = (fragments: readonly SafeHtml[], separator: SafeHtml = html``): SafeHtml =>
   new SafeHtml(fragments.map((fragment) => fragment.value).join(separator.value));
 
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1']);
-
-/** The URL if it may be an href or src (https, or http to localhost), else undefined. */
-export const safeHref = (url: string | undefined): string | undefined => {
-  if (!url) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return undefined;
-  }
-  if (parsed.protocol === 'https:') return url;
-  if (parsed.protocol === 'http:' && LOCAL_HOSTS.has(parsed.hostname)) return url;
-  return undefined;
+/**
+ * A `<style>` element. CSS is raw text there (entities are not decoded), so it cannot be escaped; a
+ * stylesheet that contains `<` could close the element and is refused instead.
+ */
+export const styleElement = (css: string): SafeHtml => {
+  if (css.includes('<')) throw new Error('a stylesheet must not contain "<"');
+  return new SafeHtml(`<style>${css}</style>`);
 };
 
-/** tel: link for a phone number as shops write it ("+48 12 345 67 89"); undefined if it is not one. */
-export const telHref = (phone: string): string | undefined => {
-  const digits = phone.replace(/[\s().-]/g, '');
-  return /^\+?[0-9]{5,20}$/.test(digits) ? `tel:${digits}` : undefined;
-};
-
-/** mailto: link for a plain address (no query part, so nothing can be added to the message). */
-export const mailtoHref = (email: string): string | undefined =>
-  /^[^\s@<>"'?&%]+@[^\s@<>"'?&%]+\.[^\s@<>"'?&%]+$/.test(email) ? `mailto:${email}` : undefined;
+/** Text with its line breaks kept. */
+export const multiline = (text: string): SafeHtml =>
+  joinHtml(
+    text.split('\n').map((line) => html`${line}`),
+    html`<br>`,
+  );
 
 /** An https URL in running text, without the punctuation that usually follows one. */
 const URL_IN_TEXT = /https:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
 
 /**
- * Plain text as HTML: escaped, line breaks kept, and https URLs (only those) made into links. Used for
- * the text shops write in their overrides, so a `javascript:` URL there stays visible text.
+ * Plain text as HTML: escaped, line breaks kept, and https URLs (only those that pass `safeHref`) made
+ * into links. Used for the text shops write in their overrides, so a `javascript:` URL there stays text.
  */
 export const textToHtml = (text: string, linkStyle: string): SafeHtml => {
   const pieces: SafeHtml[] = [];
