@@ -1,8 +1,5 @@
 import { defineConfig } from 'vitest/config';
 
-// The SDK warns once per process that releases after January 2027 need Node 22; Lambda runs 22 already.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],

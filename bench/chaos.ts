@@ -14,8 +14,6 @@ import { formatChaosResult } from './chaos/format.js';
 import { DEFAULT_CHAOS_OPTIONS, runChaos } from './chaos/run-chaos.js';
 import { appendResult, argument, numberArgument } from './report.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const range = (raw: string | undefined, fallback: readonly [number, number]): readonly [number, number] => {
   if (raw === undefined) return fallback;
   const [min = Number.NaN, max = min] = raw.split('-').map(Number);

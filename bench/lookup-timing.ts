@@ -33,8 +33,6 @@ import { apiEvent, quietLogger, seedOrder, shopConfig } from '../test/status-api
 import { lambdaContext } from '../test/support/lambda.js';
 import { appendResult, machine, markdownTable, median, today } from './report.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const SECTION = '## Lookup timing';
 const samples = Number(process.argv.find((arg) => /^\d+$/.test(arg)) ?? 400);
 const append = !process.argv.includes('--no-append');

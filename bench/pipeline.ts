@@ -55,8 +55,6 @@ import {
 } from './report.js';
 import { waitUntilSettled } from './settle.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const ORDERS = numberArgument('orders', 300);
 const OPS_ORDERS = numberArgument('ops-orders', 100);
 const FLOOR_CONCURRENCY = 16;

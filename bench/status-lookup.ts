@@ -44,8 +44,6 @@ import {
 import { lambdaContext } from '../test/support/lambda.js';
 import { appendResult, markdownTable, percentile, RESULTS_FILE, ROOT } from './report.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const SECTION = '## Status lookup';
 
 const requests = Number(process.argv.find((arg) => /^\d+$/.test(arg)) ?? 2000);

@@ -28,8 +28,6 @@ import {
   SHOP_ID,
 } from '../test/fixtures/order-events.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const orders = Number(process.argv[2] ?? 200);
 const CONCURRENCY = 8;
 

@@ -10,8 +10,6 @@ import { run } from './run.js';
 export { run };
 
 export const main = async (): Promise<void> => {
-  // The SDK's notice that its 2027 releases need Node 22 is for maintainers, not for every command.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.exitCode = await run(process.argv.slice(2), {
     env: process.env,
     stdout: process.stdout,

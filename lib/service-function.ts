@@ -6,7 +6,6 @@ import {
   ApplicationLogLevel,
   Architecture,
   LoggingFormat,
-  Runtime,
   SystemLogLevel,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
@@ -14,6 +13,7 @@ import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { FUNCTION_TIMEOUT_VARIABLE } from '../functions/commons/function-timeouts.js';
+import { ESBUILD_NODE_TARGET, LAMBDA_RUNTIME, NODE_MAJOR } from './node-runtime.js';
 
 /** The repository root: handler entries and the lock file are resolved from here, not from the cwd. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -24,7 +24,7 @@ export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
  */
 export const SERVICE_FUNCTION_BUNDLING: Readonly<BundlingOptions> = {
   format: OutputFormat.ESM,
-  target: 'node22',
+  target: ESBUILD_NODE_TARGET,
   mainFields: ['module', 'main'],
   // Bundled dependencies written for CommonJS still call require(); ESM has none of its own.
   banner:
@@ -102,7 +102,7 @@ export interface ServiceFunctionProps {
 }
 
 /**
- * A Node.js Lambda function with the service's defaults: Node 22 on ARM64, the handler and the AWS SDK
+ * A Node.js Lambda function with the service's defaults: Lambda's Node (lib/node-runtime.ts) on ARM64, the handler and the AWS SDK
  * bundled into one minified ESM file with source maps, JSON logs to a log group with a retention, X-Ray
  * tracing, and a role that starts with nothing but writing its own logs and traces.
  *
@@ -153,7 +153,7 @@ export class ServiceFunction extends Construct implements IGrantable {
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       description: props.description,
-      runtime: Runtime.NODEJS_22_X,
+      runtime: LAMBDA_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize,
       timeout,
@@ -177,8 +177,9 @@ export class ServiceFunction extends Construct implements IGrantable {
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
-        'Pinned to nodejs22.x on purpose: the code, its bundle target and its tests are made for Node 22, ' +
-        'the production baseline. Moving to a newer runtime is a deliberate upgrade, not a drift.',
+        `Pinned to nodejs${NODE_MAJOR}.x on purpose: package.json pins the Node.js that npm start, the tests ` +
+        'and CI run on, and the runtime and bundle target follow it. Moving to a newer runtime is a ' +
+        'deliberate upgrade of that one pin, not a drift.',
     });
 
     // The statement the CDK adds for Tracing.ACTIVE is the only one with Resource "*" (a test keeps it so).

@@ -9,8 +9,6 @@ import { demoOrders } from './demo-orders.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.js';
 import { DEFAULT_PORTS } from './ports.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 export const toPutEventsEntry = (event: OrderEvent, eventBusName = 'orders') => {
   const { type, ...detail } = event;
   return {

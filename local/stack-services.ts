@@ -221,7 +221,6 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
       AWS_ENDPOINT_URL_SNS: sns.endpoint,
       AWS_ENDPOINT_URL_SESV2: ses.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       ORDERS_TABLE_NAME: tableName,
       SHOPS_CONFIG: shopsJson,

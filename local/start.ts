@@ -9,7 +9,6 @@ import { JavaMissingError } from './dynamodb-local.js';
 import { portsFromEnvironment } from './ports.js';
 import { type LocalStack, startLocalStack } from './stack.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const describe = (stack: LocalStack) => `
