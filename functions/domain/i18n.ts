@@ -6,6 +6,7 @@
  * rules.
  */
 import type { FulfilmentStatus, OrderStatus, PaymentStatus } from './order-lifecycle.js';
+import { isTimeZone } from './time-zones.js';
 
 export const LANGUAGES = ['pl', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -93,17 +94,6 @@ export const labelOf = <K extends string>(labels: Readonly<Record<K, string>>, c
 
 export const statusLabel = (status: OrderStatus | FulfilmentStatus, language: Language): string =>
   labelOf(STATUS_LABELS[language], status);
-
-const knownTimeZones = new Map<string, boolean>();
-const isTimeZone = (timeZone: string): boolean =>
-  cached(knownTimeZones, timeZone, () => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone });
-      return true;
-    } catch {
-      return false;
-    }
-  });
 
 /** `timeZone` when Intl knows it, else `fallback`: a stored zone a newer ICU dropped must not break a page. */
 export const usableTimeZone = (timeZone: string | undefined, fallback: string): string =>

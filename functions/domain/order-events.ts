@@ -8,6 +8,7 @@
 import * as z from 'zod';
 import { detailSizeProblem } from './order-limits.js';
 import { multiLineText, refineSingleLine, singleLineText } from './text-fields.js';
+import { isTimeZone } from './time-zones.js';
 
 export const EVENT_SCHEMA_VERSION = 1;
 
@@ -58,15 +59,6 @@ export const MoneySchema = z.object({
   amount: minorUnits.describe('Amount in the minor unit of the currency (e.g. 12999 = 129.99 PLN).'),
   currency: CurrencySchema,
 });
-
-const isTimeZone = (value: string): boolean => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const timeZone = z
   .string()
