@@ -21,6 +21,7 @@ import {
   startAwsHttpServer,
 } from './aws-http-server.js';
 import { LOCAL_REGION } from './dynamodb-local.js';
+import { type Journal, openJournal } from './journal.js';
 
 export const SQS_PORT_ENV = 'ORDER_NOTIFICATIONS_PORT_SQS';
 
@@ -47,6 +48,13 @@ export interface SqsLocalOptions {
   readonly port?: number;
   /** The region in queue ARNs. @default LOCAL_REGION */
   readonly region?: string;
+  /**
+   * Where queues and messages are kept across restarts (an append-only journal, see local/journal.ts):
+   * every sent, received, deleted or moved message is written before SQS answers, so a crash of the
+   * stack loses nothing SQS acknowledged, and a message in flight reappears after its visibility
+   * timeout, as in SQS. @default in memory only
+   */
+  readonly journalFile?: string;
 }
 
 export interface SqsLocal {
@@ -172,6 +180,45 @@ interface Queue {
   readonly waiters: Set<() => void>;
 }
 
+/** One change to the queues, as the journal keeps it. */
+type JournalEntry =
+  | {
+      readonly op: 'queue';
+      readonly name: string;
+      readonly createdAt: number;
+      readonly attributes: Record<string, string>;
+    }
+  | {
+      readonly op: 'attributes';
+      readonly name: string;
+      readonly modifiedAt: number;
+      readonly attributes: Record<string, string>;
+    }
+  | { readonly op: 'deleteQueue'; readonly name: string }
+  | { readonly op: 'purge'; readonly name: string }
+  | { readonly op: 'send'; readonly name: string; readonly message: StoredMessage }
+  | {
+      readonly op: 'receive';
+      readonly name: string;
+      readonly id: string;
+      readonly receiveCount: number;
+      readonly visibleAt: number;
+      readonly firstReceivedAt: number | undefined;
+      readonly receiptHandle: string | undefined;
+    }
+  | { readonly op: 'visible'; readonly name: string; readonly id: string; readonly visibleAt: number }
+  | { readonly op: 'delete'; readonly name: string; readonly id: string }
+  | {
+      readonly op: 'move';
+      readonly name: string;
+      readonly to: string;
+      readonly id: string;
+      readonly visibleAt: number;
+    };
+
+/** Compacts the journal once this many changes have been appended since the last compaction. */
+const COMPACT_AFTER = 20_000;
+
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 const BATCH_ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
 /** The characters SQS allows in a body or string attribute (XML 1.0's). */
@@ -267,11 +314,111 @@ const parseRedrivePolicy = (text: string): RedrivePolicy | undefined => {
   }
 };
 
+/** Rebuilds the queues from a journal's entries, oldest first. */
+const replay = (queues: Map<string, Queue>, entries: readonly JournalEntry[]) => {
+  const messages = new Map<string, StoredMessage>();
+  const keyOf = (name: string, id: string) => `${name}\n${id}`;
+  const removed = new Set<StoredMessage>();
+  for (const entry of entries) {
+    const queue = queues.get(entry.name);
+    switch (entry.op) {
+      case 'queue':
+        queues.set(entry.name, {
+          name: entry.name,
+          createdAt: entry.createdAt,
+          modifiedAt: entry.createdAt,
+          attributes: entry.attributes,
+          messages: [],
+          waiters: new Set(),
+        });
+        break;
+      case 'attributes':
+        if (queue) Object.assign(queue, { attributes: entry.attributes, modifiedAt: entry.modifiedAt });
+        break;
+      case 'deleteQueue':
+        queues.delete(entry.name);
+        break;
+      case 'purge':
+        if (queue) for (const message of queue.messages) removed.add(message);
+        break;
+      case 'send':
+        if (queue) {
+          const message = { ...entry.message };
+          queue.messages.push(message);
+          messages.set(keyOf(entry.name, message.messageId), message);
+        }
+        break;
+      case 'receive': {
+        const message = messages.get(keyOf(entry.name, entry.id));
+        if (message) {
+          message.receiveCount = entry.receiveCount;
+          message.visibleAt = entry.visibleAt;
+          message.firstReceivedAt = entry.firstReceivedAt;
+          message.receiptHandle = entry.receiptHandle;
+        }
+        break;
+      }
+      case 'visible': {
+        const message = messages.get(keyOf(entry.name, entry.id));
+        if (message) message.visibleAt = entry.visibleAt;
+        break;
+      }
+      case 'delete': {
+        const message = messages.get(keyOf(entry.name, entry.id));
+        if (message) removed.add(message);
+        messages.delete(keyOf(entry.name, entry.id));
+        break;
+      }
+      case 'move': {
+        const message = messages.get(keyOf(entry.name, entry.id));
+        const target = queues.get(entry.to);
+        if (message) {
+          removed.add(message);
+          messages.delete(keyOf(entry.name, entry.id));
+          if (target) {
+            const moved = { ...message, visibleAt: entry.visibleAt, receiptHandle: undefined };
+            target.messages.push(moved);
+            messages.set(keyOf(entry.to, moved.messageId), moved);
+          }
+        }
+        break;
+      }
+    }
+  }
+  for (const queue of queues.values())
+    queue.messages = queue.messages.filter((message) => !removed.has(message));
+};
+
 export const startSqsLocal = async (options: SqsLocalOptions = {}): Promise<SqsLocal> => {
   const region = options.region ?? LOCAL_REGION;
   const queues = new Map<string, Queue>();
   let endpoint = '';
   let stopping = false;
+  let journal: Journal<JournalEntry> | undefined;
+  let appended = 0;
+  /** Writes a change before it is acknowledged; compacts now and then so restarts stay fast. */
+  const record = (entry: JournalEntry) => {
+    if (!journal) return;
+    journal.append(entry);
+    appended += 1;
+    if (appended >= COMPACT_AFTER) {
+      journal.compact(snapshot());
+      appended = 0;
+    }
+  };
+  /** The entries that rebuild the current queues and messages. */
+  function* snapshot(): Generator<JournalEntry> {
+    for (const queue of queues.values()) {
+      yield { op: 'queue', name: queue.name, createdAt: queue.createdAt, attributes: queue.attributes };
+      yield {
+        op: 'attributes',
+        name: queue.name,
+        modifiedAt: queue.modifiedAt,
+        attributes: queue.attributes,
+      };
+      for (const message of queue.messages) yield { op: 'send', name: queue.name, message };
+    }
+  }
 
   const urlOf = (name: string) => `${endpoint}/${LOCAL_ACCOUNT_ID}/${name}`;
   const arnOf = (name: string) => `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:${name}`;
@@ -365,6 +512,7 @@ export const startSqsLocal = async (options: SqsLocalOptions = {}): Promise<SqsL
       messages: [],
       waiters: new Set(),
     };
+    record({ op: 'queue', name, createdAt: now, attributes: checked });
     queues.set(name, queue);
     return queue;
   };
@@ -478,6 +626,7 @@ export const startSqsLocal = async (options: SqsLocalOptions = {}): Promise<SqsL
       visibleAt: now + delaySeconds * 1000,
       receiveCount: 0,
     };
+    record({ op: 'send', name: queue.name, message });
     queue.messages.push(message);
     if (delaySeconds === 0) notify(queue);
     return {
@@ -563,6 +712,7 @@ export const startSqsLocal = async (options: SqsLocalOptions = {}): Promise<SqsL
   };
 
   const moveToDeadLetterQueue = (queue: Queue, message: StoredMessage, target: Queue, now: number) => {
+    record({ op: 'move', name: queue.name, to: target.name, id: message.messageId, visibleAt: now });
     queue.messages = queue.messages.filter((candidate) => candidate !== message);
     // Same id, body, attributes and enqueue time (standard queues); receivable at once in the DLQ.
     target.messages.push({ ...message, visibleAt: now, receiptHandle: undefined });
@@ -587,6 +737,15 @@ export const startSqsLocal = async (options: SqsLocalOptions = {}): Promise<SqsL
       message.firstReceivedAt ??= now;
       message.visibleAt = now + visibilityTimeout * 1000;
       message.receiptHandle = receiptHandleFor(queue, message);
+      record({
+        op: 'receive',
+        name: queue.name,
+        id: message.messageId,
+        receiveCount: message.receiveCount,
+        visibleAt: message.visibleAt,
+        firstReceivedAt: message.firstReceivedAt,
+        receiptHandle: message.receiptHandle,
+      });
       taken.push(message);
     }
     return taken;
@@ -680,6 +839,7 @@ export const startSqsLocal = async (options: SqsLocalOptions = {}): Promise<SqsL
     const { message, current } = messageOfHandle(queue, handle);
     // A stale handle (the message was received again since) succeeds without deleting, as SQS allows.
     if (message && current) {
+      record({ op: 'delete', name: queue.name, id: message.messageId });
       queue.messages = queue.messages.filter((candidate) => candidate !== message);
     }
     return {};
@@ -700,6 +860,7 @@ export const startSqsLocal = async (options: SqsLocalOptions = {}): Promise<SqsL
       );
     }
     message.visibleAt = Date.now() + timeout * 1000;
+    record({ op: 'visible', name: queue.name, id: message.messageId, visibleAt: message.visibleAt });
     if (timeout === 0) notify(queue);
     return {};
   };
@@ -758,6 +919,7 @@ export const startSqsLocal = async (options: SqsLocalOptions = {}): Promise<SqsL
     },
     DeleteQueue: (input) => {
       const queue = queueOf(input);
+      record({ op: 'deleteQueue', name: queue.name });
       queues.delete(queue.name);
       notify(queue);
       return {};
@@ -772,11 +934,18 @@ export const startSqsLocal = async (options: SqsLocalOptions = {}): Promise<SqsL
       const queue = queueOf(input);
       queue.attributes = { ...queue.attributes, ...checkedAttributes(input.Attributes) };
       queue.modifiedAt = Date.now();
+      record({
+        op: 'attributes',
+        name: queue.name,
+        modifiedAt: queue.modifiedAt,
+        attributes: queue.attributes,
+      });
       notify(queue);
       return {};
     },
     PurgeQueue: (input) => {
       const queue = queueOf(input);
+      record({ op: 'purge', name: queue.name });
       queue.messages = [];
       return {};
     },
@@ -853,6 +1022,13 @@ export const startSqsLocal = async (options: SqsLocalOptions = {}): Promise<SqsL
     }
   };
 
+  if (options.journalFile) {
+    const opened = openJournal<JournalEntry>(options.journalFile);
+    replay(queues, opened.entries);
+    journal = opened.journal;
+    journal.compact(snapshot());
+  }
+
   const server = await startAwsHttpServer({
     name: 'local SQS',
     port: options.port,
@@ -901,6 +1077,8 @@ export const startSqsLocal = async (options: SqsLocalOptions = {}): Promise<SqsL
       stopping = true;
       for (const queue of queues.values()) notify(queue);
       await server.stop();
+      journal?.close();
+      journal = undefined;
     },
   };
 };
