@@ -17,6 +17,7 @@ import {
 } from './aws-http-server.js';
 import { LOCAL_REGION } from './dynamodb-local.js';
 import { compilePattern } from './event-pattern.js';
+import { openJournal } from './journal.js';
 
 export const EVENTBRIDGE_PORT_ENV = 'ORDER_NOTIFICATIONS_PORT_EVENTBRIDGE';
 
@@ -66,11 +67,30 @@ export interface EventBridgeLocalOptions {
   readonly logSize?: number;
   /** The limit on the entries' total size (EventBridge's entry size calculation). @default 1 MiB, as AWS */
   readonly maxEntriesBytes?: number;
+  /**
+   * Whether PutEvents is accepted at once. A stack that adds its rules after starting the bus passes
+   * false and calls `open()` once they exist: until then PutEvents answers 503 (the SDK retries it), so
+   * no event is accepted that no rule could route. @default true
+   */
+  readonly open?: boolean;
+  /**
+   * Where accepted events wait for their targets across restarts (an append-only journal, see
+   * local/journal.ts): an event is written before PutEvents answers and forgotten once its delivery
+   * ended (delivered or dead-lettered), so a crash loses no accepted event; `open()` delivers what the
+   * last run left. Dead letters are kept there too. @default in memory only
+   */
+  readonly journalFile?: string;
 }
 
 export interface EventBridgeLocal {
   readonly endpoint: string;
   readonly port: number;
+  /**
+   * Starts accepting PutEvents (when started with `open: false`) and delivers the events a previous run
+   * accepted but had not delivered, to the rules of the same name (an event whose rule is gone becomes a
+   * dead letter saying so). Call it after adding the rules.
+   */
+  open(): void;
   /** Adds a rule; throws InvalidPatternError for a bad pattern, and an Error for a name taken on the bus. */
   addRule(rule: LocalRule): void;
   removeRule(name: string, eventBusName?: string): void;
@@ -97,6 +117,9 @@ export interface EventBridgeLocal {
 }
 
 const MAX_ENTRIES = 10;
+
+/** A delivery cut short by `stop` while a journal keeps it for the next run. */
+class StoppedBeforeRetry extends Error {}
 const JSON_CONTENT = { 'content-type': 'application/x-amz-json-1.1' };
 
 interface CompiledRule extends LocalRule {
@@ -105,6 +128,21 @@ interface CompiledRule extends LocalRule {
 }
 
 type EntryResult = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
+
+/** What the journal keeps: deliveries under way, their end, and dead letters. */
+type JournalEntry =
+  | {
+      readonly op: 'deliver';
+      readonly key: string;
+      readonly rule: string;
+      readonly eventBusName: string;
+      readonly event: BusEvent;
+    }
+  | { readonly op: 'done'; readonly key: string }
+  | { readonly op: 'dead'; readonly letter: DeadLetterEvent };
+
+/** Compacts the journal once this many changes have been appended since the last compaction. */
+const COMPACT_AFTER = 20_000;
 
 const errorResponse = (status: number, type: string, message?: string): AwsResponse => ({
   status,
@@ -153,6 +191,38 @@ export const startEventBridgeLocal = async (
   const deliveries = new Set<Promise<void>>();
   const sleepers = new Set<() => void>();
   let stopped = false;
+  let accepting = options.open ?? true;
+  /** Deliveries not yet ended, by key: what a restart must still deliver. */
+  const pending = new Map<string, Extract<JournalEntry, { op: 'deliver' }>>();
+  const opened = options.journalFile ? openJournal<JournalEntry>(options.journalFile) : undefined;
+  const journal = opened?.journal;
+  let appended = 0;
+  function* snapshot(): Generator<JournalEntry> {
+    yield* pending.values();
+    for (const letter of [...deadLetters].reverse()) yield { op: 'dead', letter };
+  }
+  const record = (entry: JournalEntry) => {
+    if (!journal) return;
+    journal.append(entry);
+    appended += 1;
+    if (appended >= COMPACT_AFTER) {
+      journal.compact(snapshot());
+      appended = 0;
+    }
+  };
+  /** What the last run left: its dead letters now, its pending deliveries when the bus opens. */
+  const leftOver: Array<Extract<JournalEntry, { op: 'deliver' }>> = [];
+  if (opened) {
+    const left = new Map<string, Extract<JournalEntry, { op: 'deliver' }>>();
+    for (const entry of opened.entries) {
+      if (entry.op === 'deliver') left.set(entry.key, entry);
+      else if (entry.op === 'done') left.delete(entry.key);
+      else deadLetters = [entry.letter, ...deadLetters].slice(0, logSize);
+    }
+    leftOver.push(...left.values());
+    for (const entry of leftOver) pending.set(entry.key, entry);
+    journal?.compact(snapshot());
+  }
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -165,6 +235,11 @@ export const startEventBridgeLocal = async (
       sleepers.add(wake);
     });
 
+  const deadLetter = (letter: DeadLetterEvent) => {
+    record({ op: 'dead', letter });
+    deadLetters = [letter, ...deadLetters].slice(0, logSize);
+  };
+
   const deliver = async (rule: CompiledRule, event: BusEvent): Promise<void> => {
     const attempts = 1 + (rule.retryAttempts ?? defaultRetries);
     for (let attempt = 1; ; attempt += 1) {
@@ -174,18 +249,17 @@ export const startEventBridgeLocal = async (
         return;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
+        // With a journal, a stop before the last attempt leaves the event for the next run to deliver.
+        if (stopped && attempt < attempts && journal) throw new StoppedBeforeRetry();
         if (attempt >= attempts || stopped) {
-          deadLetters = [
-            {
-              rule: rule.name,
-              eventBusName: rule.eventBusName,
-              event,
-              reason: stopped && attempt < attempts ? `${reason} (the bus stopped before a retry)` : reason,
-              attempts: attempt,
-              failedAt: new Date().toISOString(),
-            },
-            ...deadLetters,
-          ].slice(0, logSize);
+          deadLetter({
+            rule: rule.name,
+            eventBusName: rule.eventBusName,
+            event,
+            reason: stopped && attempt < attempts ? `${reason} (the bus stopped before a retry)` : reason,
+            attempts: attempt,
+            failedAt: new Date().toISOString(),
+          });
           return;
         }
         await sleep(baseDelayMs * 2 ** (attempt - 1));
@@ -194,8 +268,24 @@ export const startEventBridgeLocal = async (
   };
 
   /** Starts a delivery on a later turn of the event loop, so PutEvents never waits for a target. */
-  const schedule = (rule: CompiledRule, event: BusEvent) => {
-    const delivery = new Promise<void>((resolve) => setImmediate(resolve)).then(() => deliver(rule, event));
+  const schedule = (rule: CompiledRule, event: BusEvent, key: string = randomUUID(), journaled = false) => {
+    if (!journaled) {
+      const entry = { op: 'deliver', key, rule: rule.name, eventBusName: rule.eventBusName, event } as const;
+      record(entry);
+      pending.set(key, entry);
+    }
+    const delivery = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => deliver(rule, event))
+      .then(
+        () => {
+          pending.delete(key);
+          record({ op: 'done', key });
+        },
+        (error: unknown) => {
+          // Stopped before a retry: still pending, in the journal, for the next run.
+          if (!(error instanceof StoppedBeforeRetry)) throw error;
+        },
+      );
     deliveries.add(delivery);
     void delivery.finally(() => deliveries.delete(delivery));
   };
@@ -302,6 +392,13 @@ export const startEventBridgeLocal = async (
       if (request.method !== 'POST' || target !== 'AWSEvents.PutEvents') {
         return errorResponse(400, 'UnknownOperationException');
       }
+      if (!accepting) {
+        return errorResponse(
+          503,
+          'ServiceUnavailableException',
+          'The local event bus is starting: its rules are not in place yet. Retry shortly.',
+        );
+      }
       return putEvents(request);
     },
     tooLarge: () => errorResponse(413, 'RequestEntityTooLargeException', 'Request entity too large.'),
@@ -311,6 +408,29 @@ export const startEventBridgeLocal = async (
   return {
     endpoint: server.endpoint,
     port: server.port,
+    open: () => {
+      if (accepting && leftOver.length === 0) return;
+      accepting = true;
+      for (const entry of leftOver.splice(0)) {
+        const rule = rules.find(
+          (candidate) => candidate.name === entry.rule && candidate.eventBusName === entry.eventBusName,
+        );
+        if (rule) {
+          schedule(rule, entry.event, entry.key, true);
+          continue;
+        }
+        pending.delete(entry.key);
+        record({ op: 'done', key: entry.key });
+        deadLetter({
+          rule: entry.rule,
+          eventBusName: entry.eventBusName,
+          event: entry.event,
+          reason: `accepted before a restart, but the rule ${entry.rule} no longer exists on the bus ${entry.eventBusName}`,
+          attempts: 0,
+          failedAt: new Date().toISOString(),
+        });
+      }
+    },
     addRule: (rule) => {
       const eventBusName = busName(rule.eventBusName);
       if (rules.some((other) => other.name === rule.name && other.eventBusName === eventBusName)) {
@@ -356,6 +476,7 @@ export const startEventBridgeLocal = async (
       for (const wake of [...sleepers]) wake();
       await server.stop();
       while (deliveries.size > 0) await Promise.allSettled([...deliveries]);
+      journal?.close();
     },
   };
 };
