@@ -364,12 +364,16 @@ export const pollStream = (options: PollStreamOptions): Mapping => {
     }
   };
 
-  /** Runs one batch to completion: success, or retries exhausted and handed to onFailure. */
-  const process = async (batch: DynamoDBRecord[]) => {
+  /**
+   * Runs one batch to completion: success, or retries exhausted and handed to onFailure. Answers false
+   * when a stop cut it short (the batch is not committed, so a restart delivers it again).
+   */
+  const process = async (batch: DynamoDBRecord[]): Promise<boolean> => {
     let records = batch.filter(passes);
-    for (let attempt = 1; records.length > 0 && !stopping.signal.aborted; attempt += 1) {
+    for (let attempt = 1; records.length > 0; attempt += 1) {
+      if (stopping.signal.aborted) return false;
       const { retryFrom, error } = await invoke(records);
-      if (retryFrom === undefined) return;
+      if (retryFrom === undefined) return true;
       // Like a checkpoint: the records before the first failure count as processed.
       records = records.slice(retryFrom);
       if (attempt > maxRetries) {
@@ -385,10 +389,11 @@ export const pollStream = (options: PollStreamOptions): Mapping => {
             streamArn: records[0]?.eventSourceARN,
           },
         });
-        return;
+        return true;
       }
       await pause(intervalMs, stopping.signal);
     }
+    return true;
   };
 
   const loop = async () => {
@@ -401,7 +406,9 @@ export const pollStream = (options: PollStreamOptions): Mapping => {
           continue;
         }
         const batch = pending.slice(0, batchSize);
-        await process(batch);
+        if (!(await process(batch))) break;
+        // Like Lambda's checkpoint: a batch is done once it succeeded or went to the on-failure destination.
+        options.reader.commit(batch);
         pending = pending.slice(batch.length);
       } catch (error) {
         if (stopping.signal.aborted) break;
