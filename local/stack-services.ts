@@ -1,6 +1,6 @@
 /**
  * The stateful half of the local stack: DynamoDB Local, the local SES, and the project's EventBridge, SQS
- * and SNS endpoints, with the order table, the four queues and the bus rule (order events -> queue) made
+ * and SNS endpoints, with the order table, the queues of lib/wiring.ts and the bus rule (order events -> queue) made
  * as local/stack.ts makes them. No function code runs here: the functions' environments are returned, so
  * the handlers can run in another process (local/stack-workers.ts) that may die and start again while the
  * services, and everything in flight in them, carry on — as AWS's services do when a Lambda dies.
