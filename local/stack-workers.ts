@@ -72,13 +72,9 @@ export interface FunctionHostStats {
 
 export interface FunctionHost {
   readonly name: FunctionName;
-  /**
-   * Runs one invocation in an idle environment, starting one first when none is idle (a cold start):
-   * like Lambda, an environment runs one invocation at a time, so concurrent invocations get one each
-   * (module state such as the handlers' batch processor is never shared between them).
-   */
+  /** Runs one invocation; starts an environment first when none is running (a cold start). */
   invoke(event: unknown, context: Context): Promise<unknown>;
-  /** SIGKILLs every running environment; returns how many invocations they were running. */
+  /** SIGKILLs the running environment; returns how many invocations it was running. */
   kill(): number;
   /** Starts an environment now (the next invocation would otherwise do it). */
   warm(): Promise<void>;
@@ -96,12 +92,10 @@ interface Environment {
   readonly child: ChildProcess;
   readonly ready: Promise<void>;
   readonly pending: Map<number, Pending>;
-  /** Taken by an invocation from the moment it picks this environment until it ends. */
-  busy: boolean;
 }
 
 export const startFunctionHost = (options: FunctionHostOptions): FunctionHost => {
-  let environments: Environment[] = [];
+  let environment: Environment | undefined;
   let nextId = 1;
   let stopped = false;
   const stats = {
@@ -161,21 +155,17 @@ export const startFunctionHost = (options: FunctionHostOptions): FunctionHost =>
         reject(error);
         for (const waiting of pending.values()) waiting.reject(error);
         pending.clear();
-        environments = environments.filter((candidate) => candidate.child !== child);
+        if (environment?.child === child) environment = undefined;
       });
     });
     // An environment that dies before it is ready fails the invocations waiting for it; nobody else waits.
     ready.catch(() => undefined);
-    const environment: Environment = { child, ready, pending, busy: false };
-    environments.push(environment);
-    return environment;
+    return { child, ready, pending };
   };
 
-  /** An idle environment, or a new one. */
-  const acquire = (): Environment => {
+  const current = (): Environment => {
     if (stopped) throw new Error(`the ${options.name} host is stopped`);
-    const environment = environments.find((candidate) => !candidate.busy) ?? spawn();
-    environment.busy = true;
+    environment ??= spawn();
     return environment;
   };
 
@@ -183,13 +173,7 @@ export const startFunctionHost = (options: FunctionHostOptions): FunctionHost =>
     name: options.name,
     invoke: async (event, context) => {
       stats.invocations += 1;
-      let target: Environment;
-      try {
-        target = acquire();
-      } catch (error) {
-        stats.failedInvocations += 1;
-        throw error;
-      }
+      const target = current();
       try {
         await target.ready;
         return await new Promise<unknown>((resolve, reject) => {
@@ -214,41 +198,31 @@ export const startFunctionHost = (options: FunctionHostOptions): FunctionHost =>
       } catch (error) {
         stats.failedInvocations += 1;
         throw error;
-      } finally {
-        target.busy = false;
       }
     },
     kill: () => {
-      const targets = environments;
-      if (targets.length === 0) return 0;
-      environments = [];
+      const target = environment;
+      if (!target) return 0;
+      environment = undefined;
       stats.kills += 1;
-      let running = 0;
-      for (const target of targets) {
-        running += target.pending.size;
-        target.child.kill('SIGKILL');
-      }
+      const running = target.pending.size;
       stats.killedInvocations += running;
+      target.child.kill('SIGKILL');
       return running;
     },
     warm: async () => {
-      if (stopped) throw new Error(`the ${options.name} host is stopped`);
-      await (environments[0] ?? spawn()).ready;
+      await current().ready;
     },
-    inFlight: () => environments.reduce((sum, environment) => sum + environment.pending.size, 0),
+    inFlight: () => environment?.pending.size ?? 0,
     stats: () => ({ ...stats, initMs: [...stats.initMs] }),
     stop: async () => {
       stopped = true;
-      const targets = environments;
-      environments = [];
-      await Promise.all(
-        targets.map(async (target) => {
-          if (target.child.exitCode !== null || target.child.signalCode !== null) return;
-          const exited = new Promise<void>((resolve) => target.child.once('exit', () => resolve()));
-          target.child.kill('SIGTERM');
-          await exited;
-        }),
-      );
+      const target = environment;
+      environment = undefined;
+      if (!target || target.child.exitCode !== null || target.child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => target.child.once('exit', () => resolve()));
+      target.child.kill('SIGTERM');
+      await exited;
     },
   };
 };

@@ -163,8 +163,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     // lib/wiring.ts's mappings, as local/stack-workers.ts runs them in the chaos run, with two departures.
     // The handlers run in this process, which is one execution environment per function, and Lambda runs
     // one invocation at a time in an environment (the handlers keep per-invocation state at module
-    // scope, e.g. Powertools' batch processor): so one poller each, not the mappings' maxConcurrency
-    // (local/stack-workers.ts starts an environment per concurrent invocation instead). And the stream
+    // scope, e.g. Powertools' batch processor): so one poller each, not the mappings' maxConcurrency.
+    // (local/stack-workers.ts runs the mappings' concurrency, in one process per function.) And the stream
     // is read from LATEST, so a restart on kept data does not plan the stream's last 24 hours again.
     const mappings = await startEventSourceMappings(
       services,
