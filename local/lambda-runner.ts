@@ -225,7 +225,14 @@ export const pollQueue = async (options: PollQueueOptions): Promise<Mapping> => 
       const remaining = windowEnd - Date.now();
       if (remaining <= 0) break;
       const more = await receive(batchSize - batch.length, Math.floor(remaining / 1000));
-      batch.push(...more);
+      for (const message of more) {
+        // A message whose visibility ran out during the window (a stalled process; locally the timeout
+        // is seconds) comes back in the same batch: keep only its latest receipt, whose handle is the
+        // one that deletes it, rather than hand the function the same message twice.
+        const earlier = batch.findIndex((candidate) => candidate.MessageId === message.MessageId);
+        if (earlier === -1) batch.push(message);
+        else batch[earlier] = message;
+      }
       if (more.length === 0) await pause(Math.min(remaining, 100), stopping.signal);
     }
     return batch;

@@ -4,10 +4,13 @@
  * the mapping reports batch item failures. A reader of made-up records stands in for the table's
  * stream, so each rule is seen on its own.
  */
-import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBRecord, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
 import type { StreamReader } from '../../local/dynamodb-stream.js';
-import { type Mapping, pollStream, type StreamBatchFailure } from '../../local/lambda-runner.js';
+import { type Mapping, pollQueue, pollStream, type StreamBatchFailure } from '../../local/lambda-runner.js';
+import { startSqsLocal } from '../../local/sqs-local.js';
 
 let mapping: Mapping | undefined;
 afterEach(async () => {
@@ -164,5 +167,49 @@ describe('Function: pollStream, as the planner mapping runs it', () => {
 
     // Assess: Lambda counts the invocation a success; nothing is retried.
     expect(invocations).toEqual([['1', '2']]);
+  });
+});
+
+describe('Function: pollQueue, with a batching window longer than the visibility timeout', () => {
+  it('hands the function a message that came back during the window once, with its latest receipt', async () => {
+    // Prepare: the message is received, its 1-second visibility runs out inside the 2.5-second window,
+    // and the poller receives it again before the window closes.
+    const sqs = await startSqsLocal({ region: LOCAL_REGION });
+    const queueUrl = sqs.createQueue('window-longer-than-visibility', { VisibilityTimeout: '1' }).url;
+    const client = new SQSClient({
+      endpoint: sqs.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const events: SQSEvent[] = [];
+    try {
+      await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'once' }));
+
+      // Act
+      mapping = await pollQueue({
+        endpoint: sqs.endpoint,
+        queueUrl,
+        batchSize: 10,
+        maxBatchingWindowMs: 2500,
+        onError: quiet,
+        handler: async (event) => {
+          events.push(event);
+          return { batchItemFailures: [] };
+        },
+      });
+      await eventually(() => events.length === 1, 10_000);
+
+      // Assess
+      const records = events[0]?.Records ?? [];
+      expect(records.map((record) => record.body)).toEqual(['once']);
+      expect(Number(records[0]?.attributes.ApproximateReceiveCount)).toBeGreaterThanOrEqual(2);
+      await mapping.stop();
+      mapping = undefined;
+      // Deleted with the latest receipt: nothing left to come back.
+      expect(sqs.peek('window-longer-than-visibility')).toEqual([]);
+    } finally {
+      client.destroy();
+      await sqs.stop();
+    }
   });
 });
