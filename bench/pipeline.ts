@@ -26,6 +26,12 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { PutCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../functions/adapters/aws-clients.js';
 import { decodeTag, EMAIL_TAGS } from '../functions/adapters/ses-email-sender.js';
+import {
+  eventSk,
+  parseEventSk,
+  parseNotificationsPk,
+  parseOrderPk,
+} from '../functions/adapters/table-keys.js';
 import { eventTypeOfTemplate } from '../functions/domain/messages/index.js';
 import type { NotificationRecord } from '../functions/domain/notification-log.js';
 import type { OrderEvent } from '../functions/domain/order-events.js';
@@ -189,7 +195,7 @@ const main = async () => {
     for await (const page of paginateScan({ client: documents }, { TableName: services.tableName })) {
       for (const item of page.Items ?? []) {
         const record = item as unknown as NotificationRecord & { pk: string };
-        if (!record.pk.startsWith('NOTIFICATIONS#') || !byId.has(record.orderId)) continue;
+        if (!parseNotificationsPk(record.pk) || !byId.has(record.orderId)) continue;
         for (const id of (record.providerMessageId ?? '').split(',')) if (id) logged.set(id, record.eventId);
       }
     }
@@ -254,7 +260,7 @@ const main = async () => {
                 TableName: services.tableName,
                 Item: {
                   pk: `${prefix}#${event.orderId}`,
-                  sk: `EVENT#${event.eventId}`,
+                  sk: eventSk(event.eventId),
                   event,
                   receivedAt: new Date().toISOString(),
                 },
@@ -502,12 +508,8 @@ const lastReceivedAt = async (
   let last = 0;
   for await (const page of paginateScan({ client: documents }, { TableName: services.tableName })) {
     for (const item of page.Items ?? []) {
-      const pk = String(item.pk);
-      if (
-        pk.startsWith('ORDER#') &&
-        String(item.sk).startsWith('EVENT#') &&
-        ids.has(pk.split('#').slice(2).join('#'))
-      ) {
+      const order = parseOrderPk(item.pk);
+      if (order && parseEventSk(item.sk) !== undefined && ids.has(order.orderId)) {
         last = Math.max(last, Date.parse(String(item.receivedAt)));
       }
     }

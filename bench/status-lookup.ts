@@ -15,13 +15,10 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../functions/adapters/aws-clients.js';
 import { DynamoDbNotificationLog } from '../functions/adapters/dynamodb-notification-log.js';
-import {
-  DynamoDbOrderRepository,
-  orderPk,
-  STATE_SK,
-} from '../functions/adapters/dynamodb-order-repository.js';
+import { DynamoDbOrderRepository } from '../functions/adapters/dynamodb-order-repository.js';
 import { DynamoDbRateLimiter } from '../functions/adapters/dynamodb-rate-limiter.js';
 import { orderTableDefinition } from '../functions/adapters/order-table.js';
+import { orderPk, STATE_SK } from '../functions/adapters/table-keys.js';
 import type { OrderKey } from '../functions/domain/ports.js';
 import { staticShopDirectory } from '../functions/domain/shop-config.js';
 import type { HttpResponse } from '../functions/status-api/http.js';

@@ -10,12 +10,9 @@ import { cpus, totalmem } from 'node:os';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../functions/adapters/aws-clients.js';
-import {
-  DynamoDbOrderRepository,
-  orderPk,
-  STATE_SK,
-} from '../functions/adapters/dynamodb-order-repository.js';
+import { DynamoDbOrderRepository } from '../functions/adapters/dynamodb-order-repository.js';
 import { orderTableDefinition } from '../functions/adapters/order-table.js';
+import { eventSk, orderPk, STATE_SK } from '../functions/adapters/table-keys.js';
 import type { OrderEvent } from '../functions/domain/order-events.js';
 import { recordOrderEvent } from '../functions/domain/record-order-event.js';
 import { generateTrackingToken } from '../functions/domain/tracking-token.js';
@@ -135,7 +132,7 @@ const main = async () => {
         await documents.send(
           new PutCommand({
             TableName: tableName,
-            Item: { pk: `BASELINE#${event.orderId}`, sk: `EVENT#${event.eventId}`, event },
+            Item: { pk: `BASELINE#${event.orderId}`, sk: eventSk(event.eventId), event },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -165,7 +162,7 @@ const main = async () => {
     );
     const snapshot = await repository.load(key);
     const eventSizes = (snapshot?.events ?? []).map((stored) =>
-      itemSize({ ...stored, pk: orderPk(key), sk: 'EVENT#x' }),
+      itemSize({ ...stored, pk: orderPk(key), sk: eventSk('x') }),
     );
 
     const per = (value: number) => (value / eventCount).toFixed(2);

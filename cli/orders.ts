@@ -4,11 +4,8 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbNotificationLog } from '../functions/adapters/dynamodb-notification-log.js';
-import {
-  DynamoDbOrderRepository,
-  orderPk,
-  STATE_SK,
-} from '../functions/adapters/dynamodb-order-repository.js';
+import { DynamoDbOrderRepository } from '../functions/adapters/dynamodb-order-repository.js';
+import { orderPk, STATE_SK } from '../functions/adapters/table-keys.js';
 import type { NotificationRecord } from '../functions/domain/notification-log.js';
 import { type OrderHistory, replay } from '../functions/domain/order-lifecycle.js';
 import type { OrderKey, OrderSnapshot } from '../functions/domain/ports.js';

@@ -3,8 +3,9 @@
  * `detailType`). Plain data with no CDK import, so the local runtime can match events with the very
  * pattern the deployed rule uses.
  */
-import { STATE_SK } from '../functions/adapters/dynamodb-order-repository.js';
+
 import { OUTCOME_SOURCE } from '../functions/adapters/eventbridge-outcome-publisher.js';
+import { ORDER_PK_PREFIX, STATE_SK } from '../functions/adapters/table-keys.js';
 
 export interface OrderEventPattern {
   readonly source: readonly string[];
@@ -61,5 +62,5 @@ export const sesFeedbackPattern = (configurationSetName: string): SesFeedbackPat
  * and its stream; a removal has no new image and never matches.
  */
 export const ORDER_STATE_STREAM_FILTER = {
-  dynamodb: { NewImage: { pk: { S: [{ prefix: 'ORDER#' }] }, sk: { S: [STATE_SK] } } },
+  dynamodb: { NewImage: { pk: { S: [{ prefix: ORDER_PK_PREFIX }] }, sk: { S: [STATE_SK] } } },
 } as const;

@@ -3,9 +3,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Grant, type IGrantable, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
@@ -17,10 +15,18 @@ import {
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTION_TIMEOUT_SECONDS } from '../functions/commons/function-timeouts.js';
-import { SERVICE_NAMES } from '../functions/commons/service-names.js';
-import { ORDER_STATE_STREAM_FILTER, sesFeedbackPattern } from './event-patterns.js';
+import { sesFeedbackPattern } from './event-patterns.js';
+import { sqsEventSource, streamEventSource } from './event-sources.js';
 import { grantItemAccess, type ItemAccess } from './order-table-access.js';
 import { ServiceFunction } from './service-function.js';
+import {
+  DEFAULT_MAX_RECEIVE_COUNT,
+  EVENT_SOURCES,
+  FUNCTION_SERVICE_NAMES,
+  functionEnvironment,
+  MESSAGE_RETENTION_SECONDS,
+  VISIBILITY_TIMEOUT_FACTOR,
+} from './wiring.js';
 
 /** SNS platform application ARNs for mobile push, by the platform names the sender uses. */
 export interface PushPlatformApplications {
@@ -72,7 +78,7 @@ const SES_FEEDBACK_EVENTS = [
 
 /** The sender's timeout, which its job queue's visibility timeout is six times of. */
 const SENDER_TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS['send-notifications']);
-const FOURTEEN_DAYS = Duration.days(14);
+const FOURTEEN_DAYS = Duration.seconds(MESSAGE_RETENTION_SECONDS);
 
 export interface NotificationPipelineProps {
   /** The order table; its stream (new and old images) drives the planner. */
@@ -150,7 +156,8 @@ export class NotificationPipeline extends Construct {
   constructor(scope: Construct, id: string, props: NotificationPipelineProps) {
     super(scope, id);
 
-    this.senderMaxConcurrency = props.senderMaxConcurrency ?? 5;
+    this.senderMaxConcurrency =
+      props.senderMaxConcurrency ?? EVENT_SOURCES['send-notifications'].maxConcurrency;
     if (
       !Number.isInteger(this.senderMaxConcurrency) ||
       this.senderMaxConcurrency < 2 ||
@@ -160,7 +167,7 @@ export class NotificationPipeline extends Construct {
         `${this.node.path}: senderMaxConcurrency must be an integer from 2 to 1000 (the limits of an SQS event source), got ${this.senderMaxConcurrency}`,
       );
     }
-    this.senderMaxReceiveCount = props.senderMaxReceiveCount ?? 5;
+    this.senderMaxReceiveCount = props.senderMaxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
     if (
       !Number.isInteger(this.senderMaxReceiveCount) ||
       this.senderMaxReceiveCount < 3 ||
@@ -191,7 +198,7 @@ export class NotificationPipeline extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // A message stays hidden while a sender invocation holding it may still run or be retried.
-      visibilityTimeout: Duration.seconds(SENDER_TIMEOUT.toSeconds() * 6),
+      visibilityTimeout: Duration.seconds(SENDER_TIMEOUT.toSeconds() * VISIBILITY_TIMEOUT_FACTOR),
       // Nothing expires unsent during an outage: jobs wait, then the dead-letter queue takes over.
       retentionPeriod: FOURTEEN_DAYS,
       deadLetterQueue: {
@@ -202,36 +209,20 @@ export class NotificationPipeline extends Construct {
 
     this.plannerFunction = new ServiceFunction(this, 'PlannerFunction', {
       entry: 'functions/plan-notifications/index.ts',
-      serviceName: SERVICE_NAMES.planner,
+      serviceName: FUNCTION_SERVICE_NAMES['plan-notifications'],
       description: 'Plans notification jobs from changes of order states on the order table stream',
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS['plan-notifications']),
       logRetention: props.logRetention,
-      environment: {
+      environment: functionEnvironment('plan-notifications', {
         ORDERS_TABLE_NAME: props.table.tableName,
         NOTIFICATION_QUEUE_URL: this.notificationQueue.queueUrl,
         SHOPS_CONFIG: props.shopsConfig,
-      },
-    });
-    this.plannerFunction.function.addEventSource(
-      new DynamoEventSource(props.table, {
-        // TRIM_HORIZON, not LATEST: a mapping that is created or replaced while orders change starts
-        // from the oldest record still in the stream instead of silently skipping the gap. Records seen
-        // twice are harmless: the sender's notification log lets each (event, channel) out only once.
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 25,
-        // Only order state items: event items, notification records, suppressions and the status
-        // API's rate-limit counters are written to the same table and would otherwise each cost an
-        // invocation (the local stack's stream poller applies the same filter).
-        filters: [FilterCriteria.filter(ORDER_STATE_STREAM_FILTER)],
-        reportBatchItemFailures: true,
-        // A poison record is isolated by halving the batch instead of holding up its shard.
-        bisectBatchOnError: true,
-        retryAttempts: 10,
-        // Below the stream's 24-hour retention, so that a record the planner cannot get through ends
-        // up in the failure queue (and its alarm) rather than expiring from the stream unnoticed.
-        maxRecordAge: Duration.hours(12),
-        onFailure: new SqsDlq(this.plannerFailureQueue),
       }),
+    });
+    // Starting position, batches, filter, retries, bisection, record age: lib/wiring.ts, which the local
+    // stack's stream poller reads too.
+    this.plannerFunction.function.addEventSource(
+      streamEventSource(props.table, EVENT_SOURCES['plan-notifications'], this.plannerFailureQueue),
     );
     grantItemAccess(this.plannerFunction, props.table, PLANNER_TABLE_ACCESS);
     grantSendMessage(this.plannerFunction, this.notificationQueue);
@@ -252,11 +243,11 @@ export class NotificationPipeline extends Construct {
     // --- Sender: jobs -> SES / SNS ---------------------------------------------------------------------
     this.senderFunction = new ServiceFunction(this, 'SenderFunction', {
       entry: 'functions/send-notifications/index.ts',
-      serviceName: SERVICE_NAMES.sender,
+      serviceName: FUNCTION_SERVICE_NAMES['send-notifications'],
       description: 'Sends notification jobs by e-mail (SES), SMS and push (SNS), each exactly once',
       timeout: SENDER_TIMEOUT,
       logRetention: props.logRetention,
-      environment: {
+      environment: functionEnvironment('send-notifications', {
         ORDERS_TABLE_NAME: props.table.tableName,
         NOTIFICATION_QUEUE_URL: this.notificationQueue.queueUrl,
         DEAD_LETTER_QUEUE_URL: this.notificationDeadLetterQueue.queueUrl,
@@ -268,13 +259,12 @@ export class NotificationPipeline extends Construct {
         UNSUBSCRIBE_SECRET: props.unsubscribeSecret.secretValue.unsafeUnwrap(),
         SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
         PUSH_PLATFORM_APPLICATIONS: JSON.stringify(platformApplications),
-      },
+      }),
     });
+    // One job per invocation, so maxConcurrency is the number of sends in flight (lib/wiring.ts).
     this.senderFunction.function.addEventSource(
-      new SqsEventSource(this.notificationQueue, {
-        // One job per invocation: maxConcurrency is then the number of sends in flight.
-        batchSize: 1,
-        reportBatchItemFailures: true,
+      sqsEventSource(this.notificationQueue, {
+        ...EVENT_SOURCES['send-notifications'],
         maxConcurrency: this.senderMaxConcurrency,
       }),
     );
@@ -326,14 +316,14 @@ export class NotificationPipeline extends Construct {
     this.feedbackDeadLetterQueue = queue('FeedbackDeadLetterQueue');
     this.feedbackFunction = new ServiceFunction(this, 'FeedbackFunction', {
       entry: 'functions/email-feedback/index.ts',
-      serviceName: SERVICE_NAMES.feedback,
+      serviceName: FUNCTION_SERVICE_NAMES['email-feedback'],
       description: 'Records SES deliveries, bounces and complaints and suppresses bad addresses',
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS['email-feedback']),
       logRetention: props.logRetention,
-      environment: {
+      environment: functionEnvironment('email-feedback', {
         ORDERS_TABLE_NAME: props.table.tableName,
         EVENT_BUS_NAME: props.eventBus.eventBusName,
-      },
+      }),
     });
     // EventBridge invokes asynchronously: the rule's retry policy and dead-letter queue cover delivery
     // to Lambda; a failing invocation is retried by Lambda and then goes to this destination.

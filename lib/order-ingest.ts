@@ -11,15 +11,22 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { Grant } from 'aws-cdk-lib/aws-iam';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTION_TIMEOUT_SECONDS } from '../functions/commons/function-timeouts.js';
-import { SERVICE_NAMES } from '../functions/commons/service-names.js';
 import { orderEventPattern, producerSourceProblem } from './event-patterns.js';
+import { sqsEventSource } from './event-sources.js';
 import { ServiceFunction } from './service-function.js';
+import {
+  DEFAULT_MAX_RECEIVE_COUNT,
+  EVENT_SOURCES,
+  FUNCTION_SERVICE_NAMES,
+  functionEnvironment,
+  MESSAGE_RETENTION_SECONDS,
+  VISIBILITY_TIMEOUT_FACTOR,
+} from './wiring.js';
 
 /**
  * What the ingest does to the order table, and nothing more: Query (ConsistentRead) to load an order,
@@ -44,7 +51,7 @@ export interface OrderIngestProps {
   /**
    * Deliveries of a message before it counts as exhausted. The queue's redrive policy and the handler
    * (which dead-letters with a reason on the last delivery) both use this number.
-   * @default 5
+   * @default DEFAULT_MAX_RECEIVE_COUNT (5, lib/wiring.ts)
    */
   readonly maxReceiveCount?: number;
   /**
@@ -92,7 +99,7 @@ export class OrderIngest extends Construct {
   constructor(scope: Construct, id: string, props: OrderIngestProps) {
     super(scope, id);
 
-    this.maxReceiveCount = props.maxReceiveCount ?? 5;
+    this.maxReceiveCount = props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
     if (!Number.isInteger(this.maxReceiveCount) || this.maxReceiveCount < 1 || this.maxReceiveCount > 1000) {
       throw new Error(
         `${this.node.path}: maxReceiveCount must be an integer from 1 to 1000, got ${this.maxReceiveCount}`,
@@ -117,22 +124,22 @@ export class OrderIngest extends Construct {
     this.deadLetterQueue = new Queue(this, 'OrderEventsDeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: Duration.seconds(MESSAGE_RETENTION_SECONDS),
     });
     this.queue = new Queue(this, 'OrderEventsQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // AWS's advice for Lambda event sources (six times the timeout): a message stays hidden while a
       // batch holding it may still be running or being retried.
-      visibilityTimeout: Duration.seconds(functionTimeout.toSeconds() * 6),
+      visibilityTimeout: Duration.seconds(functionTimeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR),
       // The maximum, so events wait out a long outage of the function instead of expiring unrecorded.
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: Duration.seconds(MESSAGE_RETENTION_SECONDS),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: this.maxReceiveCount },
     });
     this.ruleDeadLetterQueue = new Queue(this, 'RuleDeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: Duration.seconds(MESSAGE_RETENTION_SECONDS),
     });
     // OrderEventsDeadLetterQueue passes SQS3 as the redrive target of OrderEventsQueue; this one is the
     // rule target's dead-letter queue, which cdk-nag cannot see from the queue's side.
@@ -163,25 +170,20 @@ export class OrderIngest extends Construct {
     this.ingestFunction = new ServiceFunction(this, 'IngestFunction', {
       entry: 'functions/ingest-order-events/index.ts',
       // The name the handler's Logger is constructed with, so the two cannot disagree.
-      serviceName: SERVICE_NAMES.ingest,
+      serviceName: FUNCTION_SERVICE_NAMES['ingest-order-events'],
       description: 'Records order events from the ingest queue on their orders',
       timeout: functionTimeout,
       logRetention: props.logRetention,
-      environment: {
+      environment: functionEnvironment('ingest-order-events', {
         ORDERS_TABLE_NAME: props.table.tableName,
         DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
         MAX_RECEIVE_COUNT: String(this.maxReceiveCount),
         SHOPS_CONFIG: props.shopsConfig,
-      },
-    });
-    this.ingestFunction.function.addEventSource(
-      new SqsEventSource(this.queue, {
-        batchSize: 10,
-        maxBatchingWindow: Duration.seconds(1),
-        reportBatchItemFailures: true,
-        // Caps what one burst of events can draw from the account's concurrency and DynamoDB capacity.
-        maxConcurrency: 10,
       }),
+    });
+    // Batches, window and concurrency: lib/wiring.ts, which the local stack reads too.
+    this.ingestFunction.function.addEventSource(
+      sqsEventSource(this.queue, EVENT_SOURCES['ingest-order-events']),
     );
 
     // Not table.grant(): it adds `<table>/index/*` for a table with indexes, and the ingest reads none.

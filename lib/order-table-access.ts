@@ -10,12 +10,14 @@
  */
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
-import { NOTIFICATIONS_PK_PREFIX } from '../functions/adapters/dynamodb-notification-log.js';
 import {
   CONTACT_PK_PREFIX,
+  NOTIFICATIONS_PK_PREFIX,
   ORDER_NUMBER_PK_PREFIX,
-} from '../functions/adapters/dynamodb-order-repository.js';
-import { RATE_PK_PREFIX } from '../functions/adapters/dynamodb-rate-limiter.js';
+  ORDER_PK_PREFIX,
+  RATE_PK_PREFIX,
+  SUPPRESSION_PK_PREFIX,
+} from '../functions/adapters/table-keys.js';
 
 /** The kinds of partition on the order table (see docs/dynamodb.md and functions/adapters/). */
 export type OrderTablePartition =
@@ -27,16 +29,15 @@ export type OrderTablePartition =
   | 'rateLimits';
 
 /**
- * The partition-key prefix of each kind. `ORDER#` (order-repository's `orderPk`) and `SUPPRESSION#`
- * (suppression-list's private `key`) are not exported by their adapters; test/infrastructure checks
- * all four against keys the adapters actually build.
+ * The partition-key prefix of each kind (functions/adapters/table-keys.ts); test/infrastructure checks
+ * them against keys the adapters actually build.
  */
 export const PARTITION_KEY_PREFIXES: Readonly<Record<OrderTablePartition, string>> = {
-  orders: 'ORDER#',
+  orders: ORDER_PK_PREFIX,
   orderNumbers: ORDER_NUMBER_PK_PREFIX,
   contacts: CONTACT_PK_PREFIX,
   notifications: NOTIFICATIONS_PK_PREFIX,
-  suppressions: 'SUPPRESSION#',
+  suppressions: SUPPRESSION_PK_PREFIX,
   rateLimits: RATE_PK_PREFIX,
 };
 

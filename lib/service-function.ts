@@ -14,6 +14,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { FUNCTION_TIMEOUT_VARIABLE } from '../functions/commons/function-timeouts.js';
 import { ESBUILD_NODE_TARGET, LAMBDA_RUNTIME, NODE_MAJOR } from './node-runtime.js';
+import { SERVICE_FUNCTION_VARIABLES } from './wiring.js';
 
 /** The repository root: handler entries and the lock file are resolved from here, not from the cwd. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -48,13 +49,8 @@ export const SERVICE_FUNCTION_BUNDLING: Readonly<BundlingOptions> = {
 
 export type ServiceLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
-/** Set by ServiceFunction for every function; a function's own `environment` may not override them. */
-const SHARED_VARIABLES = [
-  'NODE_OPTIONS',
-  'POWERTOOLS_SERVICE_NAME',
-  'POWERTOOLS_LOG_LEVEL',
-  FUNCTION_TIMEOUT_VARIABLE,
-] as const;
+/** Set by ServiceFunction for every function (lib/wiring.ts); a function's own `environment` may not override them. */
+const SHARED_VARIABLES = SERVICE_FUNCTION_VARIABLES;
 
 export interface ServiceFunctionProps {
   /** The handler module, relative to the repository root, e.g. `functions/ingest-order-events/index.ts`. */

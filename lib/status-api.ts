@@ -17,9 +17,9 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { TRACKING_TOKEN_INDEX } from '../functions/adapters/dynamodb-order-repository.js';
 import { FUNCTION_TIMEOUT_SECONDS } from '../functions/commons/function-timeouts.js';
-import { SERVICE_NAMES } from '../functions/commons/service-names.js';
 import { grantIndexQuery, grantItemAccess, type ItemAccess } from './order-table-access.js';
 import { ServiceFunction } from './service-function.js';
+import { FUNCTION_SERVICE_NAMES, functionEnvironment } from './wiring.js';
 
 /** The default stage's throttling: all clients together, on top of the function's per-client limits. */
 export interface StatusApiThrottling {
@@ -153,30 +153,30 @@ export class StatusApi extends Construct {
     this.statusFunction = new ServiceFunction(this, 'StatusFunction', {
       entry: 'functions/status-api/index.ts',
       // The name functions/status-api/index.ts gives its Logger.
-      serviceName: SERVICE_NAMES.statusApi,
+      serviceName: FUNCTION_SERVICE_NAMES['status-api'],
       description: 'Order status: JSON, the tracking page and the lookup by order number',
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS['status-api']),
       logRetention,
-      environment: {
+      environment: functionEnvironment('status-api', {
         ORDERS_TABLE_NAME: props.table.tableName,
         SHOPS_CONFIG: props.shopsConfig,
         RATE_LIMIT_SALT: props.rateLimitSalt.secretValue.unsafeUnwrap(),
-      },
+      }),
     });
     grantItemAccess(this.statusFunction, props.table, STATUS_API_TABLE_ACCESS);
     grantIndexQuery(this.statusFunction, props.table, [TRACKING_TOKEN_INDEX]);
 
     this.unsubscribeFunction = new ServiceFunction(this, 'UnsubscribeFunction', {
       entry: 'functions/unsubscribe/index.ts',
-      serviceName: SERVICE_NAMES.unsubscribe,
+      serviceName: FUNCTION_SERVICE_NAMES.unsubscribe,
       description: 'The unsubscribe page behind the signed link in every message',
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.unsubscribe),
       logRetention,
-      environment: {
+      environment: functionEnvironment('unsubscribe', {
         ORDERS_TABLE_NAME: props.table.tableName,
         SHOPS_CONFIG: props.shopsConfig,
         UNSUBSCRIBE_SECRET: props.unsubscribeSecret.secretValue.unsafeUnwrap(),
-      },
+      }),
     });
     grantItemAccess(this.unsubscribeFunction, props.table, UNSUBSCRIBE_TABLE_ACCESS);
 

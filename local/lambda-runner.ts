@@ -44,6 +44,12 @@ interface InvocationOptions {
    * syntax) matches it; the others count as processed (SQS deletes them). @default every record
    */
   readonly filters?: readonly object[];
+  /**
+   * The mapping's FunctionResponseTypes has ReportBatchItemFailures: the handler's `batchItemFailures`
+   * are honoured. Without it Lambda ignores the answer and a returned invocation counts as a success.
+   * @default true
+   */
+  readonly reportBatchItemFailures?: boolean;
 }
 
 const invocationContext = (functionName: string, timeoutMs: number): Context => {
@@ -219,7 +225,14 @@ export const pollQueue = async (options: PollQueueOptions): Promise<Mapping> => 
       const remaining = windowEnd - Date.now();
       if (remaining <= 0) break;
       const more = await receive(batchSize - batch.length, Math.floor(remaining / 1000));
-      batch.push(...more);
+      for (const message of more) {
+        // A message whose visibility ran out during the window (a stalled process; locally the timeout
+        // is seconds) comes back in the same batch: keep only its latest receipt, whose handle is the
+        // one that deletes it, rather than hand the function the same message twice.
+        const earlier = batch.findIndex((candidate) => candidate.MessageId === message.MessageId);
+        if (earlier === -1) batch.push(message);
+        else batch[earlier] = message;
+      }
       if (more.length === 0) await pause(Math.min(remaining, 100), stopping.signal);
     }
     return batch;
@@ -262,10 +275,13 @@ export const pollQueue = async (options: PollQueueOptions): Promise<Mapping> => 
         event,
         invocationContext(functionName, options.timeoutMs ?? 30_000),
       );
-      failed = reportedFailures(
-        response,
-        event.Records.map((record) => record.messageId),
-      );
+      failed =
+        options.reportBatchItemFailures === false
+          ? new Set()
+          : reportedFailures(
+              response,
+              event.Records.map((record) => record.messageId),
+            );
     } catch (error) {
       // The invocation failed: nothing is deleted, every message comes back after its visibility timeout.
       onError(error);
@@ -307,7 +323,8 @@ export interface StreamBatchFailure {
   readonly records: readonly DynamoDBRecord[];
   /** Invocations made for them. */
   readonly attempts: number;
-  readonly condition: 'RetryAttemptsExhausted';
+  /** Why: retries used up, or (with maxRecordAgeSeconds) records too old to retry. */
+  readonly condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded';
   /** The last error, when the invocation threw. */
   readonly error?: string | undefined;
   readonly batchInfo: {
@@ -327,6 +344,17 @@ export interface PollStreamOptions extends InvocationOptions {
   readonly batchSize?: number;
   /** Retries after a failed invocation (Lambda's MaximumRetryAttempts). @default 3 */
   readonly maxRetries?: number;
+  /**
+   * Lambda's BisectBatchOnFunctionError: when an invocation fails (throws, or its partial batch response
+   * fails it whole), the rest of the batch is split in two and each half retried on its own, so a poison
+   * record ends up alone. The halves carry on the batch's attempt count. @default false
+   */
+  readonly bisectBatchOnError?: boolean;
+  /**
+   * Lambda's MaximumRecordAgeInSeconds: records written longer ago than this (their
+   * ApproximateCreationDateTime) are not invoked or retried but handed to onFailure. @default no limit
+   */
+  readonly maxRecordAgeSeconds?: number;
   /** Lambda's on-failure destination. @default a warning on stderr */
   readonly onFailure?: (failure: StreamBatchFailure) => void | Promise<void>;
 }
@@ -346,55 +374,84 @@ export const pollStream = (options: PollStreamOptions): Mapping => {
       ));
   const stopping = new AbortController();
 
-  /** Index of the first record to retry from, or undefined when the whole batch succeeded. */
-  const invoke = async (records: DynamoDBRecord[]): Promise<{ retryFrom?: number; error?: string }> => {
+  const bisect = options.bisectBatchOnError ?? false;
+  const maxAgeMs = options.maxRecordAgeSeconds === undefined ? undefined : options.maxRecordAgeSeconds * 1000;
+  const tooOld = (record: DynamoDBRecord): boolean => {
+    const created = record.dynamodb?.ApproximateCreationDateTime;
+    return maxAgeMs !== undefined && created !== undefined && Date.now() - created * 1000 > maxAgeMs;
+  };
+
+  /** Index of the first record to retry from (`whole` when the invocation failed), or none on success. */
+  const invoke = async (
+    records: DynamoDBRecord[],
+  ): Promise<{ retryFrom?: number; whole?: boolean; error?: string }> => {
     try {
       const response = await options.handler(
         { Records: records },
         invocationContext(functionName, options.timeoutMs ?? 30_000),
       );
+      if (options.reportBatchItemFailures === false) return {};
       const sequenceNumbers = records.map((record) => record.dynamodb?.SequenceNumber ?? '');
       const failed = reportedFailures(response, sequenceNumbers);
-      if (failed === 'all') return { retryFrom: 0 };
+      if (failed === 'all') return { retryFrom: 0, whole: true };
       const first = sequenceNumbers.findIndex((sequenceNumber) => failed.has(sequenceNumber));
       return first === -1 ? {} : { retryFrom: first };
     } catch (error) {
       onError(error);
-      return { retryFrom: 0, error: error instanceof Error ? error.message : String(error) };
+      return { retryFrom: 0, whole: true, error: error instanceof Error ? error.message : String(error) };
     }
   };
 
+  const giveUp = (
+    records: DynamoDBRecord[],
+    attempts: number,
+    condition: StreamBatchFailure['condition'],
+    error?: string,
+  ) =>
+    onFailure({
+      records,
+      attempts,
+      condition,
+      error,
+      batchInfo: {
+        startSequenceNumber: records[0]?.dynamodb?.SequenceNumber,
+        endSequenceNumber: records.at(-1)?.dynamodb?.SequenceNumber,
+        batchSize: records.length,
+        streamArn: records[0]?.eventSourceARN,
+      },
+    });
+
   /**
-   * Runs one batch to completion: success, or retries exhausted and handed to onFailure. Answers false
-   * when a stop cut it short (the batch is not committed, so a restart delivers it again).
+   * Runs records to completion: success, or given up on (retries or age) and handed to onFailure.
+   * Answers false when a stop cut it short (the batch is not committed, so a restart delivers it again).
    */
-  const process = async (batch: DynamoDBRecord[]): Promise<boolean> => {
-    let records = batch.filter(passes);
-    for (let attempt = 1; records.length > 0; attempt += 1) {
+  const run = async (batch: DynamoDBRecord[], attemptsBefore: number): Promise<boolean> => {
+    let records = batch;
+    for (let attempt = attemptsBefore + 1; records.length > 0; attempt += 1) {
       if (stopping.signal.aborted) return false;
-      const { retryFrom, error } = await invoke(records);
+      const expired = records.filter(tooOld);
+      if (expired.length > 0) {
+        await giveUp(expired, attempt - 1, 'RecordAgeExceeded');
+        records = records.filter((record) => !tooOld(record));
+        if (records.length === 0) return true;
+      }
+      const { retryFrom, whole, error } = await invoke(records);
       if (retryFrom === undefined) return true;
       // Like a checkpoint: the records before the first failure count as processed.
       records = records.slice(retryFrom);
       if (attempt > maxRetries) {
-        await onFailure({
-          records,
-          attempts: attempt,
-          condition: 'RetryAttemptsExhausted',
-          error,
-          batchInfo: {
-            startSequenceNumber: records[0]?.dynamodb?.SequenceNumber,
-            endSequenceNumber: records.at(-1)?.dynamodb?.SequenceNumber,
-            batchSize: records.length,
-            streamArn: records[0]?.eventSourceARN,
-          },
-        });
+        await giveUp(records, attempt, 'RetryAttemptsExhausted', error);
         return true;
       }
       await pause(intervalMs, stopping.signal);
+      if (bisect && whole && records.length > 1) {
+        const half = Math.ceil(records.length / 2);
+        return (await run(records.slice(0, half), attempt)) && (await run(records.slice(half), attempt));
+      }
     }
     return true;
   };
+  const process = (batch: DynamoDBRecord[]) => run(batch.filter(passes), 0);
 
   const loop = async () => {
     let pending: DynamoDBRecord[] = [];

@@ -10,6 +10,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { parseEventSk } from '../functions/adapters/table-keys.js';
 
 export interface SdkCall {
   /** The Lambda request id of the invocation that made the call, when there was one. */
@@ -113,8 +114,8 @@ const keysOf = (input: Loose): string[] => {
 const eventIdsOf = (output: Loose): string[] | undefined => {
   if (!Array.isArray(output.Items)) return undefined;
   return output.Items.flatMap((item) => {
-    const sk = isObject(item) ? stringOf(item.sk) : undefined;
-    return sk?.startsWith('EVENT#') ? [sk.slice('EVENT#'.length)] : [];
+    const eventId = isObject(item) ? parseEventSk(item.sk) : undefined;
+    return eventId === undefined ? [] : [eventId];
   });
 };
 

@@ -1,6 +1,6 @@
 /**
  * The stateful half of the local stack: DynamoDB Local, the local SES, and the project's EventBridge, SQS
- * and SNS endpoints, with the order table, the four queues and the bus rule (order events -> queue) made
+ * and SNS endpoints, with the order table, the queues of lib/wiring.ts and the bus rule (order events -> queue) made
  * as local/stack.ts makes them. No function code runs here: the functions' environments are returned, so
  * the handlers can run in another process (local/stack-workers.ts) that may die and start again while the
  * services, and everything in flight in them, carry on — as AWS's services do when a Lambda dies.
@@ -19,6 +19,15 @@ import {
 import { DEFAULT_EVENT_SOURCE } from '../functions/domain/order-events.js';
 import { parseShopConfigs, type ShopConfigInput } from '../functions/domain/shop-config.js';
 import { orderEventPattern } from '../lib/event-patterns.js';
+import {
+  DEFAULT_MAX_RECEIVE_COUNT,
+  FUNCTION_SERVICE_NAMES,
+  functionEnvironment,
+  MESSAGE_RETENTION_SECONDS,
+  QUEUES,
+  type QueueRole,
+  type WiredFunction,
+} from '../lib/wiring.js';
 import { assertPortFree, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local.js';
 import { type EventBridgeLocal, startEventBridgeLocal } from './eventbridge-local.js';
 import { type SesLocal, startSesLocal } from './ses-local.js';
@@ -27,23 +36,58 @@ import { type SqsLocal, startSqsLocal } from './sqs-local.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The functions whose entry points (functions/<name>/index.ts) the local stack runs. */
+/**
+ * The functions whose entry points (functions/<name>/index.ts) the local stack runs: all of lib/wiring.ts's
+ * but email-feedback, whose input (SES's bounce, complaint and delivery events on the default bus) the
+ * local SES does not produce.
+ */
 export const FUNCTION_NAMES = [
   'ingest-order-events',
   'plan-notifications',
   'send-notifications',
   'status-api',
   'unsubscribe',
-] as const;
+] as const satisfies readonly WiredFunction[];
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
-/** The queue names, as local/stack.ts creates them. */
+/** The local name of each queue of lib/wiring.ts. */
 export const QUEUE_NAMES = {
   orderEvents: 'order-events',
   orderEventsDeadLetters: 'order-events-dead-letters',
   jobs: 'notification-jobs',
   jobsDeadLetters: 'notification-jobs-dead-letters',
-} as const;
+  plannerFailures: 'planner-failures',
+} as const satisfies Record<QueueRole, string>;
+
+/** The SES configuration set the sender names locally (the local SES accepts any). */
+export const LOCAL_CONFIGURATION_SET = 'order-notifications-local';
+
+/**
+ * The local queues' visibility timeout: seconds, not lib/wiring.ts's six function timeouts (3 minutes),
+ * so that a failed message comes back while someone watches. The only setting of a queue local/ changes.
+ */
+export const LOCAL_VISIBILITY_TIMEOUT_SECONDS = 5;
+
+/** The attributes of a local queue, from lib/wiring.ts's QUEUES (`queueArn` names its dead-letter queue). */
+export const localQueueAttributes = (
+  role: QueueRole,
+  queueArn: (name: string) => string,
+  options: { readonly maxReceiveCount?: number; readonly visibilityTimeoutSeconds?: number } = {},
+): Record<string, string> => {
+  const wiring = QUEUES[role];
+  return {
+    VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? LOCAL_VISIBILITY_TIMEOUT_SECONDS),
+    MessageRetentionPeriod: String(MESSAGE_RETENTION_SECONDS),
+    ...(wiring.deadLetters
+      ? {
+          RedrivePolicy: JSON.stringify({
+            deadLetterTargetArn: queueArn(QUEUE_NAMES[wiring.deadLetters]),
+            maxReceiveCount: options.maxReceiveCount ?? wiring.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,
+          }),
+        }
+      : {}),
+  };
+};
 
 export const PUSH_APPLICATIONS = {
   apns: `arn:aws:sns:${LOCAL_REGION}:000000000000:app/APNS/local-shop-app`,
@@ -72,9 +116,9 @@ export interface LocalServicesOptions {
   readonly shops?: readonly ShopConfigInput[];
   /** Where the shops' links point (their statusPage.baseUrl). @default as configured */
   readonly statusBaseUrl?: string;
-  /** Lambda's retry budget: the queues' maxReceiveCount. @default 5 */
+  /** Lambda's retry budget: the queues' maxReceiveCount. @default lib/wiring.ts's (5) */
   readonly maxReceiveCount?: number;
-  /** How long a received message stays hidden before its next delivery. @default 5 seconds */
+  /** How long a received message stays hidden before its next delivery. @default LOCAL_VISIBILITY_TIMEOUT_SECONDS */
   readonly visibilityTimeoutSeconds?: number;
   /** SMS and pushes the local SNS keeps. @default 500 */
   readonly snsLogSize?: number;
@@ -94,12 +138,8 @@ export interface LocalServices {
   readonly eventBusName: string;
   readonly eventSource: string;
   readonly tableName: string;
-  readonly queues: {
-    readonly orderEvents: string;
-    readonly orderEventsDeadLetters: string;
-    readonly jobs: string;
-    readonly jobsDeadLetters: string;
-  };
+  /** The URL of each queue of lib/wiring.ts. */
+  readonly queues: Readonly<Record<QueueRole, string>>;
   readonly shops: readonly ShopConfigInput[];
   readonly ses: SesLocal;
   readonly sns: SnsLocal;
@@ -116,10 +156,100 @@ export interface LocalServices {
   stop(): Promise<void>;
 }
 
+/** What the local functions' environments are made of: the services' endpoints and the local values. */
+export interface LocalEnvironmentInput {
+  readonly urls: LocalServices['urls'];
+  readonly tableName: string;
+  readonly queues: Readonly<Record<QueueRole, string>>;
+  readonly eventBusName: string;
+  readonly shopsJson: string;
+  readonly unsubscribeSecret: string;
+  readonly rateLimitSalt: string;
+  /** @default lib/wiring.ts's per queue */
+  readonly maxReceiveCount?: number | undefined;
+  readonly visibilityTimeoutSeconds: number;
+}
+
+/**
+ * Each local function's environment: Lambda's runtime variables (region, credentials) and the
+ * AWS_ENDPOINT_URL_* variables of the local services, what lib/service-function.ts gives every function,
+ * and the function's own variables by lib/wiring.ts's names (functionEnvironment refuses any other).
+ */
+export const localEnvironments = (
+  input: LocalEnvironmentInput,
+): ((name: FunctionName) => Record<string, string>) => {
+  const { urls, tableName, queues, eventBusName, shopsJson, unsubscribeSecret, rateLimitSalt } = input;
+  const visibility = input.visibilityTimeoutSeconds;
+  const receiveCountOf = (role: 'orderEvents' | 'jobs'): string =>
+    String(input.maxReceiveCount ?? QUEUES[role].maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT);
+  const shared: Record<string, string> = {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: urls.dynamodb,
+    AWS_ENDPOINT_URL_SQS: urls.sqs,
+    AWS_ENDPOINT_URL_SNS: urls.sns,
+    AWS_ENDPOINT_URL_SESV2: urls.ses,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: urls.eventBridge,
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  };
+  // Each function's own variables, by the names of lib/wiring.ts (functionEnvironment refuses others).
+  const own: Record<FunctionName, Record<string, string>> = {
+    'ingest-order-events': functionEnvironment('ingest-order-events', {
+      ORDERS_TABLE_NAME: tableName,
+      DEAD_LETTER_QUEUE_URL: queues.orderEventsDeadLetters,
+      MAX_RECEIVE_COUNT: receiveCountOf('orderEvents'),
+      SHOPS_CONFIG: shopsJson,
+    }),
+    'plan-notifications': functionEnvironment('plan-notifications', {
+      ORDERS_TABLE_NAME: tableName,
+      NOTIFICATION_QUEUE_URL: queues.jobs,
+      SHOPS_CONFIG: shopsJson,
+    }),
+    'send-notifications': {
+      ...functionEnvironment('send-notifications', {
+        ORDERS_TABLE_NAME: tableName,
+        NOTIFICATION_QUEUE_URL: queues.jobs,
+        DEAD_LETTER_QUEUE_URL: queues.jobsDeadLetters,
+        MAX_RECEIVE_COUNT: receiveCountOf('jobs'),
+        EVENT_BUS_NAME: eventBusName,
+        SHOPS_CONFIG: shopsJson,
+        UNSUBSCRIBE_SECRET: unsubscribeSecret,
+        SES_CONFIGURATION_SET: LOCAL_CONFIGURATION_SET,
+        PUSH_PLATFORM_APPLICATIONS: JSON.stringify(PUSH_APPLICATIONS),
+      }),
+      // A LOCAL_TUNING_VARIABLES one. Lambda's lease must outlast the function's timeout; here it must
+      // end within the queue's retry budget (maxReceiveCount × visibility) so a job whose worker was
+      // killed can take its record over.
+      NOTIFICATION_LEASE_SECONDS: String(Math.max(10, visibility * 2)),
+    },
+    'status-api': functionEnvironment('status-api', {
+      ORDERS_TABLE_NAME: tableName,
+      SHOPS_CONFIG: shopsJson,
+      RATE_LIMIT_SALT: rateLimitSalt,
+    }),
+    unsubscribe: functionEnvironment('unsubscribe', {
+      ORDERS_TABLE_NAME: tableName,
+      SHOPS_CONFIG: shopsJson,
+      UNSUBSCRIBE_SECRET: unsubscribeSecret,
+    }),
+  };
+
+  return (name) => ({
+    ...shared,
+    // What lib/service-function.ts gives every function: its service name, and its timeout, which its
+    // SDK clients derive theirs from.
+    POWERTOOLS_SERVICE_NAME: FUNCTION_SERVICE_NAMES[name],
+    [FUNCTION_TIMEOUT_VARIABLE]: String(FUNCTION_TIMEOUT_SECONDS[name]),
+    ...own[name],
+  });
+};
+
 export const startLocalServices = async (options: LocalServicesOptions = {}): Promise<LocalServices> => {
   const tableName = options.tableName ?? 'orders';
-  const maxReceiveCount = options.maxReceiveCount ?? 5;
-  const visibility = String(options.visibilityTimeoutSeconds ?? 5);
+  const maxReceiveCount = options.maxReceiveCount;
+  const visibility = options.visibilityTimeoutSeconds ?? LOCAL_VISIBILITY_TIMEOUT_SECONDS;
   const eventBusName = 'orders';
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -159,25 +289,22 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
       if (!(error instanceof ResourceInUseException)) throw error;
     }
 
-    const queue = (name: string, deadLetters?: string) =>
-      sqs.createQueue(name, {
-        VisibilityTimeout: visibility,
-        MessageRetentionPeriod: '1209600',
-        ...(deadLetters
-          ? {
-              RedrivePolicy: JSON.stringify({
-                deadLetterTargetArn: sqs.queueArn(deadLetters),
-                maxReceiveCount,
-              }),
-            }
-          : {}),
-      }).url;
-    const queues = {
-      orderEventsDeadLetters: queue(QUEUE_NAMES.orderEventsDeadLetters),
-      orderEvents: queue(QUEUE_NAMES.orderEvents, QUEUE_NAMES.orderEventsDeadLetters),
-      jobsDeadLetters: queue(QUEUE_NAMES.jobsDeadLetters),
-      jobs: queue(QUEUE_NAMES.jobs, QUEUE_NAMES.jobsDeadLetters),
-    };
+    // Dead-letter queues first: a redrive policy names an existing queue.
+    const roles = (Object.keys(QUEUES) as QueueRole[]).sort(
+      (a, b) => Number(QUEUES[a].deadLetters !== undefined) - Number(QUEUES[b].deadLetters !== undefined),
+    );
+    const queues = Object.fromEntries(
+      roles.map((role) => [
+        role,
+        sqs.createQueue(
+          QUEUE_NAMES[role],
+          localQueueAttributes(role, (name) => sqs.queueArn(name), {
+            maxReceiveCount,
+            visibilityTimeoutSeconds: visibility,
+          }),
+        ).url,
+      ]),
+    ) as Record<QueueRole, string>;
 
     // EventBridge rule -> SQS target, with the pattern the CDK rule uses.
     const sqsClient = new SQSClient({
@@ -211,40 +338,23 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
     const unsubscribeSecret = options.unsubscribeSecret ?? 'local-unsubscribe-secret-0123456789abcdef';
     const rateLimitSalt = options.rateLimitSalt ?? 'local-rate-limit-salt-0123456789';
 
-    const shared: Record<string, string> = {
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
-      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodbEndpoint,
-      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-      AWS_ENDPOINT_URL_SNS: sns.endpoint,
-      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-      ORDERS_TABLE_NAME: tableName,
-      SHOPS_CONFIG: shopsJson,
-    };
-    const own: Record<FunctionName, Record<string, string>> = {
-      'ingest-order-events': {
-        DEAD_LETTER_QUEUE_URL: queues.orderEventsDeadLetters,
-        MAX_RECEIVE_COUNT: String(maxReceiveCount),
+    const environmentOf = localEnvironments({
+      urls: {
+        dynamodb: dynamodbEndpoint,
+        ses: ses.endpoint,
+        sqs: sqs.endpoint,
+        sns: sns.endpoint,
+        eventBridge: eventBridge.endpoint,
       },
-      'plan-notifications': { NOTIFICATION_QUEUE_URL: queues.jobs },
-      'send-notifications': {
-        NOTIFICATION_QUEUE_URL: queues.jobs,
-        DEAD_LETTER_QUEUE_URL: queues.jobsDeadLetters,
-        MAX_RECEIVE_COUNT: String(maxReceiveCount),
-        EVENT_BUS_NAME: eventBusName,
-        UNSUBSCRIBE_SECRET: unsubscribeSecret,
-        PUSH_PLATFORM_APPLICATIONS: JSON.stringify(PUSH_APPLICATIONS),
-        // Lambda's lease must outlast the function's timeout; here it must end within the queue's retry
-        // budget (maxReceiveCount × visibility) so a job whose worker was killed can take its record over.
-        NOTIFICATION_LEASE_SECONDS: String(Math.max(10, Number(visibility) * 2)),
-      },
-      'status-api': { RATE_LIMIT_SALT: rateLimitSalt },
-      unsubscribe: { UNSUBSCRIBE_SECRET: unsubscribeSecret },
-    };
+      tableName,
+      queues,
+      eventBusName,
+      shopsJson,
+      unsubscribeSecret,
+      rateLimitSalt,
+      maxReceiveCount,
+      visibilityTimeoutSeconds: visibility,
+    });
 
     return {
       urls: {
@@ -264,12 +374,7 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
       sqs,
       eventBridge,
       dynamo,
-      environmentOf: (name) => ({
-        ...shared,
-        // What lib/service-function.ts gives every function: its timeout, which its SDK clients derive theirs from.
-        [FUNCTION_TIMEOUT_VARIABLE]: String(FUNCTION_TIMEOUT_SECONDS[name]),
-        ...own[name],
-      }),
+      environmentOf,
       stop: stopAll,
     };
   } catch (error) {

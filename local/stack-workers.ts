@@ -8,9 +8,9 @@
  * back (counting a receive), the stream batch is retried from its checkpoint — and the next invocation
  * starts a fresh environment (a cold start). The services (local/stack-services.ts) keep running.
  *
- * Mirrors the CDK wiring: ingest batches of 10 and several pollers; the planner on the table stream
- * (state items only, batches of 25, 10 retries, then the failure destination); the sender one job per
- * invocation with a bounded number of pollers (its maxConcurrency).
+ * The mappings are built from lib/wiring.ts, as the CDK's are (`localEventSourceMappings`, plain data that
+ * test/infrastructure/local-wiring.test.ts compares with the synthesized template), and started by
+ * `startEventSourceMappings`, which local/stack.ts uses too for its in-process handlers.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -18,12 +18,19 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import type { Context } from 'aws-lambda';
-import { ORDER_STATE_STREAM_FILTER } from '../lib/event-patterns.js';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
+import { EVENT_SOURCES, type MappedFunction } from '../lib/wiring.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.js';
 import { openStream } from './dynamodb-stream.js';
 import type { InvokeMessage, WorkerMessage } from './function-worker.js';
-import { type Mapping, pollQueue, pollStream, type StreamBatchFailure } from './lambda-runner.js';
+import {
+  type EventHandler,
+  type Mapping,
+  pollQueue,
+  pollStream,
+  type StreamBatchFailure,
+} from './lambda-runner.js';
 import type { SdkCall } from './sdk-trace.js';
 import type { FunctionName, LocalServices } from './stack-services.js';
 
@@ -221,6 +228,242 @@ export const startFunctionHost = (options: FunctionHostOptions): FunctionHost =>
 };
 
 /* ------------------------------------------------------------------------------------------------ */
+/* Event source mappings, from lib/wiring.ts                                                         */
+/* ------------------------------------------------------------------------------------------------ */
+
+/** An SQS mapping as the local stack runs it. */
+export interface LocalQueueMapping {
+  readonly kind: 'sqs';
+  readonly functionName: MappedFunction;
+  readonly queueUrl: string;
+  readonly batchSize: number;
+  readonly maxBatchingWindowMs: number;
+  readonly reportBatchItemFailures: boolean;
+  /** Pollers, each running one invocation at a time: the mapping's maximum concurrency. */
+  readonly concurrency: number;
+}
+
+/** The stream mapping as the local stack runs it. */
+export interface LocalStreamMapping {
+  readonly kind: 'dynamodb-stream';
+  readonly functionName: MappedFunction;
+  readonly tableName: string;
+  readonly startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  readonly batchSize: number;
+  readonly filters: readonly object[];
+  readonly reportBatchItemFailures: boolean;
+  readonly bisectBatchOnError: boolean;
+  readonly retryAttempts: number;
+  readonly maxRecordAgeSeconds: number;
+  /** Where the coordinates of the records given up on are sent (Lambda's on-failure destination). */
+  readonly onFailureQueueUrl: string;
+}
+
+export type LocalMapping = LocalQueueMapping | LocalStreamMapping;
+
+/**
+ * Deliberate departures from lib/wiring.ts, for benches and tests that need them. Each is named here
+ * so that a default run is the deployed wiring.
+ */
+export interface LocalMappingOverrides {
+  /** Ingest pollers at once, at most the wiring's maxConcurrency. @default the wiring's (10) */
+  readonly ingestConcurrency?: number;
+  /** Sender invocations at once, one job each, at most the wiring's. @default the wiring's (5) */
+  readonly senderConcurrency?: number;
+  /** @default the wiring's window (1 s) */
+  readonly ingestBatchingWindowMs?: number;
+  /** The planner mapping's retries before the failure destination. @default the wiring's (10) */
+  readonly plannerRetries?: number;
+  /**
+   * Where the planner's stream mapping starts. LATEST for a stack started again on a table whose
+   * earlier changes were already planned. @default the wiring's (TRIM_HORIZON)
+   */
+  readonly streamFrom?: 'TRIM_HORIZON' | 'LATEST';
+}
+
+const concurrencyWithin = (functionName: MappedFunction, requested: number | undefined, max: number) => {
+  const concurrency = requested ?? max;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > max) {
+    throw new RangeError(
+      `${functionName}: local concurrency must be an integer from 1 to the mapping's maxConcurrency ${max} (lib/wiring.ts), got ${concurrency}`,
+    );
+  }
+  return concurrency;
+};
+
+/** The local stack's event source mappings: lib/wiring.ts's, on the local queues and table. Starts nothing. */
+export const localEventSourceMappings = (
+  services: Pick<LocalServices, 'queues' | 'tableName'>,
+  overrides: LocalMappingOverrides = {},
+): LocalMapping[] => {
+  const ingest = EVENT_SOURCES['ingest-order-events'];
+  const planner = EVENT_SOURCES['plan-notifications'];
+  const sender = EVENT_SOURCES['send-notifications'];
+  return [
+    {
+      kind: 'sqs',
+      functionName: 'ingest-order-events',
+      queueUrl: services.queues[ingest.queue],
+      batchSize: ingest.batchSize,
+      maxBatchingWindowMs: overrides.ingestBatchingWindowMs ?? ingest.maxBatchingWindowSeconds * 1000,
+      reportBatchItemFailures: ingest.reportBatchItemFailures,
+      concurrency: concurrencyWithin(
+        'ingest-order-events',
+        overrides.ingestConcurrency,
+        ingest.maxConcurrency,
+      ),
+    },
+    {
+      kind: 'dynamodb-stream',
+      functionName: 'plan-notifications',
+      tableName: services.tableName,
+      startingPosition: overrides.streamFrom ?? planner.startingPosition,
+      batchSize: planner.batchSize,
+      filters: planner.filters,
+      reportBatchItemFailures: planner.reportBatchItemFailures,
+      bisectBatchOnError: planner.bisectBatchOnError,
+      retryAttempts: overrides.plannerRetries ?? planner.retryAttempts,
+      maxRecordAgeSeconds: planner.maxRecordAgeSeconds,
+      onFailureQueueUrl: services.queues[planner.onFailure],
+    },
+    {
+      kind: 'sqs',
+      functionName: 'send-notifications',
+      queueUrl: services.queues[sender.queue],
+      batchSize: sender.batchSize,
+      maxBatchingWindowMs: 0,
+      reportBatchItemFailures: sender.reportBatchItemFailures,
+      concurrency: concurrencyWithin(
+        'send-notifications',
+        overrides.senderConcurrency,
+        sender.maxConcurrency,
+      ),
+    },
+  ];
+};
+
+/**
+ * What Lambda sends a stream mapping's on-failure destination: where the records are, not the records
+ * (they hold personal data, and stay readable in the stream for its retention).
+ */
+export const streamFailureMessage = (functionName: string, failure: StreamBatchFailure) => ({
+  requestContext: {
+    requestId: randomUUID(),
+    functionArn: `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:${functionName}`,
+    condition: failure.condition,
+    approximateInvokeCount: failure.attempts,
+  },
+  responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+  version: '1.0',
+  timestamp: new Date().toISOString(),
+  DDBStreamBatchInfo: {
+    startSequenceNumber: failure.batchInfo.startSequenceNumber,
+    endSequenceNumber: failure.batchInfo.endSequenceNumber,
+    approximateArrivalOfFirstRecord: arrival(failure.records[0]),
+    approximateArrivalOfLastRecord: arrival(failure.records.at(-1)),
+    batchSize: failure.batchInfo.batchSize,
+    streamArn: failure.batchInfo.streamArn,
+  },
+});
+const arrival = (record: StreamBatchFailure['records'][number] | undefined) => {
+  const seconds = record?.dynamodb?.ApproximateCreationDateTime;
+  return seconds === undefined ? undefined : new Date(seconds * 1000).toISOString();
+};
+
+export interface EventSourceHandlers {
+  readonly 'ingest-order-events': EventHandler<SQSEvent>;
+  readonly 'plan-notifications': EventHandler<DynamoDBStreamEvent>;
+  readonly 'send-notifications': EventHandler<SQSEvent>;
+}
+
+export interface StartMappingsOptions {
+  readonly onError?: (error: unknown, functionName: MappedFunction) => void;
+  /** Also told of every stream batch given up on, after it is in the failure queue. */
+  readonly onStreamFailure?: (failure: StreamBatchFailure) => void;
+}
+
+/** Starts `mappings` (localEventSourceMappings) on the services with the given handlers. */
+export const startEventSourceMappings = async (
+  services: Pick<LocalServices, 'urls' | 'dynamo'>,
+  mappings: readonly LocalMapping[],
+  handlers: EventSourceHandlers,
+  options: StartMappingsOptions = {},
+): Promise<Mapping> => {
+  const running: Mapping[] = [];
+  const streams = new DynamoDBStreamsClient({
+    endpoint: services.urls.dynamodb,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const sqs = new SQSClient({
+    endpoint: services.urls.sqs,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const stop = async () => {
+    await Promise.all(running.map((mapping) => mapping.stop()));
+    streams.destroy();
+    sqs.destroy();
+  };
+  const onError = (name: MappedFunction) =>
+    options.onError ? (error: unknown) => options.onError?.(error, name) : undefined;
+  try {
+    for (const mapping of mappings) {
+      if (mapping.kind === 'sqs') {
+        const handler = handlers[mapping.functionName] as EventHandler<SQSEvent>;
+        for (let i = 0; i < mapping.concurrency; i++) {
+          running.push(
+            await pollQueue({
+              functionName: mapping.functionName,
+              endpoint: services.urls.sqs,
+              queueUrl: mapping.queueUrl,
+              handler,
+              batchSize: mapping.batchSize,
+              maxBatchingWindowMs: mapping.maxBatchingWindowMs,
+              reportBatchItemFailures: mapping.reportBatchItemFailures,
+              onError: onError(mapping.functionName),
+            }),
+          );
+        }
+        continue;
+      }
+      const handler = handlers[mapping.functionName] as EventHandler<DynamoDBStreamEvent>;
+      running.push(
+        pollStream({
+          functionName: mapping.functionName,
+          reader: await openStream(services.dynamo, streams, mapping.tableName, {
+            from: mapping.startingPosition,
+          }),
+          handler,
+          batchSize: mapping.batchSize,
+          intervalMs: 200,
+          filters: mapping.filters,
+          reportBatchItemFailures: mapping.reportBatchItemFailures,
+          bisectBatchOnError: mapping.bisectBatchOnError,
+          maxRetries: mapping.retryAttempts,
+          maxRecordAgeSeconds: mapping.maxRecordAgeSeconds,
+          onError: onError(mapping.functionName),
+          onFailure: async (failure) => {
+            // A failed send throws into the poller, which keeps the batch and tries it again.
+            await sqs.send(
+              new SendMessageCommand({
+                QueueUrl: mapping.onFailureQueueUrl,
+                MessageBody: JSON.stringify(streamFailureMessage(mapping.functionName, failure)),
+              }),
+            );
+            options.onStreamFailure?.(failure);
+          },
+        }),
+      );
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { stop };
+};
+
+/* ------------------------------------------------------------------------------------------------ */
 /* The pipeline's functions with their event source mappings                                        */
 /* ------------------------------------------------------------------------------------------------ */
 
@@ -242,22 +485,9 @@ export interface InvocationRecord {
   readonly error?: { readonly name: string; readonly message: string } | undefined;
 }
 
-export interface LocalWorkersOptions {
+export interface LocalWorkersOptions extends LocalMappingOverrides {
   /** Per-function environment overrides, e.g. an endpoint behind a fault proxy. */
   readonly environment?: Partial<Record<PipelineFunction, Readonly<Record<string, string>>>>;
-  /** Ingest pollers at once (Lambda scales SQS pollers; the CDK allows 10). @default 2 */
-  readonly ingestConcurrency?: number;
-  /** Sender invocations at once, one job each (the CDK's senderMaxConcurrency). @default 5 */
-  readonly senderConcurrency?: number;
-  /** @default 1000 (the CDK's 1 s; the local stack uses 100) */
-  readonly ingestBatchingWindowMs?: number;
-  /** The planner mapping's retries before the failure destination (the CDK's retryAttempts). @default 10 */
-  readonly plannerRetries?: number;
-  /**
-   * Where the planner's stream mapping starts: TRIM_HORIZON (the CDK's choice) on a fresh table, LATEST
-   * for workers started again on a table whose earlier changes were already planned. @default TRIM_HORIZON
-   */
-  readonly streamFrom?: 'TRIM_HORIZON' | 'LATEST';
   readonly trace?: SdkTraceMode;
   readonly onSdkCall?: FunctionHostOptions['onSdkCall'];
   readonly onLog?: FunctionHostOptions['onLog'];
@@ -269,7 +499,7 @@ export interface LocalWorkersOptions {
 
 export interface LocalWorkers {
   readonly hosts: Readonly<Record<PipelineFunction, FunctionHost>>;
-  /** Stream batches the planner mapping gave up on (Lambda's on-failure destination). */
+  /** Stream batches the planner mapping gave up on (also in the planner-failures queue, as Lambda sends them). */
   plannerFailures(): readonly StreamBatchFailure[];
   /** Invocations running now, all functions. */
   inFlight(): number;
@@ -330,63 +560,28 @@ export const startLocalWorkers = async (
         lastActivity = Date.now();
       }
     };
-  const onError = (name: PipelineFunction) => (error: unknown) => options.onError?.(error, name);
-
-  const mappings: Mapping[] = [];
-  const streams = new DynamoDBStreamsClient({
-    endpoint: services.urls.dynamodb,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  let mappings: Mapping | undefined;
   const stopAll = async () => {
-    await Promise.all(mappings.map((mapping) => mapping.stop()));
-    streams.destroy();
+    await mappings?.stop();
     await Promise.all(Object.values(hosts).map((host) => host.stop()));
   };
   try {
     // Environments up front, as provisioned: the first batches should not all wait for cold starts.
     await Promise.all(Object.values(hosts).map((host) => host.warm()));
-    for (let i = 0; i < (options.ingestConcurrency ?? 2); i++) {
-      mappings.push(
-        await pollQueue({
-          functionName: 'ingest-order-events',
-          endpoint: services.urls.sqs,
-          queueUrl: services.queues.orderEvents,
-          handler: handlerFor('ingest-order-events'),
-          batchSize: 10,
-          maxBatchingWindowMs: options.ingestBatchingWindowMs ?? 1000,
-          onError: onError('ingest-order-events'),
-        }),
-      );
-    }
-    for (let i = 0; i < (options.senderConcurrency ?? 5); i++) {
-      mappings.push(
-        await pollQueue({
-          functionName: 'send-notifications',
-          endpoint: services.urls.sqs,
-          queueUrl: services.queues.jobs,
-          handler: handlerFor('send-notifications'),
-          batchSize: 1,
-          onError: onError('send-notifications'),
-        }),
-      );
-    }
-    mappings.push(
-      pollStream({
-        functionName: 'plan-notifications',
-        reader: await openStream(services.dynamo, streams, services.tableName, {
-          from: options.streamFrom ?? 'TRIM_HORIZON',
-        }),
-        handler: handlerFor('plan-notifications'),
-        batchSize: 25,
-        intervalMs: 200,
-        maxRetries: options.plannerRetries ?? 10,
-        filters: [ORDER_STATE_STREAM_FILTER],
-        onError: onError('plan-notifications'),
-        onFailure: (failure) => {
+    mappings = await startEventSourceMappings(
+      services,
+      localEventSourceMappings(services, options),
+      {
+        'ingest-order-events': handlerFor('ingest-order-events'),
+        'plan-notifications': handlerFor('plan-notifications'),
+        'send-notifications': handlerFor('send-notifications'),
+      },
+      {
+        onError: (error, name) => options.onError?.(error, name),
+        onStreamFailure: (failure) => {
           plannerFailures.push(failure);
         },
-      }),
+      },
     );
   } catch (error) {
     await stopAll();

@@ -13,19 +13,24 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context, SQSEvent } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResultV2,
+  Context,
+  DynamoDBStreamEvent,
+  SQSEvent,
+} from 'aws-lambda';
 import type { ShopConfigInput } from '../functions/domain/shop-config.js';
-import { assertPortFree, LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.js';
-import { openStream } from './dynamodb-stream.js';
+import type { QueueRole } from '../lib/wiring.js';
+import { assertPortFree } from './dynamodb-local.js';
 import type { EventBridgeLocal } from './eventbridge-local.js';
 import { type ApiHandler, startHttpGateway } from './http-gateway.js';
-import { type Mapping, pollQueue, pollStream } from './lambda-runner.js';
 import { makeOutboxHandler } from './outbox.js';
 import type { SesLocal } from './ses-local.js';
 import type { SnsLocal } from './sns-local.js';
 import type { SqsLocal } from './sqs-local.js';
 import { startLocalServices } from './stack-services.js';
+import { localEventSourceMappings, startEventSourceMappings } from './stack-workers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -51,7 +56,7 @@ export interface LocalStackOptions {
   readonly shopsFile?: string;
   /** @default 'orders' */
   readonly tableName?: string;
-  /** Lambda's retry budget: the queues' maxReceiveCount. @default 5 */
+  /** Lambda's retry budget: the queues' maxReceiveCount. @default lib/wiring.ts's (5) */
   readonly maxReceiveCount?: number;
   /** How long a failed message stays hidden before its next delivery. @default 5 seconds */
   readonly visibilityTimeoutSeconds?: number;
@@ -70,12 +75,8 @@ export interface LocalStack {
   readonly eventBusName: string;
   readonly eventSource: string;
   readonly tableName: string;
-  readonly queues: {
-    readonly orderEvents: string;
-    readonly orderEventsDeadLetters: string;
-    readonly jobs: string;
-    readonly jobsDeadLetters: string;
-  };
+  /** The URL of each queue of lib/wiring.ts. */
+  readonly queues: Readonly<Record<QueueRole, string>>;
   readonly ses: SesLocal;
   readonly sns: SnsLocal;
   readonly sqs: SqsLocal;
@@ -138,9 +139,18 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const { queues } = services;
 
     // The production entry points, each with its own environment, as Lambda starts them.
-    const ingest = await loadHandler('ingest-order-events', services.environmentOf('ingest-order-events'));
-    const plan = await loadHandler('plan-notifications', services.environmentOf('plan-notifications'));
-    const send = await loadHandler('send-notifications', services.environmentOf('send-notifications'));
+    const ingest = await loadHandler<SQSEvent>(
+      'ingest-order-events',
+      services.environmentOf('ingest-order-events'),
+    );
+    const plan = await loadHandler<DynamoDBStreamEvent>(
+      'plan-notifications',
+      services.environmentOf('plan-notifications'),
+    );
+    const send = await loadHandler<SQSEvent>(
+      'send-notifications',
+      services.environmentOf('send-notifications'),
+    );
     const statusApi = await loadHandler<APIGatewayProxyEventV2>(
       'status-api',
       services.environmentOf('status-api'),
@@ -150,37 +160,22 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       services.environmentOf('unsubscribe'),
     );
 
-    const mappings: Mapping[] = [];
-    stops.push(async () => {
-      await Promise.all(mappings.map((mapping) => mapping.stop()));
-    });
-    const queueMapping = (functionName: string, queueUrl: string, handler: Handler<SQSEvent>) =>
-      pollQueue({
-        functionName,
-        endpoint: services.urls.sqs,
-        queueUrl,
-        handler,
-        batchSize: 10,
-        maxBatchingWindowMs: 100,
-      });
-    mappings.push(
-      await queueMapping('ingest-order-events', queues.orderEvents, ingest),
-      await queueMapping('send-notifications', queues.jobs, send),
-    );
-    const streams = new DynamoDBStreamsClient({
-      endpoint: services.urls.dynamodb,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
-    stops.push(async () => streams.destroy());
-    mappings.push(
-      pollStream({
-        functionName: 'plan-notifications',
-        reader: await openStream(services.dynamo, streams, services.tableName, { from: 'LATEST' }),
-        handler: plan,
-        intervalMs: 200,
+    // lib/wiring.ts's mappings, as local/stack-workers.ts runs them in the chaos run, with two departures.
+    // The handlers run in this process, which is one execution environment per function, and Lambda runs
+    // one invocation at a time in an environment (the handlers keep per-invocation state at module
+    // scope, e.g. Powertools' batch processor): so one poller each, not the mappings' maxConcurrency.
+    // (local/stack-workers.ts runs the mappings' concurrency, in one process per function.) And the stream
+    // is read from LATEST, so a restart on kept data does not plan the stream's last 24 hours again.
+    const mappings = await startEventSourceMappings(
+      services,
+      localEventSourceMappings(services, {
+        streamFrom: 'LATEST',
+        ingestConcurrency: 1,
+        senderConcurrency: 1,
       }),
+      { 'ingest-order-events': ingest, 'plan-notifications': plan, 'send-notifications': send },
     );
+    stops.push(() => mappings.stop());
 
     // The outbox holds every customer's messages, addresses and tokens: it gets a listener of its own
     // (on loopback, like every local port), so nothing on the API's port can reach it.

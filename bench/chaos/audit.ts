@@ -25,6 +25,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../functions/adapters/aws-clients.js';
+import {
+  orderPk,
+  parseEventSk,
+  parseNotificationsPk,
+  parseOrderPk,
+  STATE_SK,
+} from '../../functions/adapters/table-keys.js';
 import { eventTypeOfTemplate } from '../../functions/domain/messages/index.js';
 import type { NotificationRecord } from '../../functions/domain/notification-log.js';
 import type { NotificationJob } from '../../functions/domain/notification-planning.js';
@@ -139,13 +146,15 @@ export const auditChaosRun = async (input: AuditInput): Promise<ChaosAudit> => {
     for (const item of page.Items ?? []) {
       const pk = String(item.pk);
       const sk = String(item.sk);
-      const orderId = pk.split('#').slice(2).join('#');
-      if (pk.startsWith('ORDER#') && sk === 'STATE') states.set(orderId, item);
-      else if (pk.startsWith('ORDER#') && sk.startsWith('EVENT#')) {
+      const order = parseOrderPk(pk);
+      const notified = parseNotificationsPk(pk);
+      const orderId = order?.orderId ?? notified?.orderId ?? '';
+      if (order && sk === STATE_SK) states.set(orderId, item);
+      else if (order && parseEventSk(sk) !== undefined) {
         const list = storedEvents.get(orderId) ?? [];
         list.push({ event: item.event as OrderEvent, receivedAt: Date.parse(String(item.receivedAt)) });
         storedEvents.set(orderId, list);
-      } else if (pk.startsWith('NOTIFICATIONS#')) {
+      } else if (notified) {
         const map = records.get(orderId) ?? new Map<string, NotificationRecord>();
         map.set(sk, item as unknown as NotificationRecord);
         records.set(orderId, map);
@@ -243,7 +252,7 @@ export const auditChaosRun = async (input: AuditInput): Promise<ChaosAudit> => {
       !call.error
     ) {
       for (const key of call.keys ?? []) {
-        const eventId = key.split('|EVENT#')[1];
+        const eventId = parseEventSk(key.split('|')[1]);
         if (eventId) commitEnd.set(eventId, call.end);
       }
     }
@@ -450,7 +459,7 @@ export const auditChaosRun = async (input: AuditInput): Promise<ChaosAudit> => {
           .filter(
             (candidate) =>
               candidate.command === 'QueryCommand' &&
-              candidate.keys?.[0] === `ORDER#${shop.shopId}#${order.orderId}|*` &&
+              candidate.keys?.[0] === `${orderPk({ shopId: shop.shopId, orderId: order.orderId })}|*` &&
               candidate.end <= call.start,
           )
           .at(-1)

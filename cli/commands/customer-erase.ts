@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { DynamoDbErasureStore } from '../../functions/adapters/dynamodb-erasure.js';
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbSuppressionList } from '../../functions/adapters/dynamodb-suppression-list.js';
+import { erasurePk } from '../../functions/adapters/table-keys.js';
 import { type CustomerContact, ERASURE_REASON, eraseCustomer } from '../../functions/domain/erasure.js';
 import { type CommandContext, checkShopId } from '../context.js';
 import { EXIT, type ExitCode, notFoundError, type Progress, usageError } from '../io.js';
@@ -82,7 +83,7 @@ const erase = async (context: CommandContext, shopId: string, options: EraseOpti
           : dryRun
             ? 'dry_run'
             : 'erased',
-      recordKey: report.recordId ? { pk: `ERASURE#${shopId}`, sk: report.recordId } : null,
+      recordKey: report.recordId ? { pk: erasurePk(shopId), sk: report.recordId } : null,
     });
   } else {
     out.line(
@@ -112,7 +113,7 @@ const erase = async (context: CommandContext, shopId: string, options: EraseOpti
       );
       if (report.recordId) {
         out.line();
-        out.line(`Recorded as pk=ERASURE#${shopId} sk=${report.recordId} (counts and order ids only).`);
+        out.line(`Recorded as pk=${erasurePk(shopId)} sk=${report.recordId} (counts and order ids only).`);
       }
     }
   }

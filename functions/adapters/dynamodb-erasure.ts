@@ -31,16 +31,8 @@ import type {
   OrderSearch,
 } from '../domain/erasure.js';
 import type { OrderKey } from '../domain/ports.js';
-import {
-  CONTACT_SK_PREFIX,
-  contactPk,
-  DynamoDbOrderRepository,
-  EVENT_SK_PREFIX,
-  orderPk,
-  STATE_SK,
-} from './dynamodb-order-repository.js';
-
-export const ERASURE_PK_PREFIX = 'ERASURE#';
+import { DynamoDbOrderRepository } from './dynamodb-order-repository.js';
+import { contactPk, contactSk, erasurePk, eventSk, orderPk, STATE_SK } from './table-keys.js';
 
 /** DynamoDB's limit on the items of one transaction. */
 const MAX_TRANSACTION_ITEMS = 100;
@@ -95,7 +87,7 @@ export class DynamoDbErasureStore implements ErasureStore {
     const eventUpdates = request.events.map((event) => ({
       Update: {
         TableName: this.tableName,
-        Key: { pk, sk: `${EVENT_SK_PREFIX}${event.eventId}` },
+        Key: { pk, sk: eventSk(event.eventId) },
         UpdateExpression: 'SET #event = :event, #erasedAt = :erasedAt',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#event': 'event', '#erasedAt': 'erasedAt' },
@@ -107,7 +99,7 @@ export class DynamoDbErasureStore implements ErasureStore {
     ].map((key) => ({
       Delete: {
         TableName: this.tableName,
-        Key: { pk: contactPk(request.key.shopId, key), sk: `${CONTACT_SK_PREFIX}${request.key.orderId}` },
+        Key: { pk: contactPk(request.key.shopId, key), sk: contactSk(request.key.orderId) },
       },
     }));
     const stateUpdate = {
@@ -163,7 +155,7 @@ export class DynamoDbErasureStore implements ErasureStore {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { pk: `${ERASURE_PK_PREFIX}${record.shopId}`, sk, ...record },
+        Item: { pk: erasurePk(record.shopId), sk, ...record },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );

@@ -14,16 +14,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { NotificationLog, NotificationOutcome, NotificationRecord } from '../domain/notification-log.js';
 import type { OrderKey } from '../domain/ports.js';
-
-export const NOTIFICATIONS_PK_PREFIX = 'NOTIFICATIONS#';
-export const notificationsPk = (key: OrderKey): string =>
-  `${NOTIFICATIONS_PK_PREFIX}${key.shopId}#${key.orderId}`;
+import { notificationSk, notificationsPk } from './table-keys.js';
 
 type RecordKey = Pick<NotificationRecord, 'shopId' | 'orderId' | 'eventId' | 'channel'>;
 
 const itemKey = (record: RecordKey) => ({
   pk: notificationsPk(record),
-  sk: `${record.eventId}#${record.channel}`,
+  sk: notificationSk(record.eventId, record.channel),
 });
 
 const toRecord = (item: Record<string, unknown>): NotificationRecord => {

@@ -10,6 +10,7 @@
  * The claim and the contact entries are written in the transaction of an Order Placed, so an order number
  * is held by one order of a shop at most, and the erasure finds every order holding a person by a Query.
  * GSI byTrackingToken (trackingToken) and GSI byOrderNumber (shopOrderNumber) are sparse and KEYS_ONLY.
+ * The key formats are functions/adapters/table-keys.ts's.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -29,23 +30,21 @@ import type {
   OrderSnapshot,
   StoredEvent,
 } from '../domain/ports.js';
+import {
+  CLAIM_SK,
+  contactPk,
+  contactSk,
+  eventSk,
+  orderNumberPk,
+  orderPk,
+  parseEventSk,
+  parseOrderPk,
+  STATE_SK,
+  shopOrderNumber,
+} from './table-keys.js';
 
-export const STATE_SK = 'STATE';
-export const EVENT_SK_PREFIX = 'EVENT#';
 export const TRACKING_TOKEN_INDEX = 'byTrackingToken';
 export const ORDER_NUMBER_INDEX = 'byOrderNumber';
-
-export const CLAIM_SK = 'CLAIM';
-export const CONTACT_SK_PREFIX = 'ORDER#';
-
-export const orderPk = (key: OrderKey): string => `ORDER#${key.shopId}#${key.orderId}`;
-export const shopOrderNumber = (shopId: string, orderNumber: string): string => `${shopId}#${orderNumber}`;
-/** The claim of an order number within its shop (shop ids hold no `#`, so the key is unambiguous). */
-export const ORDER_NUMBER_PK_PREFIX = 'ORDERNUMBER#';
-export const CONTACT_PK_PREFIX = 'CONTACT#';
-export const orderNumberPk = (shopId: string, orderNumber: string): string =>
-  `${ORDER_NUMBER_PK_PREFIX}${shopId}#${orderNumber}`;
-export const contactPk = (shopId: string, key: string): string => `${CONTACT_PK_PREFIX}${shopId}#${key}`;
 
 interface StateItem {
   pk: string;
@@ -87,7 +86,7 @@ export class DynamoDbOrderRepository implements OrderRepository {
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
         if (item.sk === STATE_SK) state = item as StateItem;
-        else if (typeof item.sk === 'string' && item.sk.startsWith(EVENT_SK_PREFIX)) {
+        else if (parseEventSk(item.sk) !== undefined) {
           const { event, receivedAt } = item as EventItem;
           events.push({ event, receivedAt });
         }
@@ -171,7 +170,7 @@ export class DynamoDbOrderRepository implements OrderRepository {
           ...request.contactKeys.map((key) => ({
             Put: {
               TableName: this.tableName,
-              Item: { pk: contactPk(shopId, key), sk: `${CONTACT_SK_PREFIX}${orderId}`, shopId, orderId },
+              Item: { pk: contactPk(shopId, key), sk: contactSk(orderId), shopId, orderId },
             },
           })),
         ]
@@ -185,7 +184,7 @@ export class DynamoDbOrderRepository implements OrderRepository {
                 TableName: this.tableName,
                 Item: {
                   pk,
-                  sk: `${EVENT_SK_PREFIX}${request.event.event.eventId}`,
+                  sk: eventSk(request.event.event.eventId),
                   type: request.event.event.type,
                   occurredAt: request.event.event.occurredAt,
                   event: request.event.event,
@@ -277,8 +276,6 @@ export class DynamoDbOrderRepository implements OrderRepository {
     );
     const pk = result.Items?.[0]?.pk;
     if (typeof pk !== 'string') return undefined;
-    const [, shopId, ...orderId] = pk.split('#');
-    if (!shopId || orderId.length === 0) return undefined;
-    return { shopId, orderId: orderId.join('#') };
+    return parseOrderPk(pk);
   }
 }

@@ -11,8 +11,7 @@
 import { createHmac } from 'node:crypto';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../domain/ports.js';
-
-export const RATE_PK_PREFIX = 'RATE#';
+import { ratePk, rateWindowSk } from './table-keys.js';
 
 export interface RateLimit {
   /** Requests allowed per window. */
@@ -66,7 +65,7 @@ export class DynamoDbRateLimiter implements RateLimiter {
     const result = await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { pk: `${RATE_PK_PREFIX}${bucket}#${this.clientKey(client)}`, sk: `WINDOW#${windowStart}` },
+        Key: { pk: ratePk(bucket, this.clientKey(client)), sk: rateWindowSk(windowStart) },
         UpdateExpression: 'ADD #count :cost SET #expiresAt = if_not_exists(#expiresAt, :expiresAt)',
         ExpressionAttributeNames: { '#count': 'count', '#expiresAt': 'expiresAt' },
         ExpressionAttributeValues: { ':cost': cost, ':expiresAt': windowEnd },

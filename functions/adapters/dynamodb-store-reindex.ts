@@ -12,12 +12,14 @@ import { contactKeysOf } from '../domain/contact.js';
 import type { OrderEvent } from '../domain/order-events.js';
 import {
   CLAIM_SK,
-  CONTACT_SK_PREFIX,
   contactPk,
+  contactSk,
   EVENT_SK_PREFIX,
+  ORDER_PK_PREFIX,
   orderNumberPk,
+  parseOrderPk,
   STATE_SK,
-} from './dynamodb-order-repository.js';
+} from './table-keys.js';
 
 export interface ReindexReport {
   readonly scannedItems: number;
@@ -42,12 +44,6 @@ interface ScannedItem {
   readonly event?: OrderEvent;
 }
 
-/** `ORDER#<shopId>#<orderId>`: shop ids hold no `#`, order ids may. */
-const keyOfPk = (pk: string): { shopId: string; orderId: string } | undefined => {
-  const [, shopId, ...orderId] = pk.split('#');
-  return shopId && orderId.length > 0 ? { shopId, orderId: orderId.join('#') } : undefined;
-};
-
 export const reindexOrderTable = async (
   client: DynamoDBDocumentClient,
   tableName: string,
@@ -63,7 +59,7 @@ export const reindexOrderTable = async (
     {
       TableName: tableName,
       FilterExpression: 'begins_with(pk, :order) AND (sk = :state OR begins_with(sk, :event))',
-      ExpressionAttributeValues: { ':order': 'ORDER#', ':state': STATE_SK, ':event': EVENT_SK_PREFIX },
+      ExpressionAttributeValues: { ':order': ORDER_PK_PREFIX, ':state': STATE_SK, ':event': EVENT_SK_PREFIX },
       ProjectionExpression: 'pk, sk, #status, orderNumber, #event',
       ExpressionAttributeNames: { '#status': 'status', '#event': 'event' },
       ReturnConsumedCapacity: 'TOTAL',
@@ -73,7 +69,7 @@ export const reindexOrderTable = async (
     scannedItems += page.ScannedCount ?? 0;
     readCapacityUnits += page.ConsumedCapacity?.CapacityUnits ?? 0;
     for (const item of (page.Items ?? []) as ScannedItem[]) {
-      const key = keyOfPk(item.pk);
+      const key = parseOrderPk(item.pk);
       if (!key) continue;
       if (item.sk === STATE_SK) {
         if (!item.orderNumber || item.status === undefined || item.status === 'awaiting_placement') continue;
@@ -109,7 +105,7 @@ export const reindexOrderTable = async (
               TableName: tableName,
               Item: {
                 pk: contactPk(key.shopId, contactKey),
-                sk: `${CONTACT_SK_PREFIX}${key.orderId}`,
+                sk: contactSk(key.orderId),
                 ...key,
               },
             }),

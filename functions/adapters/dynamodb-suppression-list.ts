@@ -12,13 +12,14 @@ import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } 
 import { canonicalAddress } from '../domain/contact.js';
 import type { Channel } from '../domain/notification-log.js';
 import type { SuppressionList } from '../domain/notification-ports.js';
+import { suppressionPk, suppressionSk } from './table-keys.js';
 
 /** Every caller's address is canonicalised here, by the one rule (contact.ts), before it is hashed. */
 const hash = (channel: Channel, address: string): string =>
   createHash('sha256').update(canonicalAddress(channel, address)).digest('base64url');
 const key = (shopId: string, channel: Channel, address: string) => ({
-  pk: `SUPPRESSION#${shopId}`,
-  sk: `${channel}#${hash(channel, address)}`,
+  pk: suppressionPk(shopId),
+  sk: suppressionSk(channel, hash(channel, address)),
 });
 
 export class DynamoDbSuppressionList implements SuppressionList {
@@ -47,7 +48,7 @@ export class DynamoDbSuppressionList implements SuppressionList {
   async disabledPushTokens(shopId: string, tokens: readonly string[]): Promise<Set<string>> {
     const disabled = new Set<string>();
     const byHash = new Map(tokens.map((token) => [key(shopId, 'push', token).sk, token]));
-    const keys = [...byHash.keys()].map((sk) => ({ pk: `SUPPRESSION#${shopId}`, sk }));
+    const keys = [...byHash.keys()].map((sk) => ({ pk: suppressionPk(shopId), sk }));
     for (let i = 0; i < keys.length; i += 100) {
       let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
         [this.tableName]: { Keys: keys.slice(i, i + 100) },

@@ -11,7 +11,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { STATE_SK } from '../adapters/dynamodb-order-repository.js';
+import { orderOfStreamImage } from '../adapters/table-keys.js';
 import { logLambdaContext } from '../commons/logging.js';
 import { newlyApplied, planJobs } from '../domain/notification-planning.js';
 import type { JobQueue } from '../domain/notification-ports.js';
@@ -27,10 +27,6 @@ export interface PlanDeps {
 }
 
 interface StateImage {
-  readonly pk: string;
-  readonly sk: string;
-  readonly shopId: string;
-  readonly orderId: string;
   readonly appliedEventIds?: string[];
 }
 
@@ -41,15 +37,16 @@ export const makePlanHandler = (deps: PlanDeps) => {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
   const processRecord = async (record: DynamoDBRecord): Promise<void> => {
+    // Order state items only (the mapping's filter says the same): which order is the key's to say.
+    const key = orderOfStreamImage(record.dynamodb?.NewImage);
     const after = imageOf(record.dynamodb?.NewImage);
-    if (!after || after.sk !== STATE_SK || !after.pk.startsWith('ORDER#')) return;
+    if (!key || !after) return;
     const fresh = newlyApplied(
       imageOf(record.dynamodb?.OldImage)?.appliedEventIds,
       after.appliedEventIds ?? [],
     );
     if (fresh.length === 0) return;
 
-    const key = { shopId: after.shopId, orderId: after.orderId };
     const snapshot = await deps.orders.load(key);
     const wanted = new Set(fresh);
     const stored = (snapshot?.events ?? []).map((item) => item.event);

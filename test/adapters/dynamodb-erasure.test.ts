@@ -9,13 +9,10 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbErasureStore } from '../../functions/adapters/dynamodb-erasure.js';
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
-import {
-  DynamoDbOrderRepository,
-  EVENT_SK_PREFIX,
-  orderPk,
-} from '../../functions/adapters/dynamodb-order-repository.js';
+import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import { reindexOrderTable } from '../../functions/adapters/dynamodb-store-reindex.js';
 import { DynamoDbSuppressionList } from '../../functions/adapters/dynamodb-suppression-list.js';
+import { EVENT_SK_PREFIX, orderPk } from '../../functions/adapters/table-keys.js';
 import type { CustomerContact } from '../../functions/domain/contact.js';
 import { eraseCustomer } from '../../functions/domain/erasure.js';
 import type { OrderEvent } from '../../functions/domain/order-events.js';

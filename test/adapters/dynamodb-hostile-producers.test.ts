@@ -8,11 +8,8 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DynamoDbOrderRepository,
-  orderPk,
-  STATE_SK,
-} from '../../functions/adapters/dynamodb-order-repository.js';
+import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
+import { orderPk, STATE_SK } from '../../functions/adapters/table-keys.js';
 import { EventRefusedError } from '../../functions/domain/errors.js';
 import type { OrderEvent, OrderEventType } from '../../functions/domain/order-events.js';
 import { replay } from '../../functions/domain/order-lifecycle.js';

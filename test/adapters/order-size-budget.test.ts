@@ -6,11 +6,8 @@
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DynamoDbOrderRepository,
-  orderPk,
-  STATE_SK,
-} from '../../functions/adapters/dynamodb-order-repository.js';
+import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
+import { orderPk, STATE_SK } from '../../functions/adapters/table-keys.js';
 import { EventRefusedError } from '../../functions/domain/errors.js';
 import {
   type OrderEvent,

@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderPk, STATE_SK } from '../../functions/adapters/dynamodb-order-repository.js';
 import { DynamoDbSuppressionList } from '../../functions/adapters/dynamodb-suppression-list.js';
+import { orderPk, STATE_SK } from '../../functions/adapters/table-keys.js';
 import type { OrderEvent } from '../../functions/domain/order-events.js';
 import { recordOrderEvent } from '../../functions/domain/record-order-event.js';
 import { generateTrackingToken } from '../../functions/domain/tracking-token.js';

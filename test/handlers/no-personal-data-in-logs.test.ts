@@ -10,15 +10,12 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyEventV2, DynamoDBStreamEvent, EventBridgeEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
-import {
-  DynamoDbOrderRepository,
-  orderPk,
-  STATE_SK,
-} from '../../functions/adapters/dynamodb-order-repository.js';
+import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import { DynamoDbRateLimiter } from '../../functions/adapters/dynamodb-rate-limiter.js';
 import { DynamoDbSuppressionList } from '../../functions/adapters/dynamodb-suppression-list.js';
 import { encodeTag } from '../../functions/adapters/ses-email-sender.js';
 import type { DeadLetter, DeadLetterSink } from '../../functions/adapters/sqs-dead-letters.js';
+import { orderPk, STATE_SK } from '../../functions/adapters/table-keys.js';
 import { createLogger, redactContacts, SERVICE_NAMES } from '../../functions/commons/logging.js';
 import type { NotificationJob } from '../../functions/domain/notification-planning.js';
 import type { JobQueue, OutcomePublisher } from '../../functions/domain/notification-ports.js';

@@ -1,6 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbRateLimiter, RATE_PK_PREFIX } from '../../functions/adapters/dynamodb-rate-limiter.js';
+import { DynamoDbRateLimiter } from '../../functions/adapters/dynamodb-rate-limiter.js';
+import { RATE_PK_PREFIX } from '../../functions/adapters/table-keys.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
 
 const SALT = 'rate-limit-salt-0001';
