@@ -8,6 +8,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleDetails, orderRef, SHOP_ID, toEvent } from '../../fixtures/order-events.js';
 import {
   DynamoDbOrderRepository,
   orderPk,
@@ -18,7 +19,6 @@ import type { OrderEvent, OrderEventType } from '../../functions/domain/order-ev
 import { replay } from '../../functions/domain/order-lifecycle.js';
 import { recordOrderEvent } from '../../functions/domain/record-order-event.js';
 import { generateTrackingToken } from '../../functions/domain/tracking-token.js';
-import { exampleDetails, orderRef, SHOP_ID, toEvent } from '../fixtures/order-events.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
 
 let table: TestTable;

@@ -9,6 +9,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyEventV2, DynamoDBStreamEvent, EventBridgeEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { lambdaContext, sqsEvent } from '../../fixtures/lambda.js';
+import { eventBridgeEnvelope, lifecycleEvents, orderRef, SHOP_ID } from '../../fixtures/order-events.js';
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
 import {
   DynamoDbOrderRepository,
@@ -31,10 +33,8 @@ import { makePlanHandler } from '../../functions/plan-notifications/plan.js';
 import { makeSendHandler } from '../../functions/send-notifications/send.js';
 import { makeStatusApiHandler } from '../../functions/status-api/status-api.js';
 import { makeUnsubscribeHandler } from '../../functions/unsubscribe/unsubscribe.js';
-import { eventBridgeEnvelope, lifecycleEvents, orderRef, SHOP_ID } from '../fixtures/order-events.js';
 import { fixtureShops } from '../fixtures/shops.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
-import { lambdaContext, sqsEvent } from '../support/lambda.js';
 
 const SECRET = 'unsubscribe-secret-for-tests-only-0123456789';
 const NOW = new Date('2026-11-20T12:00:00Z');
