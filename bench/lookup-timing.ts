@@ -17,6 +17,9 @@
  * Appends its table to bench/RESULTS.md under "## Lookup timing".
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { lambdaContext } from '../fixtures/lambda.js';
+import { exampleDetails, orderRef, SHOP_ID, toEvent } from '../fixtures/order-events.js';
+import { apiEvent, quietLogger, seedOrder, shopConfig } from '../fixtures/status-api.js';
 import { documentClient } from '../functions/adapters/aws-clients.js';
 import { DynamoDbNotificationLog } from '../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../functions/adapters/dynamodb-order-repository.js';
@@ -28,9 +31,6 @@ import { staticShopDirectory } from '../functions/domain/shop-config.js';
 import { type LookupRequest, lookupTrackingUrl } from '../functions/status-api/order-status.js';
 import { DEFAULT_LOOKUP_MIN_RESPONSE_MS, makeStatusApiHandler } from '../functions/status-api/status-api.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../local/dynamodb-local.js';
-import { exampleDetails, orderRef, SHOP_ID, toEvent } from '../test/fixtures/order-events.js';
-import { apiEvent, quietLogger, seedOrder, shopConfig } from '../test/status-api/fixtures.js';
-import { lambdaContext } from '../test/support/lambda.js';
 import { appendResult, machine, markdownTable, median, today } from './report.js';
 
 const SECTION = '## Lookup timing';

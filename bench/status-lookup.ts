@@ -13,6 +13,15 @@ import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { lambdaContext } from '../fixtures/lambda.js';
+import {
+  LIFECYCLES,
+  type LifecycleName,
+  lifecycleEvents,
+  orderRef,
+  SHOP_ID,
+} from '../fixtures/order-events.js';
+import { apiEvent, quietLogger, seedNotifications, seedOrder, shopConfig } from '../fixtures/status-api.js';
 import { documentClient } from '../functions/adapters/aws-clients.js';
 import { DynamoDbNotificationLog } from '../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../functions/adapters/dynamodb-order-repository.js';
@@ -24,21 +33,6 @@ import { staticShopDirectory } from '../functions/domain/shop-config.js';
 import type { HttpResponse } from '../functions/status-api/http.js';
 import { makeStatusApiHandler } from '../functions/status-api/status-api.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../local/dynamodb-local.js';
-import {
-  LIFECYCLES,
-  type LifecycleName,
-  lifecycleEvents,
-  orderRef,
-  SHOP_ID,
-} from '../test/fixtures/order-events.js';
-import {
-  apiEvent,
-  quietLogger,
-  seedNotifications,
-  seedOrder,
-  shopConfig,
-} from '../test/status-api/fixtures.js';
-import { lambdaContext } from '../test/support/lambda.js';
 import { appendResult, markdownTable, percentile, RESULTS_FILE, ROOT } from './report.js';
 
 const SECTION = '## Status lookup';

@@ -9,6 +9,13 @@
 import { cpus, totalmem } from 'node:os';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  LIFECYCLES,
+  type LifecycleName,
+  lifecycleEvents,
+  orderRef,
+  SHOP_ID,
+} from '../fixtures/order-events.js';
 import { documentClient } from '../functions/adapters/aws-clients.js';
 import { DynamoDbOrderRepository } from '../functions/adapters/dynamodb-order-repository.js';
 import { orderTableDefinition } from '../functions/adapters/order-table.js';
@@ -17,13 +24,6 @@ import type { OrderEvent } from '../functions/domain/order-events.js';
 import { recordOrderEvent } from '../functions/domain/record-order-event.js';
 import { generateTrackingToken } from '../functions/domain/tracking-token.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../local/dynamodb-local.js';
-import {
-  LIFECYCLES,
-  type LifecycleName,
-  lifecycleEvents,
-  orderRef,
-  SHOP_ID,
-} from '../test/fixtures/order-events.js';
 
 const orders = Number(process.argv[2] ?? 200);
 const CONCURRENCY = 8;

@@ -3,8 +3,9 @@
  * customer confirms it, an order cancelled for lack of stock with a refund, a warranty complaint, and a
  * return. Built on the contract's own examples, so every event is valid.
  */
+
+import { exampleDetails, orderRef, toEvent } from '../fixtures/order-events.js';
 import type { OrderEvent, OrderEventDetailInput, OrderEventType } from '../functions/domain/order-events.js';
-import { exampleDetails, orderRef, toEvent } from '../test/fixtures/order-events.js';
 
 interface DemoOrder {
   readonly customer: {

@@ -8,6 +8,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
+import { exampleDetails } from '../fixtures/order-events.js';
 import {
   DEFAULT_EVENT_SOURCE,
   EVENT_SCHEMA_VERSION,
@@ -17,7 +18,6 @@ import {
 } from '../functions/domain/order-events.js';
 import { DETAIL_BUDGET_BYTES, ORDER_LIMITS } from '../functions/domain/order-limits.js';
 import { TEXT_PATTERNS } from '../functions/domain/text-fields.js';
-import { exampleDetails } from '../test/fixtures/order-events.js';
 import { renderLifecycleDocs } from './lifecycle-docs.js';
 
 type JsonSchema = z.core.JSONSchema.JSONSchema;

@@ -1,12 +1,12 @@
 /**
  * Measures every SMS template with worst-case data and renders the default SMS texts of the example order
- * (test/domain/messages/sms-table.ts), and writes both into docs/messages.md between their markers.
+ * (fixtures/sms-table.ts), and writes both into docs/messages.md between their markers.
  * `--check` writes nothing and exits 1 when the docs are out of date; the test suite compares the same.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { withGeneratedSmsBlocks } from '../test/domain/messages/sms-table.js';
+import { withGeneratedSmsBlocks } from '../fixtures/sms-table.js';
 
 const DOCS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'messages.md');
 

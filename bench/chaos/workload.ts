@@ -1,11 +1,10 @@
 /**
  * The chaos run's orders and how their events are delivered: every order follows one of the five
- * lifecycles of test/fixtures/order-events.ts with a customer of its own (unique e-mail, phone and push
+ * lifecycles of fixtures/order-events.ts with a customer of its own (unique e-mail, phone and push
  * device, so every provider message can be traced to its order), and its events arrive duplicated, out
  * of order and concurrently, as the run's options say. Deterministic for a seed.
  */
-import type { OrderEvent, OrderEventOf, OrderEventType } from '../../functions/domain/order-events.js';
-import { parseOrderEvent } from '../../functions/domain/order-events.js';
+
 import {
   exampleDetails,
   LIFECYCLES,
@@ -13,7 +12,9 @@ import {
   lifecycleEvents,
   orderRef,
   toEvent,
-} from '../../test/fixtures/order-events.js';
+} from '../../fixtures/order-events.js';
+import type { OrderEvent, OrderEventOf, OrderEventType } from '../../functions/domain/order-events.js';
+import { parseOrderEvent } from '../../functions/domain/order-events.js';
 
 export interface WorkloadOptions {
   readonly orders: number;

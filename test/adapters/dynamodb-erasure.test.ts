@@ -7,6 +7,7 @@
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LifecycleName, lifecycleEvents } from '../../fixtures/order-events.js';
 import { DynamoDbErasureStore } from '../../functions/adapters/dynamodb-erasure.js';
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
@@ -18,7 +19,6 @@ import { eraseCustomer } from '../../functions/domain/erasure.js';
 import type { OrderEvent } from '../../functions/domain/order-events.js';
 import { recordOrderEvent } from '../../functions/domain/record-order-event.js';
 import { generateTrackingToken } from '../../functions/domain/tracking-token.js';
-import { type LifecycleName, lifecycleEvents } from '../fixtures/order-events.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
 
 let table: TestTable;

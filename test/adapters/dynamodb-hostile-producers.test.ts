@@ -8,6 +8,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleDetails, orderRef, SHOP_ID, toEvent } from '../../fixtures/order-events.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import { orderPk, STATE_SK } from '../../functions/adapters/table-keys.js';
 import { EventRefusedError } from '../../functions/domain/errors.js';
@@ -15,7 +16,6 @@ import type { OrderEvent, OrderEventType } from '../../functions/domain/order-ev
 import { replay } from '../../functions/domain/order-lifecycle.js';
 import { recordOrderEvent } from '../../functions/domain/record-order-event.js';
 import { generateTrackingToken } from '../../functions/domain/tracking-token.js';
-import { exampleDetails, orderRef, SHOP_ID, toEvent } from '../fixtures/order-events.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
 
 let table: TestTable;

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lifecycleEvents, orderRef, SHOP_ID } from '../../fixtures/order-events.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import { orderPk, STATE_SK } from '../../functions/adapters/table-keys.js';
 import { EventRefusedError } from '../../functions/domain/errors.js';
 import { replay } from '../../functions/domain/order-lifecycle.js';
 import { recordOrderEvent } from '../../functions/domain/record-order-event.js';
 import { generateTrackingToken } from '../../functions/domain/tracking-token.js';
-import { lifecycleEvents, orderRef, SHOP_ID } from '../fixtures/order-events.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
 
 let table: TestTable;

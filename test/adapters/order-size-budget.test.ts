@@ -6,6 +6,7 @@
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleDetails, orderRef, SHOP_ID, toEvent } from '../../fixtures/order-events.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import { orderPk, STATE_SK } from '../../functions/adapters/table-keys.js';
 import { EventRefusedError } from '../../functions/domain/errors.js';
@@ -26,7 +27,6 @@ import {
   validated,
   WIDE,
 } from '../fixtures/maximal-events.js';
-import { exampleDetails, orderRef, SHOP_ID, toEvent } from '../fixtures/order-events.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
 import { DYNAMODB_ITEM_LIMIT_BYTES, itemSize } from '../support/dynamodb-item-size.js';
 

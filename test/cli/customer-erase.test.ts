@@ -1,17 +1,17 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbSuppressionList } from '../../functions/adapters/dynamodb-suppression-list.js';
-import { orderPk, STATE_SK } from '../../functions/adapters/table-keys.js';
-import type { OrderEvent } from '../../functions/domain/order-events.js';
-import { recordOrderEvent } from '../../functions/domain/record-order-event.js';
-import { generateTrackingToken } from '../../functions/domain/tracking-token.js';
 import {
   type LifecycleName,
   lifecycleEvents,
   type OrderRef,
   orderRef,
   SHOP_ID,
-} from '../fixtures/order-events.js';
+} from '../../fixtures/order-events.js';
+import { DynamoDbSuppressionList } from '../../functions/adapters/dynamodb-suppression-list.js';
+import { orderPk, STATE_SK } from '../../functions/adapters/table-keys.js';
+import type { OrderEvent } from '../../functions/domain/order-events.js';
+import { recordOrderEvent } from '../../functions/domain/record-order-event.js';
+import { generateTrackingToken } from '../../functions/domain/tracking-token.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
 import { type CliEnv, localEnv, logNotification, runCli, seed } from './harness.js';
 

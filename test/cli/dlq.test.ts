@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventBridgeEnvelope, lifecycleEvents, orderRef, SHOP_ID } from '../../fixtures/order-events.js';
 import { SqsDeadLetterSink } from '../../functions/adapters/sqs-dead-letters.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
 import { type SqsLocal, startSqsLocal } from '../../local/sqs-local.js';
-import { eventBridgeEnvelope, lifecycleEvents, orderRef, SHOP_ID } from '../fixtures/order-events.js';
 import { type CliEnv, localEnv, runCli } from './harness.js';
 
 let sqs: SqsLocal;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { eventBridgeEnvelope, lifecycleEvents, orderRef } from '../../fixtures/order-events.js';
 import { parseOrderEvent } from '../../functions/domain/order-events.js';
 import { orderEventPattern } from '../../lib/event-patterns.js';
 import {
@@ -6,7 +7,6 @@ import {
   type EventBridgeLocal,
   startEventBridgeLocal,
 } from '../../local/eventbridge-local.js';
-import { eventBridgeEnvelope, lifecycleEvents, orderRef } from '../fixtures/order-events.js';
 import { type CliEnv, localEnv, runCli, tempFile } from './harness.js';
 
 let bus: EventBridgeLocal;

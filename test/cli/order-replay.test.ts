@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lifecycleEvents, orderRef, SHOP_ID } from '../../fixtures/order-events.js';
 import { DynamoDbSuppressionList } from '../../functions/adapters/dynamodb-suppression-list.js';
 import type { ShopConfigInput } from '../../functions/domain/shop-config.js';
-import { lifecycleEvents, orderRef, SHOP_ID } from '../fixtures/order-events.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
 import { type CliEnv, localEnv, logNotification, runCli, seed, tempFile } from './harness.js';
 

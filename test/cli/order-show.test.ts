@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleDetails, orderRef, SHOP_ID, toEvent } from '../../fixtures/order-events.js';
 import type { OrderEventType } from '../../functions/domain/order-events.js';
-import { exampleDetails, orderRef, SHOP_ID, toEvent } from '../fixtures/order-events.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
 import { type CliEnv, localEnv, logNotification, runCli, seed } from './harness.js';
 

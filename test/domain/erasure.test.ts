@@ -1,5 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import {
+  exampleDetails,
+  LIFECYCLES,
+  type LifecycleName,
+  lifecycleEvents,
+  orderRef,
+  SHOP_ID,
+  toEvent,
+} from '../../fixtures/order-events.js';
 import { type ContactEntry, contactEntriesOf, contactKey } from '../../functions/domain/contact.js';
 import {
   addressesOf,
@@ -31,15 +40,6 @@ import {
 } from '../../functions/domain/order-events.js';
 import { canonicalJson, recordEvent, replay } from '../../functions/domain/order-lifecycle.js';
 import type { OrderKey } from '../../functions/domain/ports.js';
-import {
-  exampleDetails,
-  LIFECYCLES,
-  type LifecycleName,
-  lifecycleEvents,
-  orderRef,
-  SHOP_ID,
-  toEvent,
-} from '../fixtures/order-events.js';
 
 const ref = orderRef(42);
 const details = exampleDetails(ref);

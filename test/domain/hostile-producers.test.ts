@@ -6,6 +6,15 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import {
+  exampleDetails,
+  LIFECYCLES,
+  type LifecycleName,
+  lifecycleEvents,
+  orderRef,
+  toEvent,
+} from '../../fixtures/order-events.js';
+import { shopConfig } from '../../fixtures/status-api.js';
 import { addressFor } from '../../functions/domain/notification-planning.js';
 import {
   ORDER_EVENT_TYPES,
@@ -21,15 +30,6 @@ import {
 } from '../../functions/domain/order-lifecycle.js';
 import { buildOrderView } from '../../functions/domain/order-view.js';
 import { renderTrackingPage } from '../../functions/status-api/render-page.js';
-import {
-  exampleDetails,
-  LIFECYCLES,
-  type LifecycleName,
-  lifecycleEvents,
-  orderRef,
-  toEvent,
-} from '../fixtures/order-events.js';
-import { shopConfig } from '../status-api/fixtures.js';
 
 const ref = orderRef(11);
 const SHOP = shopConfig();

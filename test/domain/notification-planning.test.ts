@@ -1,5 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import {
+  exampleDetails,
+  lifecycleEvents,
+  orderRef,
+  paymentsOf,
+  SHOP_ID,
+  toEvent,
+} from '../../fixtures/order-events.js';
 import { canonicalPhone } from '../../functions/domain/contact.js';
 import {
   addressFor,
@@ -11,14 +19,6 @@ import {
 import type { OrderEvent, OrderEventType } from '../../functions/domain/order-events.js';
 import { type OrderHistory, recordEvent, replay } from '../../functions/domain/order-lifecycle.js';
 import { parseShopConfigs } from '../../functions/domain/shop-config.js';
-import {
-  exampleDetails,
-  lifecycleEvents,
-  orderRef,
-  paymentsOf,
-  SHOP_ID,
-  toEvent,
-} from '../fixtures/order-events.js';
 
 const [shop] = parseShopConfigs([
   {

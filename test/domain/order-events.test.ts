@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { exampleDetails } from '../../fixtures/order-events.js';
 import {
   describeProblems,
   ORDER_EVENT_TYPES,
   type OrderEventType,
   parseOrderEvent,
 } from '../../functions/domain/order-events.js';
-import { exampleDetails } from '../fixtures/order-events.js';
 
 const placed = () => structuredClone(exampleDetails()['Order Placed']);
 

@@ -1,5 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import {
+  exampleDetails,
+  LIFECYCLES,
+  type LifecycleName,
+  lifecycleEvents,
+  orderRef,
+  paymentsOf,
+  toEvent,
+} from '../../fixtures/order-events.js';
 import type { OrderEvent, OrderEventType } from '../../functions/domain/order-events.js';
 import {
   FULFILMENT_STATUSES,
@@ -11,15 +20,6 @@ import {
   sortEvents,
   TRANSITIONS,
 } from '../../functions/domain/order-lifecycle.js';
-import {
-  exampleDetails,
-  LIFECYCLES,
-  type LifecycleName,
-  lifecycleEvents,
-  orderRef,
-  paymentsOf,
-  toEvent,
-} from '../fixtures/order-events.js';
 
 const ref = orderRef(7);
 const lifecycleNames = Object.keys(LIFECYCLES) as LifecycleName[];

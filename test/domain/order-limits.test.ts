@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { exampleDetails, orderRef, toEvent } from '../../fixtures/order-events.js';
 import {
   ORDER_EVENT_TYPES,
   type OrderEvent,
@@ -19,7 +20,6 @@ import {
   serializedSize,
 } from '../../functions/domain/order-limits.js';
 import { maximalDetails, maximalOrder, maximalPlaced, validated, WIDE } from '../fixtures/maximal-events.js';
-import { exampleDetails, orderRef, toEvent } from '../fixtures/order-events.js';
 import { FUZZ_RUNS } from '../fuzz/hostile-input.js';
 
 const detailOf = (event: OrderEvent): unknown => {

@@ -1,5 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import {
+  exampleDetails,
+  LIFECYCLES,
+  type LifecycleName,
+  lifecycleEvents,
+  orderRef,
+  toEvent,
+} from '../../fixtures/order-events.js';
+import {
+  CUSTOMER_SECRETS,
+  eventsUntil,
+  lateHold,
+  notification,
+  shopConfig,
+} from '../../fixtures/status-api.js';
 import { anonymiseOrder } from '../../functions/domain/erasure.js';
 import type { Language } from '../../functions/domain/i18n.js';
 import type { OrderEvent, OrderEventDetailInput } from '../../functions/domain/order-events.js';
@@ -13,15 +28,6 @@ import {
 } from '../../functions/domain/order-view.js';
 import type { ShopConfig } from '../../functions/domain/shop-config.js';
 import { renderTrackingPage } from '../../functions/status-api/render-page.js';
-import {
-  exampleDetails,
-  LIFECYCLES,
-  type LifecycleName,
-  lifecycleEvents,
-  orderRef,
-  toEvent,
-} from '../fixtures/order-events.js';
-import { CUSTOMER_SECRETS, eventsUntil, lateHold, notification, shopConfig } from '../status-api/fixtures.js';
 
 const NOW = new Date('2026-11-21T12:00:00Z');
 const SHOP = shopConfig();

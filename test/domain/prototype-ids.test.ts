@@ -7,6 +7,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { exampleDetails, orderRef, toEvent } from '../../fixtures/order-events.js';
+import { shopConfig } from '../../fixtures/status-api.js';
 import type { Language } from '../../functions/domain/i18n.js';
 import { renderEmail, renderSms } from '../../functions/domain/messages/index.js';
 import type {
@@ -17,8 +19,6 @@ import type {
 import { type OrderHistory, recordEvent, replay } from '../../functions/domain/order-lifecycle.js';
 import { buildOrderView } from '../../functions/domain/order-view.js';
 import { renderTrackingPage } from '../../functions/status-api/render-page.js';
-import { exampleDetails, orderRef, toEvent } from '../fixtures/order-events.js';
-import { shopConfig } from '../status-api/fixtures.js';
 
 const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype);
 const NAMES = [...PROTOTYPE_NAMES, 'ZW-0042-1', 'REK-7', 'x'];

@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { exampleDetails } from '../../fixtures/order-events.js';
 import {
   ORDER_EVENT_TYPES,
   type OrderEventType,
@@ -12,7 +13,6 @@ import {
 } from '../../functions/domain/order-events.js';
 import { parseShopConfigs, type ShopConfigInput } from '../../functions/domain/shop-config.js';
 import { TEXT_PROBLEMS, textProblem } from '../../functions/domain/text-fields.js';
-import { exampleDetails } from '../fixtures/order-events.js';
 import { FUZZ_RUNS } from '../fuzz/hostile-input.js';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };

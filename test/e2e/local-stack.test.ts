@@ -10,6 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { lifecycleEvents, orderRef, SHOP_ID } from '../../fixtures/order-events.js';
 import { documentClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
@@ -19,7 +20,6 @@ import { replay } from '../../functions/domain/order-lifecycle.js';
 import { toPutEventsEntry } from '../../local/demo.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
-import { lifecycleEvents, orderRef, SHOP_ID } from '../fixtures/order-events.js';
 
 let stack: LocalStack;
 let events: EventBridgeClient;

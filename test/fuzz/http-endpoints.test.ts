@@ -13,6 +13,9 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../fixtures/lambda.js';
+import { lifecycleEvents, orderRef, SHOP_ID } from '../../fixtures/order-events.js';
+import { apiEvent, seedNotifications, seedOrder, shopConfig } from '../../fixtures/status-api.js';
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import { DynamoDbRateLimiter } from '../../functions/adapters/dynamodb-rate-limiter.js';
@@ -22,10 +25,7 @@ import { signSubscription } from '../../functions/domain/signed-links.js';
 import type { HttpResponse } from '../../functions/status-api/http.js';
 import { makeStatusApiHandler } from '../../functions/status-api/status-api.js';
 import { makeUnsubscribeHandler } from '../../functions/unsubscribe/unsubscribe.js';
-import { lifecycleEvents, orderRef, SHOP_ID } from '../fixtures/order-events.js';
-import { apiEvent, seedNotifications, seedOrder, shopConfig } from '../status-api/fixtures.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
-import { lambdaContext } from '../support/lambda.js';
 import { FuzzTally } from './fuzz-tally.js';
 import {
   FUZZ_RUNS,

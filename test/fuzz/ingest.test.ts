@@ -12,6 +12,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lambdaContext, sqsEvent } from '../../fixtures/lambda.js';
+import { eventBridgeEnvelope, exampleDetails, orderRef, SHOP_ID } from '../../fixtures/order-events.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import type { DeadLetter, DeadLetterSink } from '../../functions/adapters/sqs-dead-letters.js';
 import { contactKeysOf } from '../../functions/domain/contact.js';
@@ -22,10 +24,8 @@ import {
 } from '../../functions/domain/order-events.js';
 import { generateTrackingToken } from '../../functions/domain/tracking-token.js';
 import { makeIngestHandler } from '../../functions/ingest-order-events/ingest.js';
-import { eventBridgeEnvelope, exampleDetails, orderRef, SHOP_ID } from '../fixtures/order-events.js';
 import { fixtureShops } from '../fixtures/shops.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
-import { lambdaContext, sqsEvent } from '../support/lambda.js';
 import { FuzzTally } from './fuzz-tally.js';
 import { FUZZ_RUNS, hostileString, hugeString, malformedJson, wrongType } from './hostile-input.js';
 

@@ -5,6 +5,16 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { lambdaContext, sqsEvent } from '../../fixtures/lambda.js';
+import {
+  eventBridgeEnvelope,
+  exampleDetails,
+  LIFECYCLES,
+  type LifecycleName,
+  lifecycleEvents,
+  orderRef,
+  SHOP_ID,
+} from '../../fixtures/order-events.js';
 import { documentClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import { SqsDeadLetterSink } from '../../functions/adapters/sqs-dead-letters.js';
@@ -14,18 +24,8 @@ import { ORDER_LIMITS } from '../../functions/domain/order-limits.js';
 import { generateTrackingToken } from '../../functions/domain/tracking-token.js';
 import { type IngestDeps, makeIngestHandler } from '../../functions/ingest-order-events/ingest.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
-import {
-  eventBridgeEnvelope,
-  exampleDetails,
-  LIFECYCLES,
-  type LifecycleName,
-  lifecycleEvents,
-  orderRef,
-  SHOP_ID,
-} from '../fixtures/order-events.js';
 import { fixtureShops } from '../fixtures/shops.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
-import { lambdaContext, sqsEvent } from '../support/lambda.js';
 
 const DLQ_URL = 'https://sqs.eu-central-1.amazonaws.com/123456789012/order-events-dead-letters';
 const MAX_RECEIVE_COUNT = 5;

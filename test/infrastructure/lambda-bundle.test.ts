@@ -10,12 +10,12 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { lambdaContext } from '../../fixtures/lambda.js';
 import { DynamoDbSuppressionList } from '../../functions/adapters/dynamodb-suppression-list.js';
 import { signSubscription } from '../../functions/domain/signed-links.js';
 import { REPO_ROOT, SERVICE_FUNCTION_BUNDLING } from '../../lib/service-function.js';
 import { esbuildOptionsFrom } from '../../scripts/lambda-esbuild-options.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
-import { lambdaContext } from '../support/lambda.js';
 
 const SECRET = 'bundle-test-secret-0123456789-abcdefghij';
 let table: TestTable;

@@ -4,6 +4,8 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, EventBridgeEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../fixtures/lambda.js';
+import { SHOP_ID } from '../../fixtures/order-events.js';
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import { DynamoDbSuppressionList } from '../../functions/adapters/dynamodb-suppression-list.js';
@@ -14,9 +16,7 @@ import { parseShopConfigs, staticShopDirectory } from '../../functions/domain/sh
 import { signSubscription } from '../../functions/domain/signed-links.js';
 import { type FeedbackDeps, makeFeedbackHandler } from '../../functions/email-feedback/feedback.js';
 import { makeUnsubscribeHandler } from '../../functions/unsubscribe/unsubscribe.js';
-import { SHOP_ID } from '../fixtures/order-events.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
-import { lambdaContext } from '../support/lambda.js';
 
 const SECRET = 'unsubscribe-secret-for-tests-only-0123456789';
 const eventBridge = mockClient(EventBridgeClient);

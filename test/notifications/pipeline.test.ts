@@ -17,6 +17,8 @@ import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { simpleParser } from 'mailparser';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { lambdaContext, sqsEvent } from '../../fixtures/lambda.js';
+import { exampleDetails, lifecycleEvents, orderRef, SHOP_ID, toEvent } from '../../fixtures/order-events.js';
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import { DynamoDbSuppressionList } from '../../functions/adapters/dynamodb-suppression-list.js';
@@ -38,9 +40,7 @@ import { makeSendHandler } from '../../functions/send-notifications/send.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
 import { openStream, type StreamReader } from '../../local/dynamodb-stream.js';
 import { type SesLocal, startSesLocal } from '../../local/ses-local.js';
-import { exampleDetails, lifecycleEvents, orderRef, SHOP_ID, toEvent } from '../fixtures/order-events.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
-import { lambdaContext, sqsEvent } from '../support/lambda.js';
 
 const MAX_RECEIVE_COUNT = 4;
 const SECRET = 'unsubscribe-secret-for-tests-only-0123456789';

@@ -4,12 +4,12 @@
  */
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { lambdaContext } from '../../fixtures/lambda.js';
+import { orderRef } from '../../fixtures/order-events.js';
+import { apiEvent, eventsUntil, SHOP_INPUT, seedOrder } from '../../fixtures/status-api.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
-import { orderRef } from '../fixtures/order-events.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
-import { lambdaContext } from '../support/lambda.js';
-import { apiEvent, eventsUntil, SHOP_INPUT, seedOrder } from './fixtures.js';
 
 let table: TestTable;
 let token: string;

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { lifecycleEvents, orderRef } from '../../fixtures/order-events.js';
+import { eventsUntil, notification, shopConfig } from '../../fixtures/status-api.js';
 import { replay } from '../../functions/domain/order-lifecycle.js';
 import { buildOrderView, type OrderView } from '../../functions/domain/order-view.js';
 import { contrastRatio } from '../../functions/domain/web/colour.js';
 import { renderMessagePage, renderTrackingPage } from '../../functions/status-api/render-page.js';
-import { lifecycleEvents, orderRef } from '../fixtures/order-events.js';
-import { eventsUntil, notification, shopConfig } from './fixtures.js';
 
 const view = (overrides: Partial<OrderView> = {}): OrderView => ({
   ...buildOrderView({

@@ -5,6 +5,20 @@ import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '../../fixtures/lambda.js';
+import { exampleDetails, lifecycleEvents, orderRef, SHOP_ID, toEvent } from '../../fixtures/order-events.js';
+import {
+  apiEvent,
+  CUSTOMER_SECRETS,
+  eventsUntil,
+  lateHold,
+  quietLogger,
+  type RequestOptions,
+  SHOP_INPUT,
+  seedNotifications,
+  seedOrder,
+  shopConfig,
+} from '../../fixtures/status-api.js';
 import { documentClient, sdkClientConfig } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
@@ -19,22 +33,8 @@ import { NOT_FOUND_MESSAGE } from '../../functions/status-api/errors.js';
 import type { HttpResponse } from '../../functions/status-api/http.js';
 import { makeStatusApiHandler, type StatusApiDeps } from '../../functions/status-api/status-api.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
-import { exampleDetails, lifecycleEvents, orderRef, SHOP_ID, toEvent } from '../fixtures/order-events.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
 import { type FrozenEndpoint, startFrozenEndpoint } from '../support/frozen-endpoint.js';
-import { lambdaContext } from '../support/lambda.js';
-import {
-  apiEvent,
-  CUSTOMER_SECRETS,
-  eventsUntil,
-  lateHold,
-  quietLogger,
-  type RequestOptions,
-  SHOP_INPUT,
-  seedNotifications,
-  seedOrder,
-  shopConfig,
-} from './fixtures.js';
 
 const NOW = new Date('2026-11-21T12:00:20Z');
 const SALT = 'test-salt-0123456789';

@@ -11,15 +11,21 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orderRef } from '../../fixtures/order-events.js';
+import {
+  eventsUntil,
+  quietLogger,
+  seedNotifications,
+  seedOrder,
+  shopConfig,
+} from '../../fixtures/status-api.js';
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import { DynamoDbRateLimiter } from '../../functions/adapters/dynamodb-rate-limiter.js';
 import { staticShopDirectory } from '../../functions/domain/shop-config.js';
 import { makeStatusApiHandler } from '../../functions/status-api/status-api.js';
 import { type HttpGateway, startHttpGateway } from '../../local/http-gateway.js';
-import { orderRef } from '../fixtures/order-events.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
-import { eventsUntil, quietLogger, seedNotifications, seedOrder, shopConfig } from './fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = path.resolve('test-results');

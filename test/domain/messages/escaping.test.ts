@@ -1,10 +1,10 @@
 import { type DefaultTreeAdapterTypes, type ParserError, parse } from 'parse5';
 import { describe, expect, it } from 'vitest';
+import { messageInput, shop, TRACKING_URL, UNSUBSCRIBE_URL } from '../../../fixtures/messages.js';
 import { renderEmail } from '../../../functions/domain/messages/index.js';
 import { contrastRatio } from '../../../functions/domain/web/colour.js';
 import { textToHtml } from '../../../functions/domain/web/html.js';
 import { safeHref } from '../../../functions/domain/web/links.js';
-import { messageInput, shop, TRACKING_URL, UNSUBSCRIBE_URL } from './message-fixtures.js';
 
 type Element = DefaultTreeAdapterTypes.Element;
 type Node = DefaultTreeAdapterTypes.Node;

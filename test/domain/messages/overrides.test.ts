@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { messageInput, shop, shopInput, TRACKING_URL } from '../../../fixtures/messages.js';
 import {
   PLACEHOLDERS,
   renderEmail,
@@ -12,7 +13,6 @@ import {
   parseShopConfigs,
   type ShopConfigInput,
 } from '../../../functions/domain/shop-config.js';
-import { messageInput, shop, shopInput, TRACKING_URL } from './message-fixtures.js';
 
 const shipped = {
   'order-shipped': {

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { shop, TRACKING_URL, UNSUBSCRIBE_URL } from '../../../fixtures/messages.js';
+import { exampleDetails, orderRef, paymentsOf, toEvent } from '../../../fixtures/order-events.js';
 import { formatMoney, type Language } from '../../../functions/domain/i18n.js';
 import {
   type MessageInput,
@@ -11,8 +13,6 @@ import {
 } from '../../../functions/domain/messages/index.js';
 import type { OrderEvent } from '../../../functions/domain/order-events.js';
 import { replay } from '../../../functions/domain/order-lifecycle.js';
-import { exampleDetails, orderRef, paymentsOf, toEvent } from '../../fixtures/order-events.js';
-import { shop, TRACKING_URL, UNSUBSCRIBE_URL } from './message-fixtures.js';
 
 const ref = orderRef(42);
 const TOTAL = 11597;

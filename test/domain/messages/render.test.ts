@@ -1,4 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import {
+  englishDetails,
+  englishShop,
+  messageInput,
+  TRACKING_URL,
+  UNSUBSCRIBE_URL,
+} from '../../../fixtures/messages.js';
 import type { Language } from '../../../functions/domain/i18n.js';
 import {
   PUSH_LIMITS,
@@ -9,13 +16,6 @@ import {
 } from '../../../functions/domain/messages/index.js';
 import { clampText } from '../../../functions/domain/messages/push.js';
 import { ORDER_EVENT_TYPES, type OrderEventType } from '../../../functions/domain/order-events.js';
-import {
-  englishDetails,
-  englishShop,
-  messageInput,
-  TRACKING_URL,
-  UNSUBSCRIBE_URL,
-} from './message-fixtures.js';
 
 /** Intl puts non-breaking spaces into amounts and times; the assertions read better with plain ones. */
 const plain = (text: string): string => text.replace(/[\u00a0\u202f]/g, ' ');

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { renderSms } from '../../../functions/domain/messages/index.js';
-import { WORST_CASE } from '../../../functions/domain/messages/worst-case.js';
-import { shop, TEMPLATE_CASES, templateInput, worstCaseDetails } from './message-fixtures.js';
+import { shop, TEMPLATE_CASES, templateInput, worstCaseDetails } from '../../../fixtures/messages.js';
 import {
   SMS_TABLE_END,
   SMS_TABLE_START,
   smsSegmentMarkdown,
   smsSegmentRows,
   withGeneratedSmsBlocks,
-} from './sms-table.js';
+} from '../../../fixtures/sms-table.js';
+import { renderSms } from '../../../functions/domain/messages/index.js';
+import { WORST_CASE } from '../../../functions/domain/messages/worst-case.js';
 
 describe('SMS length with worst-case data', () => {
   const rows = smsSegmentRows();
