@@ -370,10 +370,15 @@ const arrival = (record: StreamBatchFailure['records'][number] | undefined) => {
   return seconds === undefined ? undefined : new Date(seconds * 1000).toISOString();
 };
 
+/**
+ * The handlers of the mapped functions. An SQS function may get one handler per poller (a list at least
+ * as long as the mapping's concurrency): each then runs one invocation at a time, as an execution
+ * environment does; one handler is shared by all the mapping's pollers.
+ */
 export interface EventSourceHandlers {
-  readonly 'ingest-order-events': EventHandler<SQSEvent>;
+  readonly 'ingest-order-events': EventHandler<SQSEvent> | readonly EventHandler<SQSEvent>[];
   readonly 'plan-notifications': EventHandler<DynamoDBStreamEvent>;
-  readonly 'send-notifications': EventHandler<SQSEvent>;
+  readonly 'send-notifications': EventHandler<SQSEvent> | readonly EventHandler<SQSEvent>[];
 }
 
 export interface StartMappingsOptions {
@@ -410,8 +415,16 @@ export const startEventSourceMappings = async (
   try {
     for (const mapping of mappings) {
       if (mapping.kind === 'sqs') {
-        const handler = handlers[mapping.functionName] as EventHandler<SQSEvent>;
+        const given = handlers[mapping.functionName] as
+          | EventHandler<SQSEvent>
+          | readonly EventHandler<SQSEvent>[];
+        if (Array.isArray(given) && given.length < mapping.concurrency) {
+          throw new RangeError(
+            `${mapping.functionName}: ${given.length} handlers for a mapping of ${mapping.concurrency} pollers`,
+          );
+        }
         for (let i = 0; i < mapping.concurrency; i++) {
+          const handler = (Array.isArray(given) ? given[i] : given) as EventHandler<SQSEvent>;
           running.push(
             await pollQueue({
               functionName: mapping.functionName,

@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyResultV2,
@@ -96,10 +96,21 @@ const secretFor = (dataDir: string | undefined, name: string): string => {
 
 type Handler<E> = (event: E, context: Context) => Promise<unknown>;
 
-/** Imports a function's production entry point with its own environment, as Lambda would start it. */
-const loadHandler = async <E>(entry: string, environment: Record<string, string>): Promise<Handler<E>> => {
+/**
+ * Imports a function's production entry point with its own environment, as Lambda would start it. Each
+ * `environment` number is a module instance of its own (its module-scope state, such as the batch
+ * processor, is not shared), like a separate execution environment; the modules it imports are shared.
+ */
+const loadHandler = async <E>(
+  entry: string,
+  environment: Record<string, string>,
+  instance = 0,
+): Promise<Handler<E>> => {
   Object.assign(process.env, environment);
-  const module = (await import(path.join(ROOT, 'functions', entry, 'index.ts'))) as { handler: Handler<E> };
+  const url = pathToFileURL(path.join(ROOT, 'functions', entry, 'index.ts')).href;
+  const module = (await import(instance === 0 ? url : `${url}?environment=${instance}`)) as {
+    handler: Handler<E>;
+  };
   return module.handler;
 };
 
@@ -139,18 +150,26 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const { queues } = services;
 
     // The production entry points, each with its own environment, as Lambda starts them.
-    const ingest = await loadHandler<SQSEvent>(
-      'ingest-order-events',
-      services.environmentOf('ingest-order-events'),
-    );
+    // lib/wiring.ts's mappings, as local/stack-workers.ts runs them in the chaos run; each SQS poller gets
+    // an instance of its own of the handler, so that an instance runs one invocation at a time as an
+    // execution environment does. One departure: the stream is read from LATEST, so a restart on kept
+    // data does not plan the stream's last 24 hours again.
+    const wiring = localEventSourceMappings(services, { streamFrom: 'LATEST' });
+    const instances = async (name: 'ingest-order-events' | 'send-notifications') => {
+      const mapping = wiring.find((candidate) => candidate.functionName === name);
+      const count = mapping?.kind === 'sqs' ? mapping.concurrency : 1;
+      const handlers: Handler<SQSEvent>[] = [];
+      for (let instance = 0; instance < count; instance++) {
+        handlers.push(await loadHandler<SQSEvent>(name, services.environmentOf(name), instance));
+      }
+      return handlers;
+    };
+    const ingest = await instances('ingest-order-events');
     const plan = await loadHandler<DynamoDBStreamEvent>(
       'plan-notifications',
       services.environmentOf('plan-notifications'),
     );
-    const send = await loadHandler<SQSEvent>(
-      'send-notifications',
-      services.environmentOf('send-notifications'),
-    );
+    const send = await instances('send-notifications');
     const statusApi = await loadHandler<APIGatewayProxyEventV2>(
       'status-api',
       services.environmentOf('status-api'),
@@ -160,21 +179,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       services.environmentOf('unsubscribe'),
     );
 
-    // lib/wiring.ts's mappings, as local/stack-workers.ts runs them in the chaos run, with two departures.
-    // The handlers run in this process, which is one execution environment per function, and Lambda runs
-    // one invocation at a time in an environment (the handlers keep per-invocation state at module
-    // scope, e.g. Powertools' batch processor): so one poller each, not the mappings' maxConcurrency.
-    // (local/stack-workers.ts runs the mappings' concurrency, in one process per function.) And the stream
-    // is read from LATEST, so a restart on kept data does not plan the stream's last 24 hours again.
-    const mappings = await startEventSourceMappings(
-      services,
-      localEventSourceMappings(services, {
-        streamFrom: 'LATEST',
-        ingestConcurrency: 1,
-        senderConcurrency: 1,
-      }),
-      { 'ingest-order-events': ingest, 'plan-notifications': plan, 'send-notifications': send },
-    );
+    const mappings = await startEventSourceMappings(services, wiring, {
+      'ingest-order-events': ingest,
+      'plan-notifications': plan,
+      'send-notifications': send,
+    });
     stops.push(() => mappings.stop());
 
     // The outbox holds every customer's messages, addresses and tokens: it gets a listener of its own
