@@ -85,7 +85,7 @@ export const PATHS: Readonly<Record<OrderEventType, readonly OrderEventType[]>> 
   'Complaint Resolved': [...DELIVERED, 'Complaint Opened', 'Complaint Resolved'],
 };
 
-type Details = ReturnType<typeof exampleDetails>;
+export type Details = ReturnType<typeof exampleDetails>;
 
 export interface InputOptions {
   readonly language?: Language;
