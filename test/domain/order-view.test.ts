@@ -288,7 +288,7 @@ describe('Function: buildOrderView', () => {
       ref: ReturnType<typeof orderRef>,
       amount: number,
       suffix = '1',
-      minute = 30,
+      minute = '30',
     ): OrderEvent => {
       const { returnId: _none, ...detail } = exampleDetails(ref)['Refund Issued'];
       return toEvent('Refund Issued', {
