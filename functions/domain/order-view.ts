@@ -29,6 +29,7 @@ import {
   usableTimeZone,
 } from './i18n.js';
 import { maskEmail, maskPhone, type NotificationRecord } from './notification-log.js';
+import { supersededBy } from './notification-planning.js';
 import { ORDER_EVENT_TYPES, type OrderEvent, type OrderEventType } from './order-events.js';
 import {
   type OrderHistory,
@@ -571,7 +572,7 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
           : undefined,
     })),
     notifications: input.notifications
-      .filter((record) => !NOT_SENT.has(record.outcome))
+      .filter((record) => !NOT_SENT.has(record.outcome) && !willBeSuperseded(record, history))
       .map((record) => ({
         channel: { code: record.channel, label: labelOf(texts.channels, record.channel) },
         about: { code: record.eventType, label: labelOf(texts.events, record.eventType) },
@@ -582,6 +583,22 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
         address: maskAddress(record.address),
       })),
   };
+};
+
+/** Outcomes of a message not handed to a provider yet: the sender still decides its fate. */
+const PENDING = new Set<NotificationRecord['outcome']>(['deferred', 'sending', 'retrying']);
+
+/**
+ * Whether a message still waiting (held for quiet hours, or retrying) will be superseded when its turn
+ * comes, by the planner's own rule (`supersededBy`): the order has moved on from the step it tells of,
+ * or its event no longer applies. The customer is not shown such a message as "scheduled"; it will
+ * never arrive, as the ones already superseded are not shown.
+ */
+const willBeSuperseded = (record: NotificationRecord, history: OrderHistory): boolean => {
+  if (!PENDING.has(record.outcome)) return false;
+  const entry = history.timeline.find((candidate) => candidate.event.eventId === record.eventId);
+  if (!entry) return false;
+  return entry.outcome.kind !== 'applied' || supersededBy(entry.event, history.state) !== undefined;
 };
 
 const shopContact = (shop: ShopConfig, language: Language): ContactView => ({

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { anonymiseOrder } from '../../functions/domain/erasure.js';
 import type { Language } from '../../functions/domain/i18n.js';
+import { supersededBy } from '../../functions/domain/notification-planning.js';
 import type { OrderEvent, OrderEventDetailInput } from '../../functions/domain/order-events.js';
 import { replay } from '../../functions/domain/order-lifecycle.js';
 import {
@@ -465,6 +466,51 @@ describe('Function: buildOrderView', () => {
       ['sms', 'Przesyłka nadana', 'Nie dotarła – adres odrzucił wiadomość', false, '+48 *** *** 567'],
       ['email', 'Przesyłka nadana', 'Wysłano', null, 'z***@example.pl'],
     ]);
+  });
+
+  it('does not show as scheduled a held message that the planner will supersede when quiet hours end', () => {
+    // Prepare: shipped, out for delivery and delivered in one night; all three SMS held till morning
+    const ref = orderRef(13);
+    const events = lifecycleEvents(ref, 'happyPath');
+    const idOf = (type: OrderEvent['type']) => events.find((event) => event.type === type)?.eventId ?? '';
+    const held = (
+      type: 'Order Shipped' | 'Order Delivered' | 'Order Preparing',
+      outcome: 'deferred' | 'retrying',
+    ) =>
+      notification(ref, { eventType: type, eventId: idOf(type), channel: 'sms', outcome, sentAt: undefined });
+    const notifications = [
+      held('Order Preparing', 'retrying'),
+      held('Order Shipped', 'deferred'),
+      held('Order Delivered', 'deferred'),
+      notification(ref, {
+        eventType: 'Order Shipped',
+        eventId: idOf('Order Shipped'),
+        channel: 'email',
+        outcome: 'delivered',
+      }),
+    ];
+    const history = replay(events);
+    expect(history.state.status).toBe('delivered');
+    // the planner's rule: shipped and preparing are old news, delivered is not
+    expect(
+      supersededBy(events.find((e) => e.type === 'Order Shipped') as OrderEvent, history.state),
+    ).toBeDefined();
+    expect(
+      supersededBy(events.find((e) => e.type === 'Order Delivered') as OrderEvent, history.state),
+    ).toBeUndefined();
+
+    // Act
+    const view = viewOf(events, { notifications, language: 'en' });
+
+    // Assess: what will actually reach the customer, and nothing that will not
+    expect(
+      view.notifications?.map((entry) => [entry.channel.code, entry.about.code, entry.outcome.code]),
+    ).toEqual([
+      ['sms', 'Order Delivered', 'deferred'],
+      ['email', 'Order Shipped', 'delivered'],
+    ]);
+    const page = renderTrackingPage(view).html;
+    expect(page.match(/Scheduled/g)).toHaveLength(1);
   });
 
   describe('the reduced view', () => {
