@@ -123,7 +123,7 @@ const languageParameters = [
     in: 'query',
     required: false,
     description:
-      "Language of the response; wins over Accept-Language. Default: Accept-Language, then the customer's language, then the shop's.",
+      "Language of the response, as the customer chose it (the page's language switch sets it); wins over everything. Default: the language the customer ordered in, then Accept-Language (only when the order's locale is neither pl nor en), then the shop's.",
     schema: { type: 'string', enum: ['pl', 'en'] },
   },
   { name: 'Accept-Language', in: 'header', required: false, schema: { type: 'string' } },

@@ -20,6 +20,23 @@ export const resolveLanguage = (locale: string | undefined, fallback: Language =
 };
 
 /**
+ * The language of an order's page and JSON: the customer's own choice on the page (`?lang=`) first,
+ * then the order's locale (what the customer shopped in, so a Polish order stays Polish in an
+ * English-language browser), then the browser's Accept-Language, then the shop's default.
+ */
+export const orderPageLanguage = (choice: {
+  readonly explicit: Language | undefined;
+  readonly orderLocale: string | undefined;
+  readonly browser: Language | undefined;
+  readonly shopDefault: Language;
+}): Language => {
+  if (choice.explicit) return choice.explicit;
+  const primary = choice.orderLocale?.toLowerCase().split(/[-_]/)[0] ?? '';
+  if ((LANGUAGES as readonly string[]).includes(primary)) return primary as Language;
+  return choice.browser ?? choice.shopDefault;
+};
+
+/**
  * Picks the language from an HTTP Accept-Language header, honouring q-values; undefined when the header
  * names no language we have.
  */

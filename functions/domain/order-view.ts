@@ -4,7 +4,8 @@
  * log and the shop's configuration, in one language, at one instant.
  *
  * What is left out on purpose (anyone holding the link sees this): the customer's surname, full e-mail
- * and phone (masked), any address beyond town and postcode, prices unless the shop shows them, free-text
+ * and phone (masked), any address beyond town and postcode, prices unless the shop shows them (except
+ * what the customer must still pay, which a bank transfer cannot do without), free-text
  * notes written for the shop's staff (cancellation and resume notes, return reasons, complaint subjects),
  * personalisation texts, and timeline entries that changed nothing (superseded or rejected events).
  *
@@ -28,6 +29,7 @@ import {
   usableTimeZone,
 } from './i18n.js';
 import { maskEmail, maskPhone, type NotificationRecord } from './notification-log.js';
+import { supersededBy } from './notification-planning.js';
 import { ORDER_EVENT_TYPES, type OrderEvent, type OrderEventType } from './order-events.js';
 import {
   type OrderHistory,
@@ -136,7 +138,7 @@ export const OrderViewSchema = z
         status: labelled(PAYMENT_STATUSES, 'Payment status.'),
         method: labelled(keysOf(TEXTS.paymentMethods), 'How the customer chose to pay.').optional(),
         received: MoneyViewSchema.optional().describe(
-          'What has been received so far, while part of the total is still due; only when the shop shows prices.',
+          'What has been received so far, while part of the total is still due (shown even when prices are hidden).',
         ),
         instructions: z
           .object({
@@ -145,7 +147,7 @@ export const OrderViewSchema = z
             bankAccount: z.string().optional().describe("The shop's IBAN for a bank transfer."),
             transferTitle: z.string().optional(),
             amount: MoneyViewSchema.optional().describe(
-              'What is still due (the total until part of it arrived); only when the shop shows prices.',
+              'What is still due (the total until part of it arrived), even when the shop hides its prices.',
             ),
           })
           .optional()
@@ -200,7 +202,10 @@ export const OrderViewSchema = z
           .object({
             amount: MoneyViewSchema.optional().describe('Only when the shop shows prices.'),
             expectedBy: LocalizedDateSchema.optional(),
-            text: z.string(),
+            refundedAt: LocalizedDateTimeSchema.optional().describe(
+              'When the money was returned: the last refund issued, once all of it has been.',
+            ),
+            text: z.string().describe('Whether the money will return (by when) or was returned (when).'),
           })
           .optional(),
         costsRetained: MoneyViewSchema.optional().describe('Only when the shop shows prices.'),
@@ -429,6 +434,11 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
     outForDelivery?.event.type === 'Order Out For Delivery' &&
     outForDelivery.event.expectedBetween;
   const deliveredEvent = applied.find((entry) => entry.event.type === 'Order Delivered')?.event;
+  // When the cancelled order's money came back: the last refund that counted.
+  const refundedAt =
+    state.status === 'cancelled' && cancellationRefunded(state)
+      ? applied.findLast((entry) => entry.event.type === 'Refund Issued')?.event.occurredAt
+      : undefined;
 
   return {
     ...base,
@@ -437,7 +447,7 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
       email: state.customer.email && maskEmail(state.customer.email),
       phone: state.customer.phone && maskPhone(state.customer.phone),
     },
-    payment: paymentView(state, texts, language, showPrices, instant, money),
+    payment: paymentView(state, texts, language, instant, money),
     delivery: state.delivery && {
       method: { code: state.delivery.method, label: labelOf(texts.deliveryMethods, state.delivery.method) },
       city: state.delivery.city,
@@ -498,11 +508,14 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
         expectedBy: state.cancellation.refund.expectedBy
           ? day(state.cancellation.refund.expectedBy)
           : undefined,
-        text: state.cancellation.refund.expectedBy
-          ? fillText(texts.page.refundBy, {
-              date: formatDate(state.cancellation.refund.expectedBy, language),
-            })
-          : texts.page.refundPending,
+        refundedAt: refundedAt ? instant(refundedAt) : undefined,
+        text: refundedAt
+          ? fillText(texts.page.refundReturned, { date: formatDate(refundedAt, language, timeZone) })
+          : state.cancellation.refund.expectedBy
+            ? fillText(texts.page.refundBy, {
+                date: formatDate(state.cancellation.refund.expectedBy, language, timeZone),
+              })
+            : texts.page.refundPending,
       },
       costsRetained:
         showPrices && state.cancellation.costsRetained
@@ -559,7 +572,7 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
           : undefined,
     })),
     notifications: input.notifications
-      .filter((record) => !NOT_SENT.has(record.outcome))
+      .filter((record) => !NOT_SENT.has(record.outcome) && !willBeSuperseded(record, history))
       .map((record) => ({
         channel: { code: record.channel, label: labelOf(texts.channels, record.channel) },
         about: { code: record.eventType, label: labelOf(texts.events, record.eventType) },
@@ -572,6 +585,22 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
   };
 };
 
+/** Outcomes of a message not handed to a provider yet: the sender still decides its fate. */
+const PENDING = new Set<NotificationRecord['outcome']>(['deferred', 'sending', 'retrying']);
+
+/**
+ * Whether a message still waiting (held for quiet hours, or retrying) will be superseded when its turn
+ * comes, by the planner's own rule (`supersededBy`): the order has moved on from the step it tells of,
+ * or its event no longer applies. The customer is not shown such a message as "scheduled"; it will
+ * never arrive, as the ones already superseded are not shown.
+ */
+const willBeSuperseded = (record: NotificationRecord, history: OrderHistory): boolean => {
+  if (!PENDING.has(record.outcome)) return false;
+  const entry = history.timeline.find((candidate) => candidate.event.eventId === record.eventId);
+  if (!entry) return false;
+  return entry.outcome.kind !== 'applied' || supersededBy(entry.event, history.state) !== undefined;
+};
+
 const shopContact = (shop: ShopConfig, language: Language): ContactView => ({
   phone: shop.contact.phone,
   email: shop.contact.email,
@@ -580,7 +609,23 @@ const shopContact = (shop: ShopConfig, language: Language): ContactView => ({
   hours: shop.contact.hours?.[language] ?? shop.contact.hours?.[shop.defaultLanguage],
 });
 
+/**
+ * Whether the money of a cancelled order has come back: every refund the cancellation announced (or,
+ * when it named no amount, everything received) has been issued.
+ */
+const cancellationRefunded = (state: OrderState): boolean => {
+  const { payment } = state;
+  if (payment.refunded <= 0) return false;
+  if (payment.status === 'refunded') return true;
+  const announced = state.cancellation?.refund?.amount.amount;
+  return announced !== undefined && payment.refunded >= announced;
+};
+
 export const nextStepOf = (state: OrderState): NextStepKey => {
+  if (state.status === 'cancelled') {
+    if (cancellationRefunded(state)) return 'cancelled_refunded';
+    return state.payment.paid && state.payment.paid.amount > 0 ? 'cancelled' : 'cancelled_unpaid';
+  }
   if (state.status !== 'placed') return state.status;
   if (state.payment.method === 'cash_on_delivery') return 'placed_cash_on_delivery';
   if (state.payment.status === 'awaiting') return 'placed_awaiting_payment';
@@ -591,7 +636,6 @@ const paymentView = (
   state: OrderState,
   texts: StatusTexts,
   language: Language,
-  showPrices: boolean,
   instant: (iso: string) => LocalizedDateTime,
   money: (amount: number, currency: string) => MoneyView,
 ): OrderView['payment'] => {
@@ -607,17 +651,17 @@ const paymentView = (
   return {
     status: { code: payment.status, label: labelOf(PAYMENT_LABELS[language], payment.status) },
     method: payment.method && { code: payment.method, label: labelOf(texts.paymentMethods, payment.method) },
-    received: partly && showPrices && standing ? money(standing.received, standing.currency) : undefined,
+    received: partly && standing ? money(standing.received, standing.currency) : undefined,
     instructions: awaited
       ? {
           dueBy: instructions.dueBy ? instant(instructions.dueBy) : undefined,
           paymentUrl: instructions.paymentUrl,
           bankAccount: instructions.bankAccount,
           transferTitle: instructions.transferTitle,
-          amount:
-            showPrices && state.totals
-              ? money(partly ? standing.due : state.totals.total, state.totals.currency)
-              : undefined,
+          // What the customer must transfer is theirs to know, whatever the shop shows of its prices.
+          amount: state.totals
+            ? money(partly ? standing.due : state.totals.total, state.totals.currency)
+            : undefined,
         }
       : undefined,
   };

@@ -48,7 +48,12 @@ export const NEXT_STEP_KEYS = [
   'shipped',
   'out_for_delivery',
   'delivered',
+  /** Cancelled with money paid that has not all come back yet. */
   'cancelled',
+  /** Cancelled before anything was paid: nothing to return. */
+  'cancelled_unpaid',
+  /** Cancelled, and the refund has been issued. */
+  'cancelled_refunded',
 ] as const;
 export type NextStepKey = (typeof NEXT_STEP_KEYS)[number];
 
@@ -104,6 +109,7 @@ export const PAGE_TEXT_KEYS = [
   'refund',
   'refundBy',
   'refundPending',
+  'refundReturned',
   'costsRetained',
   'timelineHeading',
   'returnsHeading',
@@ -237,7 +243,9 @@ export const STATUS_TEXTS: Readonly<Record<Language, StatusTexts>> = {
       delivered:
         'Zamówienie zostało dostarczone. Jeśli chcesz coś zwrócić albo złożyć reklamację, skorzystaj z linków poniżej.',
       cancelled:
-        'Zamówienie zostało anulowane. Jeśli należy Ci się zwrot pieniędzy, szczegóły znajdziesz poniżej.',
+        'Zamówienie zostało anulowane. Sklep zwróci Ci zapłacone pieniądze – szczegóły znajdziesz poniżej.',
+      cancelled_unpaid: 'Zamówienie zostało anulowane. Nic nie zostało zapłacone, więc nie ma czego zwracać.',
+      cancelled_refunded: 'Zamówienie zostało anulowane, a pieniądze zostały Ci zwrócone.',
     },
     deliveryMethods: {
       courier: 'Kurier',
@@ -354,6 +362,7 @@ export const STATUS_TEXTS: Readonly<Record<Language, StatusTexts>> = {
       refund: 'Zwrot pieniędzy',
       refundBy: 'Pieniądze wrócą do Ciebie najpóźniej {date}.',
       refundPending: 'Sklep zwróci Ci zapłaconą kwotę.',
+      refundReturned: 'Pieniądze zostały zwrócone {date}.',
       costsRetained: 'Koszty, które ponosisz',
       timelineHeading: 'Historia zamówienia',
       returnsHeading: 'Zwroty',
@@ -461,7 +470,9 @@ export const STATUS_TEXTS: Readonly<Record<Language, StatusTexts>> = {
       out_for_delivery: 'Your parcel is out for delivery and should reach you today.',
       delivered:
         'Your order has been delivered. If you want to return something or make a complaint, use the links below.',
-      cancelled: 'Your order has been cancelled. If you are due a refund, you will find the details below.',
+      cancelled: 'Your order has been cancelled. The shop will refund what you paid; the details are below.',
+      cancelled_unpaid: 'Your order has been cancelled. Nothing was paid, so there is nothing to refund.',
+      cancelled_refunded: 'Your order has been cancelled and your money has been refunded.',
     },
     deliveryMethods: {
       courier: 'Courier',
@@ -578,6 +589,7 @@ export const STATUS_TEXTS: Readonly<Record<Language, StatusTexts>> = {
       refund: 'Refund',
       refundBy: 'You will get your money back by {date} at the latest.',
       refundPending: 'The shop will refund the amount you paid.',
+      refundReturned: 'Your money was refunded on {date}.',
       costsRetained: 'Costs you bear',
       timelineHeading: 'Order history',
       returnsHeading: 'Returns',

@@ -53,7 +53,7 @@ const queryParams = (event: APIGatewayProxyEventV2): URLSearchParams => {
   }
 };
 
-/** The language the request asks for explicitly (`?lang=`), then by Accept-Language; undefined if neither. */
+/** The language the customer chose on the page (`?lang=`, which the language switch links set); undefined if none. */
 export const requestedLanguage = (event: APIGatewayProxyEventV2): Language | undefined => {
   const values = queryParams(event).getAll('lang');
   if (values.length > 1) throw new BadRequestError('lang: give it at most once');
@@ -62,15 +62,19 @@ export const requestedLanguage = (event: APIGatewayProxyEventV2): Language | und
     if (lang !== 'pl' && lang !== 'en') throw new BadRequestError('lang: expected pl or en');
     return lang;
   }
-  return languageFromAcceptLanguage(header(event, 'accept-language')?.slice(0, 256));
+  return undefined;
 };
+
+/** The language the browser asks for (Accept-Language); undefined when it names none we have. */
+export const browserLanguage = (event: APIGatewayProxyEventV2): Language | undefined =>
+  languageFromAcceptLanguage(header(event, 'accept-language')?.slice(0, 256));
 
 /** Like `requestedLanguage`, but never fails: for error pages, which must render whatever was sent. */
 export const fallbackLanguage = (event: APIGatewayProxyEventV2): Language => {
   try {
-    return requestedLanguage(event) ?? 'pl';
+    return requestedLanguage(event) ?? browserLanguage(event) ?? 'pl';
   } catch {
-    return languageFromAcceptLanguage(header(event, 'accept-language')?.slice(0, 256)) ?? 'pl';
+    return browserLanguage(event) ?? 'pl';
   }
 };
 

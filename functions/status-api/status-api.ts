@@ -18,7 +18,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { isServiceUnavailableError } from '../adapters/aws-clients.js';
 import type { RateLimit, RateLimiter } from '../adapters/dynamodb-rate-limiter.js';
 import { logLambdaContext } from '../commons/logging.js';
-import { resolveLanguage } from '../domain/i18n.js';
+import { orderPageLanguage } from '../domain/i18n.js';
 import { buildOrderView, type OrderView } from '../domain/order-view.js';
 import type { Clock } from '../domain/ports.js';
 import { clientBucket } from './client-address.js';
@@ -30,6 +30,7 @@ import {
   TooManyRequestsError,
 } from './errors.js';
 import {
+  browserLanguage,
   cacheable,
   checkUriLength,
   contentSecurityPolicy,
@@ -162,7 +163,12 @@ export const makeStatusApiHandler = (deps: StatusApiDeps) => {
     }
     if (order.kind !== 'found') throw new NotFoundError();
     const { history, shop, notifications } = order;
-    const language = explicit ?? resolveLanguage(history.state.customer?.locale, shop.defaultLanguage);
+    const language = orderPageLanguage({
+      explicit,
+      orderLocale: history.state.customer?.locale,
+      browser: browserLanguage(event),
+      shopDefault: shop.defaultLanguage,
+    });
     return buildOrderView({
       history,
       notifications,

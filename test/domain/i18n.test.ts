@@ -5,6 +5,7 @@ import {
   formatMoney,
   LANGUAGES,
   languageFromAcceptLanguage,
+  orderPageLanguage,
   PAYMENT_LABELS,
   plural,
   resolveLanguage,
@@ -26,6 +27,22 @@ describe('Module: i18n', () => {
   it('falls back to the shop default given', () => {
     expect(resolveLanguage('fr', 'en')).toBe('en');
   });
+
+  it.each([
+    // [explicit ?lang, order locale, browser, shop default, expected]
+    [undefined, 'pl-PL', 'en', 'en', 'pl'], // the order's locale beats the browser and the shop
+    ['en', 'pl-PL', 'pl', 'pl', 'en'], // the customer's switch beats everything
+    ['pl', 'en-GB', 'en', 'en', 'pl'],
+    [undefined, 'de-DE', 'en', 'pl', 'en'], // a locale we do not have: the browser
+    [undefined, undefined, 'en', 'pl', 'en'],
+    [undefined, 'de-DE', undefined, 'en', 'en'], // nothing usable: the shop's default
+    [undefined, 'EN_us', 'pl', 'pl', 'en'],
+  ] as const)(
+    'orders the page language: ?lang=%s, locale %s, browser %s, shop %s → %s',
+    (explicit, orderLocale, browser, shopDefault, expected) => {
+      expect(orderPageLanguage({ explicit, orderLocale, browser, shopDefault })).toBe(expected);
+    },
+  );
 
   it.each([
     ['pl-PL,pl;q=0.9,en;q=0.8', 'pl'],

@@ -17,6 +17,7 @@ import {
 } from '../../fixtures/status-api.js';
 import { anonymiseOrder } from '../../functions/domain/erasure.js';
 import type { Language } from '../../functions/domain/i18n.js';
+import { supersededBy } from '../../functions/domain/notification-planning.js';
 import type { OrderEvent, OrderEventDetailInput } from '../../functions/domain/order-events.js';
 import { replay } from '../../functions/domain/order-lifecycle.js';
 import {
@@ -189,7 +190,7 @@ describe('Function: buildOrderView', () => {
     });
   });
 
-  it('tells a customer who must still pay how, by when, and the amount only if the shop shows prices', () => {
+  it('tells a customer who must still pay how, by when and how much, even when the shop hides prices', () => {
     // Prepare
     const placed = eventsUntil(orderRef(6), 'happyPath', 'Order Placed');
 
@@ -201,12 +202,43 @@ describe('Function: buildOrderView', () => {
 
     // Assess
     expect(hidden.nextStep).toMatch(/^Opłać zamówienie/);
-    expect(hidden.payment?.instructions).toEqual({
+    const { amount, ...instructions } = hidden.payment?.instructions ?? {};
+    expect(instructions).toEqual({
       dueBy: { at: '2026-11-23T23:59:00+01:00', text: '23 listopada 2026 23:59' },
       bankAccount: 'PL61109010140000071219812874',
       transferTitle: 'Zamówienie ZAM/2026/11/0006',
     });
+    // The amount to transfer is the customer's to know: shown whether or not the shop shows prices...
+    expect(amount).toMatchObject({ amount: 11597, currency: 'PLN' });
+    expect(plain(amount?.text)).toBe('115,97 zł');
     expect(plain(shown.payment?.instructions?.amount?.text)).toBe('115,97 zł');
+    // ...while the prices themselves stay hidden
+    expect(hidden.totals).toBeUndefined();
+    expect(hidden.items?.every((item) => item.total === undefined && item.unitPrice === undefined)).toBe(
+      true,
+    );
+    const page = renderTrackingPage(hidden).html;
+    expect(plain(page)).toContain('115,97 zł');
+    expect(page).not.toContain('Kwotę do zapłaty znajdziesz w potwierdzeniu');
+  });
+
+  it('writes the payment deadline in the customer’s time zone, not the shop’s or the server’s', () => {
+    // Prepare: due 23:59 in Warsaw is 17:59 in New York
+    const ref = orderRef(66);
+    const [placed] = eventsUntil(ref, 'happyPath', 'Order Placed');
+    const abroad = withDetail('Order Placed', ref, {
+      occurredAt: placed?.occurredAt,
+      customer: { ...exampleDetails(ref)['Order Placed'].customer, timeZone: 'America/New_York' },
+    });
+
+    // Act
+    const view = viewOf([abroad]);
+
+    // Assess
+    expect(view.payment?.instructions?.dueBy).toEqual({
+      at: '2026-11-23T23:59:00+01:00',
+      text: '23 listopada 2026 17:59',
+    });
   });
 
   it('tells a cash-on-delivery customer that there is nothing to pay yet', () => {
@@ -249,10 +281,101 @@ describe('Function: buildOrderView', () => {
         text: 'Pieniądze wrócą do Ciebie najpóźniej 27 listopada 2026.',
       },
     });
+    expect(hidden.nextStep).toBe(
+      'Zamówienie zostało anulowane. Sklep zwróci Ci zapłacone pieniądze – szczegóły znajdziesz poniżej.',
+    );
     expect(hidden.hold).toBeUndefined();
     expect(hidden.payment?.instructions).toBeUndefined();
     expect(shown.cancellation?.reason.label).toBe('At your request');
     expect(plain(shown.cancellation?.refund?.amount?.text)).toBe('PLN 115.97');
+  });
+
+  describe('a cancelled order once its refund is issued', () => {
+    const refund = (
+      ref: ReturnType<typeof orderRef>,
+      amount: number,
+      suffix = '1',
+      minute = '30',
+    ): OrderEvent => {
+      const { returnId: _none, ...detail } = exampleDetails(ref)['Refund Issued'];
+      return toEvent('Refund Issued', {
+        ...detail,
+        eventId: `${ref.orderId}-refund-${suffix}`,
+        refundId: `RF-${suffix}`,
+        amount: { amount, currency: 'PLN' },
+        occurredAt: `2026-11-22T23:${minute}:00.000Z`,
+      });
+    };
+
+    it.each([
+      [
+        'pl',
+        'Pieniądze zostały zwrócone 23 listopada 2026.',
+        'Zamówienie zostało anulowane, a pieniądze zostały Ci zwrócone.',
+      ],
+      [
+        'en',
+        'Your money was refunded on 23 November 2026.',
+        'Your order has been cancelled and your money has been refunded.',
+      ],
+    ] as const)(
+      'says in %s that the money was returned, and when (in the customer’s day)',
+      (language, text, nextStep) => {
+        // Prepare: refunded at 23:30 UTC on the 22nd, which is already the 23rd in Warsaw
+        const ref = orderRef(81);
+        const events = [...lifecycleEvents(ref, 'cancelledAfterHold'), refund(ref, 11597)];
+
+        // Act
+        const view = viewOf(events, { language });
+
+        // Assess
+        expect(view.cancellation?.refund).toMatchObject({
+          refundedAt: { at: '2026-11-22T23:30:00.000Z' },
+          text,
+        });
+        expect(view.nextStep).toBe(nextStep);
+        const page = renderTrackingPage(view).html;
+        expect(page).toContain(text);
+        expect(page).not.toMatch(/wrócą do Ciebie najpóźniej|by 27 November|należy Ci się|If you are due/);
+      },
+    );
+
+    it('keeps the future tense while only part of the announced refund is issued, then dates the last', () => {
+      // Prepare
+      const ref = orderRef(82);
+      const events = [...lifecycleEvents(ref, 'cancelledAfterHold'), refund(ref, 5000, '1', '10')];
+
+      // Act
+      const partly = viewOf(events);
+      const whole = viewOf([...events, refund(ref, 6597, '2', '40')], { language: 'en' });
+
+      // Assess
+      expect(partly.cancellation?.refund?.refundedAt).toBeUndefined();
+      expect(partly.cancellation?.refund?.text).toBe(
+        'Pieniądze wrócą do Ciebie najpóźniej 27 listopada 2026.',
+      );
+      expect(partly.nextStep).toMatch(/Sklep zwróci Ci zapłacone pieniądze/);
+      expect(whole.cancellation?.refund?.refundedAt?.at).toBe('2026-11-22T23:40:00.000Z');
+      expect(whole.nextStep).toBe('Your order has been cancelled and your money has been refunded.');
+    });
+
+    it('says there is nothing to return when nothing was paid', () => {
+      // Prepare: cancelled straight after placement, before any payment
+      const ref = orderRef(83);
+      const [placed] = eventsUntil(ref, 'happyPath', 'Order Placed');
+      const { refund: _none, ...cancel } = exampleDetails(ref)['Order Cancelled'];
+      const cancelled = toEvent('Order Cancelled', cancel);
+
+      // Act
+      const view = viewOf([placed as OrderEvent, cancelled], { language: 'en' });
+
+      // Assess
+      expect(view.status.code).toBe('cancelled');
+      expect(view.nextStep).toBe(
+        'Your order has been cancelled. Nothing was paid, so there is nothing to refund.',
+      );
+      expect(view.cancellation?.refund).toBeUndefined();
+    });
   });
 
   it('shows no price anywhere unless the shop enables it', () => {
@@ -349,6 +472,51 @@ describe('Function: buildOrderView', () => {
       ['sms', 'Przesyłka nadana', 'Nie dotarła – adres odrzucił wiadomość', false, '+48 *** *** 567'],
       ['email', 'Przesyłka nadana', 'Wysłano', null, 'z***@example.pl'],
     ]);
+  });
+
+  it('does not show as scheduled a held message that the planner will supersede when quiet hours end', () => {
+    // Prepare: shipped, out for delivery and delivered in one night; all three SMS held till morning
+    const ref = orderRef(13);
+    const events = lifecycleEvents(ref, 'happyPath');
+    const idOf = (type: OrderEvent['type']) => events.find((event) => event.type === type)?.eventId ?? '';
+    const held = (
+      type: 'Order Shipped' | 'Order Delivered' | 'Order Preparing',
+      outcome: 'deferred' | 'retrying',
+    ) =>
+      notification(ref, { eventType: type, eventId: idOf(type), channel: 'sms', outcome, sentAt: undefined });
+    const notifications = [
+      held('Order Preparing', 'retrying'),
+      held('Order Shipped', 'deferred'),
+      held('Order Delivered', 'deferred'),
+      notification(ref, {
+        eventType: 'Order Shipped',
+        eventId: idOf('Order Shipped'),
+        channel: 'email',
+        outcome: 'delivered',
+      }),
+    ];
+    const history = replay(events);
+    expect(history.state.status).toBe('delivered');
+    // the planner's rule: shipped and preparing are old news, delivered is not
+    expect(
+      supersededBy(events.find((e) => e.type === 'Order Shipped') as OrderEvent, history.state),
+    ).toBeDefined();
+    expect(
+      supersededBy(events.find((e) => e.type === 'Order Delivered') as OrderEvent, history.state),
+    ).toBeUndefined();
+
+    // Act
+    const view = viewOf(events, { notifications, language: 'en' });
+
+    // Assess: what will actually reach the customer, and nothing that will not
+    expect(
+      view.notifications?.map((entry) => [entry.channel.code, entry.about.code, entry.outcome.code]),
+    ).toEqual([
+      ['sms', 'Order Delivered', 'deferred'],
+      ['email', 'Order Shipped', 'delivered'],
+    ]);
+    const page = renderTrackingPage(view).html;
+    expect(page.match(/Scheduled/g)).toHaveLength(1);
   });
 
   describe('the reduced view', () => {

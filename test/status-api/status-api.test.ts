@@ -248,12 +248,15 @@ describe('Handler: status API', () => {
     });
 
     it.each([
-      [{ headers: { 'accept-language': 'en-GB,en;q=0.9' } }, 'en', 'Shipped'],
+      // The order was placed in pl-PL: an English browser does not turn it English...
+      [{ headers: { 'accept-language': 'en-GB,en;q=0.9' } }, 'pl', 'Wysłane'],
       [{ headers: { 'accept-language': 'de-DE' } }, 'pl', 'Wysłane'],
+      // ...the customer's own switch does, whatever the browser says.
       [{ headers: { 'accept-language': 'pl' }, query: 'lang=en' }, 'en', 'Shipped'],
       [{ headers: { 'accept-language': 'en' }, query: 'lang=pl' }, 'pl', 'Wysłane'],
+      [{ headers: { 'accept-language': 'en' }, query: 'lang=en' }, 'en', 'Shipped'],
     ])(
-      'picks the language from ?lang, then Accept-Language, then the customer (%j)',
+      "picks the language from ?lang, then the order's locale, never the browser over it (%j)",
       async (options, language, label) => {
         // Act
         const response = await request(`/v1/orders/${tokens.shipped}`, options);

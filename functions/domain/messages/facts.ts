@@ -68,8 +68,14 @@ export const formatsFor = (language: Language, timeZone: string): Formats => {
   };
 };
 
-/** The first word of a name, for a greeting. */
-const firstNameOf = (name: string): string => name.trim().split(/\s+/)[0] ?? '';
+/**
+ * The first word of a name, for a greeting; '' when it holds no letter (an erased customer's "—", a
+ * stray punctuation mark), so the greeting falls back to the one without a name.
+ */
+const firstNameOf = (name: string): string => {
+  const first = name.trim().split(/\s+/)[0] ?? '';
+  return /\p{L}/u.test(first) ? first : '';
+};
 
 export const messageFacts = (input: MessageInput, formats: Formats): MessageFacts => {
   const { event, state, language, shop } = input;

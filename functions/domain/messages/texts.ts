@@ -31,6 +31,7 @@ export interface Labels {
   /** "2 wpłaty" / "2 payments". */
   readonly payments: (count: number) => string;
   readonly frame: {
+    /** The salutation; `firstName` is '' when unknown. Plain text: the e-mail escapes it. */
     readonly greeting: (firstName: string) => string;
     readonly order: (orderNumber: string) => string;
     readonly track: string;
@@ -159,7 +160,11 @@ const PL: Labels = {
   payments: (count) =>
     plural(count, { one: '# wpłata', few: '# wpłaty', many: '# wpłat', other: '# wpłaty' }, 'pl'),
   frame: {
-    greeting: () => 'Dzień dobry,',
+    // The name stays in the nominative: the vocative ("Anno", "Kubo", "Pawle") cannot be derived from a
+    // name reliably, and a wrong one reads worse than none. "Dzień dobry, Anna!" keeps the formal
+    // greeting and, closed by "!", reads as a salutation rather than a failed vocative (as in
+    // "Dzień dobry, Anno,").
+    greeting: (firstName) => (firstName ? `Dzień dobry, ${firstName}!` : 'Dzień dobry,'),
     order: (orderNumber) => `Zamówienie ${orderNumber}`,
     track: 'Sprawdź status zamówienia',
     trackHint: 'Na stronie zamówienia zawsze znajdziesz jego aktualny status.',

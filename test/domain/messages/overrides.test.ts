@@ -50,7 +50,7 @@ describe('Template overrides', () => {
     // Assess
     expect(email.subject).toBe('Paczka ZAM/2026/11/0042 już jedzie do Ciebie!');
     expect(email.text).toContain(
-      'Dzień dobry,\n\nCześć Zofia! Twój kubek jest już w drodze.\n\nPrzekazaliśmy',
+      'Dzień dobry, Zofia!\n\nCześć Zofia! Twój kubek jest już w drodze.\n\nPrzekazaliśmy',
     );
     expect(email.html).toContain('Cześć Zofia! Twój kubek jest już w drodze.');
     expect(sms.text).toBe(`PodDebem: Paczka ZAM/2026/11/0042 jedzie z InPost: ${TRACKING_URL}`);

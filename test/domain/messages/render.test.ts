@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type Details,
   englishDetails,
   englishShop,
   messageInput,
@@ -151,7 +152,7 @@ describe('Messages: every event type in every language', () => {
     expect(email.html).toMatch(POLISH_WORDS[type]);
     expect(sms.text).toMatch(POLISH_WORDS[type]);
     expect(`${push.title} ${push.body}`).toMatch(POLISH_WORDS[type]);
-    expect(email.text).toContain('Dzień dobry,');
+    expect(email.text).toContain('Dzień dobry, Zofia!');
   });
 
   it.each(ORDER_EVENT_TYPES)(
@@ -472,5 +473,45 @@ describe('Function: clampText', () => {
     expect(clampText('short', 50)).toBe('short');
     expect(clampText('a'.repeat(60), 50)).toBe(`${'a'.repeat(49)}…`);
     expect(clampText(`${'a'.repeat(48)}📦📦`, 50)).toBe(`${'a'.repeat(48)}…`);
+  });
+
+  describe('the e-mail greeting', () => {
+    const withName =
+      (name: string) =>
+      (details: Details): void => {
+        details['Order Placed'].customer.name = name;
+      };
+
+    it.each([
+      ['pl', 'Zofia Wąsowska', 'Dzień dobry, Zofia!'],
+      ['en', 'Zofia Wąsowska', 'Hello Zofia,'],
+      ['pl', '  Jan   Maria Rokita ', 'Dzień dobry, Jan!'],
+      ['pl', '—', 'Dzień dobry,'], // an erased customer: no name to use
+      ['en', '—', 'Hello,'],
+    ] as const)('in %s for %j: %j', (language, name, greeting) => {
+      // Prepare
+      const input = messageInput('Order Shipped', { language, details: withName(name) });
+
+      // Act
+      const email = renderEmail(input);
+
+      // Assess: the greeting is its own paragraph in both parts, with no other name in it
+      expect(email.text.split('\n\n')).toContain(greeting);
+      expect(email.html).toMatch(new RegExp(`<p [^>]*>${greeting}</p>`));
+      expect(email.text).not.toContain('Wąsowska');
+    });
+
+    it('escapes the name in the HTML part through the one escaping rule', () => {
+      // Prepare
+      const input = messageInput('Order Shipped', { details: withName('<b>Ola</b>&"x" Kowalska') });
+
+      // Act
+      const email = renderEmail(input);
+
+      // Assess
+      expect(email.html).toContain('Dzień dobry, &lt;b&gt;Ola&lt;/b&gt;&amp;&quot;x&quot;!');
+      expect(email.html).not.toContain('<b>Ola');
+      expect(email.text).toContain('Dzień dobry, <b>Ola</b>&"x"!');
+    });
   });
 });
