@@ -76,7 +76,7 @@ export interface LocalServicesOptions {
   readonly maxReceiveCount?: number;
   /** How long a received message stays hidden before its next delivery. @default 5 seconds */
   readonly visibilityTimeoutSeconds?: number;
-  /** SMS and pushes the local SNS keeps. @default 500 */
+  /** SMS and pushes the local SNS keeps in memory. @default 10000 */
   readonly snsLogSize?: number;
   /** Secrets the functions get. @default fixed local values */
   readonly unsubscribeSecret?: string;
@@ -142,7 +142,12 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
     stops.push(() => ses.stop());
     const sqs = await startSqsLocal({ port: ports.sqs, region: LOCAL_REGION });
     stops.push(() => sqs.stop());
-    const sns = await startSnsLocal({ port: ports.sns, region: LOCAL_REGION, logSize: options.snsLogSize });
+    const sns = await startSnsLocal({
+      port: ports.sns,
+      region: LOCAL_REGION,
+      logSize: options.snsLogSize,
+      dataDir: options.dataDir,
+    });
     stops.push(() => sns.stop());
     const eventBridge = await startEventBridgeLocal({ port: ports.eventBridge, region: LOCAL_REGION });
     stops.push(() => eventBridge.stop());

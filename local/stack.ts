@@ -22,6 +22,7 @@ import type { EventBridgeLocal } from './eventbridge-local.js';
 import { type ApiHandler, startHttpGateway } from './http-gateway.js';
 import { type Mapping, pollQueue, pollStream } from './lambda-runner.js';
 import { makeOutboxHandler } from './outbox.js';
+import { startOutboxIndex } from './outbox-index.js';
 import type { SesLocal } from './ses-local.js';
 import type { SnsLocal } from './sns-local.js';
 import type { SqsLocal } from './sqs-local.js';
@@ -186,15 +187,22 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     // (on loopback, like every local port), so nothing on the API's port can reach it.
     if (ports.outbox !== undefined)
       await assertPortFree(ports.outbox, 'the outbox', 'ORDER_NOTIFICATIONS_PORT_OUTBOX');
+    const outboxIndex = await startOutboxIndex({
+      ses: services.ses,
+      sns: services.sns,
+      dynamo: services.dynamo,
+      streams,
+      tableName: services.tableName,
+      dataDir: options.dataDir,
+    });
+    stops.push(async () => outboxIndex.stop());
     const outboxServer = await startHttpGateway({
       port: ports.outbox,
       functionName: 'local-outbox',
       handler: makeOutboxHandler({
-        ses: services.ses,
-        sns: services.sns,
+        index: outboxIndex,
         dynamo: services.dynamo,
         tableName: services.tableName,
-        apiUrl: gateway.url,
       }),
     });
     stops.push(() => outboxServer.close());
