@@ -23,6 +23,7 @@ import { type ApiHandler, startHttpGateway } from './http-gateway.js';
 import { type Mapping, pollQueue, pollStream } from './lambda-runner.js';
 import { makeOutboxHandler } from './outbox.js';
 import { startOutboxIndex } from './outbox-index.js';
+import { applyQuietHours, type QuietHoursSwitch } from './quiet-hours.js';
 import type { SesLocal } from './ses-local.js';
 import type { SnsLocal } from './sns-local.js';
 import type { SqsLocal } from './sqs-local.js';
@@ -50,6 +51,8 @@ export interface LocalStackOptions {
   readonly dynamoDbEndpoint?: string;
   /** @default config/shops.example.json */
   readonly shopsFile?: string;
+  /** `off`: every shop sends SMS and push at any hour (local/quiet-hours.ts). @default 'on' */
+  readonly quietHours?: QuietHoursSwitch;
   /** @default 'orders' */
   readonly tableName?: string;
   /** Lambda's retry budget: the queues' maxReceiveCount. @default 5 */
@@ -130,7 +133,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       tableName: options.tableName,
       maxReceiveCount: options.maxReceiveCount,
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
-      shops: JSON.parse(readFileSync(shopsFile, 'utf8')) as ShopConfigInput[],
+      shops: applyQuietHours(
+        JSON.parse(readFileSync(shopsFile, 'utf8')) as ShopConfigInput[],
+        options.quietHours ?? 'on',
+      ),
       statusBaseUrl: gateway.url,
       unsubscribeSecret: secretFor(options.dataDir, 'unsubscribe'),
       rateLimitSalt: secretFor(options.dataDir, 'rate-limit-salt'),

@@ -3,7 +3,7 @@
  * SES and SNS with the production senders, the index kept as messages arrive. Checks escaping, search,
  * paging, the JSON API, held messages, what survives a restart, and that a refresh scans nothing.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -17,9 +17,12 @@ import { orderPk, STATE_SK } from '../../functions/adapters/dynamodb-order-repos
 import { SesEmailSender } from '../../functions/adapters/ses-email-sender.js';
 import { SnsSmsSender } from '../../functions/adapters/sns-sms-sender.js';
 import type { Channel, NotificationRecord } from '../../functions/domain/notification-log.js';
+import { quietHoursEnd } from '../../functions/domain/notification-planning.js';
+import { parseShopConfigs, type ShopConfigInput } from '../../functions/domain/shop-config.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
 import { makeOutboxHandler } from '../../local/outbox.js';
 import { type OutboxIndex, startOutboxIndex } from '../../local/outbox-index.js';
+import { applyQuietHours, QUIET_HOURS_ENV, quietHoursFromEnvironment } from '../../local/quiet-hours.js';
 import { type SesLocal, startSesLocal } from '../../local/ses-local.js';
 import { type SnsLocal, startSnsLocal } from '../../local/sns-local.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
@@ -417,5 +420,39 @@ describe('Function: makeOutboxHandler', () => {
       order: { orderNumber: 'ZAM/5001' },
     });
     expect(again.body.total).toBe(2);
+  });
+});
+
+describe('Function: the local quiet-hours switch', () => {
+  const shopsFile = JSON.parse(
+    readFileSync(path.join(import.meta.dirname, '..', '..', 'config', 'shops.example.json'), 'utf8'),
+  ) as ShopConfigInput[];
+  const lateEvening = new Date('2026-12-02T22:30:00.000Z'); // 23:30 in Warsaw
+
+  it('with ORDER_NOTIFICATIONS_QUIET_HOURS=off lets the demo shops send SMS and push at any hour', () => {
+    // Act
+    const shops = parseShopConfigs(
+      applyQuietHours(shopsFile, quietHoursFromEnvironment({ [QUIET_HOURS_ENV]: 'off' })),
+    );
+    const configured = parseShopConfigs(applyQuietHours(shopsFile, quietHoursFromEnvironment({})));
+
+    // Assess
+    expect(shops.length).toBeGreaterThan(0);
+    for (const shop of shops) {
+      expect(shop.quietHours).toBeNull();
+      expect(quietHoursEnd(lateEvening, 'Europe/Warsaw', shop.quietHours)).toBeUndefined();
+    }
+    expect(configured[0]?.quietHours).toEqual({ start: '21:00', end: '08:00' });
+    expect(quietHoursEnd(lateEvening, 'Europe/Warsaw', configured[0]?.quietHours ?? null)).toEqual(
+      new Date('2026-12-03T07:00:00.000Z'),
+    );
+  });
+
+  it('refuses a value that is neither on nor off, naming the variable', () => {
+    // Act
+    const attempt = () => quietHoursFromEnvironment({ [QUIET_HOURS_ENV]: 'false' });
+
+    // Assess
+    expect(attempt).toThrow('ORDER_NOTIFICATIONS_QUIET_HOURS=false is neither on nor off');
   });
 });
