@@ -13,8 +13,8 @@ const startServer: StartServer =
 
 export interface SesLocal {
   readonly endpoint: string;
-  /** The e-mails received so far, newest last. */
-  emails(): Promise<StoredEmail[]>;
+  /** The e-mails received so far, newest last; with `since` (epoch seconds, inclusive) only those from then on. */
+  emails(options?: { readonly since?: number }): Promise<StoredEmail[]>;
   /** The raw MIME message of one e-mail, as SES would have sent it. */
   rawEmail(messageId: string): Promise<string>;
   clear(): Promise<void>;
@@ -42,7 +42,12 @@ export const startSesLocal = async (options: { readonly port?: number } = {}): P
   };
   return {
     endpoint,
-    emails: async () => ((await (await get('/store')).json()) as { emails: StoredEmail[] }).emails,
+    emails: async (options = {}) =>
+      (
+        (await (
+          await get(options.since === undefined ? '/store' : `/store?since=${Math.floor(options.since)}`)
+        ).json()) as { emails: StoredEmail[] }
+      ).emails,
     rawEmail: async (messageId) => {
       // The body comes as a JSON-serialised Buffer: { type: 'Buffer', data: [bytes] }.
       const eml = (await (

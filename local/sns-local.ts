@@ -2,7 +2,8 @@
  * A local SNS for SMS and mobile push, speaking the AWS Query protocol that @aws-sdk/client-sns uses
  * (form-encoded `Action=...&Version=2010-03-31`, XML answers in the SNS namespace), so the production
  * SnsSmsSender and SnsPushSender run unchanged against it. Nothing is sent anywhere: every SMS and push
- * is recorded, newest first, for the tests and the local outbox.
+ * is recorded, newest first, for the tests and the local outbox; with a data dir, in a JSONL file too
+ * (fsynced before Publish answers), so the records survive a restart and a kill -9.
  *
  * Behaviour copied from SNS: E.164 phone numbers only; CreatePlatformEndpoint is idempotent for a token
  * (the same EndpointArn back, derived from the application and the token); publishing to a disabled
@@ -10,6 +11,17 @@
  * no OptedOut error) but not delivered, which the record says.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs';
+import path from 'node:path';
 import { measureSms, type SmsEncoding } from '../functions/domain/messages/segments.js';
 import {
   type AwsRequest,
@@ -84,9 +96,19 @@ export interface SnsLocalOptions {
   readonly port?: number;
   /** @default LOCAL_REGION */
   readonly region?: string;
-  /** How many SMS and pushes are kept. @default 500 */
+  /** How many SMS and pushes are kept in memory (each kind). @default 10000 */
   readonly logSize?: number;
+  /**
+   * Where the records are kept so they survive a restart and a kill -9: `<dataDir>/sns-records.jsonl`,
+   * one JSON line per SMS or push, appended and fsynced before Publish answers. @default memory only
+   */
+  readonly dataDir?: string;
 }
+
+export type SnsRecord = ({ readonly kind: 'sms' } & SmsRecord) | ({ readonly kind: 'push' } & PushRecord);
+
+/** The file the records are appended to, under the data dir. */
+export const SNS_RECORDS_FILE = 'sns-records.jsonl';
 
 export interface SnsLocal {
   readonly endpoint: string;
@@ -95,6 +117,8 @@ export interface SnsLocal {
   sms(): SmsRecord[];
   /** Pushes, newest first. */
   pushes(): PushRecord[];
+  /** Calls `listener` with every SMS and push recorded from now on; returns the unsubscribe. */
+  onRecord(listener: (record: SnsRecord) => void): () => void;
   /** The number replied STOP. */
   optOut(phoneNumber: string): void;
   /** The platform said the device is gone: its endpoints (existing and future) are disabled. */
@@ -193,10 +217,66 @@ const endpointId = (platformApplicationArn: string, token: string): string => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 };
 
+/**
+ * The records in the file, oldest first. A last line cut short by a crash (no newline, or not JSON) is
+ * dropped and cut off the file, so the next record starts on a line of its own; any other bad line is an
+ * error naming the file and the line, since it means the file was edited or is not ours.
+ */
+const loadRecords = (file: string): SnsRecord[] => {
+  if (!existsSync(file)) return [];
+  const text = readFileSync(file, 'utf8');
+  const complete = text.lastIndexOf('\n') + 1;
+  const lines = text.slice(0, complete).split('\n').slice(0, -1);
+  const records: SnsRecord[] = [];
+  let goodBytes = 0;
+  for (const [index, line] of lines.entries()) {
+    let record: SnsRecord | undefined;
+    try {
+      const parsed = JSON.parse(line) as SnsRecord;
+      if ((parsed.kind === 'sms' || parsed.kind === 'push') && typeof parsed.messageId === 'string')
+        record = parsed;
+    } catch {
+      record = undefined;
+    }
+    if (!record) {
+      if (index === lines.length - 1 && complete === text.length) break;
+      throw new Error(`${file} line ${index + 1} is not an SNS record: move the file away to start afresh`);
+    }
+    records.push(record);
+    goodBytes += Buffer.byteLength(line, 'utf8') + 1;
+  }
+  if (goodBytes !== Buffer.byteLength(text, 'utf8')) truncateSync(file, goodBytes);
+  return records;
+};
+
 export const startSnsLocal = async (options: SnsLocalOptions = {}): Promise<SnsLocal> => {
-  const logSize = options.logSize ?? 500;
-  let smsLog: SmsRecord[] = [];
-  let pushLog: PushRecord[] = [];
+  const logSize = options.logSize ?? 10_000;
+  const file = options.dataDir && path.join(options.dataDir, SNS_RECORDS_FILE);
+  const stored = file ? loadRecords(file) : [];
+  let smsLog: SmsRecord[] = stored
+    .filter((record) => record.kind === 'sms')
+    .map(({ kind: _kind, ...record }) => record as SmsRecord)
+    .reverse()
+    .slice(0, logSize);
+  let pushLog: PushRecord[] = stored
+    .filter((record) => record.kind === 'push')
+    .map(({ kind: _kind, ...record }) => record as PushRecord)
+    .reverse()
+    .slice(0, logSize);
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  let fd: number | undefined;
+  const listeners = new Set<(record: SnsRecord) => void>();
+  /** Durable before the caller hears back: written and fsynced, then kept in memory and announced. */
+  const keep = (record: SnsRecord) => {
+    if (fd !== undefined) {
+      writeSync(fd, `${JSON.stringify(record)}\n`);
+      fsyncSync(fd);
+    }
+    const { kind, ...rest } = record;
+    if (kind === 'sms') smsLog = [rest as SmsRecord, ...smsLog].slice(0, logSize);
+    else pushLog = [rest as PushRecord, ...pushLog].slice(0, logSize);
+    for (const listener of listeners) listener(record);
+  };
   const optedOut = new Set<string>();
   const disabledTokens = new Set<string>();
   const endpoints = new Map<string, Endpoint>();
@@ -268,7 +348,7 @@ export const startSnsLocal = async (options: SnsLocalOptions = {}): Promise<SnsL
       reason: blocked ? 'the phone number opted out' : undefined,
       at: new Date().toISOString(),
     };
-    smsLog = [record, ...smsLog].slice(0, logSize);
+    keep({ kind: 'sms', ...record });
   };
 
   const publishPush = (params: URLSearchParams, targetArn: string, messageId: string) => {
@@ -304,7 +384,7 @@ export const startSnsLocal = async (options: SnsLocalOptions = {}): Promise<SnsL
       message,
       at: new Date().toISOString(),
     };
-    pushLog = [record, ...pushLog].slice(0, logSize);
+    keep({ kind: 'push', ...record });
   };
 
   const publish = (params: URLSearchParams): string => {
@@ -465,11 +545,18 @@ export const startSnsLocal = async (options: SnsLocalOptions = {}): Promise<SnsL
       xmlError('InternalError', 'Internal error in the local SNS.', request.requestId),
   });
 
+  // Opened once the port is ours, so a busy port leaves no file handle behind.
+  if (file !== undefined) fd = openSync(file, 'a', 0o600);
+
   return {
     endpoint: server.endpoint,
     port: server.port,
     sms: () => [...smsLog],
     pushes: () => [...pushLog],
+    onRecord: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     optOut: (phoneNumber) => {
       optedOut.add(phoneNumber);
     },
@@ -484,7 +571,12 @@ export const startSnsLocal = async (options: SnsLocalOptions = {}): Promise<SnsL
     clear: () => {
       smsLog = [];
       pushLog = [];
+      if (file !== undefined) truncateSync(file, 0);
     },
-    stop: server.stop,
+    stop: async () => {
+      await server.stop();
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+    },
   };
 };

@@ -120,7 +120,7 @@ export interface LocalServicesOptions {
   readonly maxReceiveCount?: number;
   /** How long a received message stays hidden before its next delivery. @default LOCAL_VISIBILITY_TIMEOUT_SECONDS */
   readonly visibilityTimeoutSeconds?: number;
-  /** SMS and pushes the local SNS keeps. @default 500 */
+  /** SMS and pushes the local SNS keeps in memory. @default 10000 */
   readonly snsLogSize?: number;
   /** Secrets the functions get. @default fixed local values */
   readonly unsubscribeSecret?: string;
@@ -270,11 +270,29 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
       await assertPortFree(ports.ses, 'the local SES', 'ORDER_NOTIFICATIONS_PORT_SES');
     const ses = await startSesLocal({ port: ports.ses });
     stops.push(() => ses.stop());
-    const sqs = await startSqsLocal({ port: ports.sqs, region: LOCAL_REGION });
+    // With a data dir the queues and the bus keep their state in journals there: a crash of the stack
+    // (kill -9 included) loses no message SQS acknowledged and no event PutEvents accepted.
+    const journal = (name: string) => options.dataDir && path.join(options.dataDir, name);
+    const sqs = await startSqsLocal({
+      port: ports.sqs,
+      region: LOCAL_REGION,
+      journalFile: journal('sqs.jsonl'),
+    });
     stops.push(() => sqs.stop());
-    const sns = await startSnsLocal({ port: ports.sns, region: LOCAL_REGION, logSize: options.snsLogSize });
+    const sns = await startSnsLocal({
+      port: ports.sns,
+      region: LOCAL_REGION,
+      logSize: options.snsLogSize,
+      dataDir: options.dataDir,
+    });
     stops.push(() => sns.stop());
-    const eventBridge = await startEventBridgeLocal({ port: ports.eventBridge, region: LOCAL_REGION });
+    // Closed until its rule exists: PutEvents answers a retryable 503 rather than accept an event no rule routes.
+    const eventBridge = await startEventBridgeLocal({
+      port: ports.eventBridge,
+      region: LOCAL_REGION,
+      open: false,
+      journalFile: journal('eventbridge.jsonl'),
+    });
     stops.push(() => eventBridge.stop());
 
     const dynamo = new DynamoDBClient({
@@ -323,6 +341,8 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
         );
       },
     });
+    // The rule exists: accept events, and deliver what a crashed run accepted but had not delivered.
+    eventBridge.open();
 
     const configured =
       options.shops ??

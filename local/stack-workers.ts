@@ -385,6 +385,12 @@ export interface StartMappingsOptions {
   readonly onError?: (error: unknown, functionName: MappedFunction) => void;
   /** Also told of every stream batch given up on, after it is in the failure queue. */
   readonly onStreamFailure?: (failure: StreamBatchFailure) => void;
+  /**
+   * A directory for the stream mappings' checkpoints (`<function>.stream-checkpoint.json`): a restart
+   * resumes after the last batch done, as Lambda's poller does. @default none: each start begins at the
+   * mapping's starting position
+   */
+  readonly checkpointDir?: string;
 }
 
 /** Starts `mappings` (localEventSourceMappings) on the services with the given handlers. */
@@ -446,6 +452,9 @@ export const startEventSourceMappings = async (
           functionName: mapping.functionName,
           reader: await openStream(services.dynamo, streams, mapping.tableName, {
             from: mapping.startingPosition,
+            checkpointFile:
+              options.checkpointDir &&
+              path.join(options.checkpointDir, `${mapping.functionName}.stream-checkpoint.json`),
           }),
           handler,
           batchSize: mapping.batchSize,

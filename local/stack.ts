@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyResultV2,
@@ -22,10 +23,12 @@ import type {
 } from 'aws-lambda';
 import type { ShopConfigInput } from '../functions/domain/shop-config.js';
 import type { QueueRole } from '../lib/wiring.js';
-import { assertPortFree } from './dynamodb-local.js';
+import { assertPortFree, LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.js';
 import type { EventBridgeLocal } from './eventbridge-local.js';
 import { type ApiHandler, startHttpGateway } from './http-gateway.js';
 import { makeOutboxHandler } from './outbox.js';
+import { startOutboxIndex } from './outbox-index.js';
+import { applyQuietHours, type QuietHoursSwitch } from './quiet-hours.js';
 import type { SesLocal } from './ses-local.js';
 import type { SnsLocal } from './sns-local.js';
 import type { SqsLocal } from './sqs-local.js';
@@ -54,6 +57,8 @@ export interface LocalStackOptions {
   readonly dynamoDbEndpoint?: string;
   /** @default config/shops.example.json */
   readonly shopsFile?: string;
+  /** `off`: every shop sends SMS and push at any hour (local/quiet-hours.ts). @default 'on' */
+  readonly quietHours?: QuietHoursSwitch;
   /** @default 'orders' */
   readonly tableName?: string;
   /** Lambda's retry budget: the queues' maxReceiveCount. @default lib/wiring.ts's (5) */
@@ -141,7 +146,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       tableName: options.tableName,
       maxReceiveCount: options.maxReceiveCount,
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
-      shops: JSON.parse(readFileSync(shopsFile, 'utf8')) as ShopConfigInput[],
+      shops: applyQuietHours(
+        JSON.parse(readFileSync(shopsFile, 'utf8')) as ShopConfigInput[],
+        options.quietHours ?? 'on',
+      ),
       statusBaseUrl: gateway.url,
       unsubscribeSecret: secretFor(options.dataDir, 'unsubscribe'),
       rateLimitSalt: secretFor(options.dataDir, 'rate-limit-salt'),
@@ -152,9 +160,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     // The production entry points, each with its own environment, as Lambda starts them.
     // lib/wiring.ts's mappings, as local/stack-workers.ts runs them in the chaos run; each SQS poller gets
     // an instance of its own of the handler, so that an instance runs one invocation at a time as an
-    // execution environment does. One departure: the stream is read from LATEST, so a restart on kept
-    // data does not plan the stream's last 24 hours again.
-    const wiring = localEventSourceMappings(services, { streamFrom: 'LATEST' });
+    // execution environment does. With a data dir the stream mapping checkpoints there, so a restart
+    // resumes after the last batch planned (nothing skipped, nothing planned twice).
+    const wiring = localEventSourceMappings(services);
     const instances = async (name: 'ingest-order-events' | 'send-notifications') => {
       const mapping = wiring.find((candidate) => candidate.functionName === name);
       const count = mapping?.kind === 'sqs' ? mapping.concurrency : 1;
@@ -179,26 +187,44 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       services.environmentOf('unsubscribe'),
     );
 
-    const mappings = await startEventSourceMappings(services, wiring, {
-      'ingest-order-events': ingest,
-      'plan-notifications': plan,
-      'send-notifications': send,
-    });
+    const mappings = await startEventSourceMappings(
+      services,
+      wiring,
+      {
+        'ingest-order-events': ingest,
+        'plan-notifications': plan,
+        'send-notifications': send,
+      },
+      { checkpointDir: options.dataDir },
+    );
     stops.push(() => mappings.stop());
 
     // The outbox holds every customer's messages, addresses and tokens: it gets a listener of its own
     // (on loopback, like every local port), so nothing on the API's port can reach it.
     if (ports.outbox !== undefined)
       await assertPortFree(ports.outbox, 'the outbox', 'ORDER_NOTIFICATIONS_PORT_OUTBOX');
+    const streams = new DynamoDBStreamsClient({
+      endpoint: services.urls.dynamodb,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    stops.push(async () => streams.destroy());
+    const outboxIndex = await startOutboxIndex({
+      ses: services.ses,
+      sns: services.sns,
+      dynamo: services.dynamo,
+      streams,
+      tableName: services.tableName,
+      dataDir: options.dataDir,
+    });
+    stops.push(async () => outboxIndex.stop());
     const outboxServer = await startHttpGateway({
       port: ports.outbox,
       functionName: 'local-outbox',
       handler: makeOutboxHandler({
-        ses: services.ses,
-        sns: services.sns,
+        index: outboxIndex,
         dynamo: services.dynamo,
         tableName: services.tableName,
-        apiUrl: gateway.url,
       }),
     });
     stops.push(() => outboxServer.close());

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { runDemo } from './demo.js';
 import { JavaMissingError } from './dynamodb-local.js';
 import { portsFromEnvironment } from './ports.js';
+import { quietHoursFromEnvironment } from './quiet-hours.js';
 import { type LocalStack, startLocalStack } from './stack.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,15 +32,17 @@ Ctrl-C stops everything.
 
 const main = async () => {
   let ports: ReturnType<typeof portsFromEnvironment>;
+  let quietHours: ReturnType<typeof quietHoursFromEnvironment>;
   try {
     ports = portsFromEnvironment();
+    quietHours = quietHoursFromEnvironment();
   } catch (error) {
     console.error((error as Error).message);
     process.exit(2);
   }
   let stack: LocalStack;
   try {
-    stack = await startLocalStack({ ports, dataDir: path.join(ROOT, '.local', 'data') });
+    stack = await startLocalStack({ ports, quietHours, dataDir: path.join(ROOT, '.local', 'data') });
   } catch (error) {
     if (error instanceof JavaMissingError) console.error(error.message);
     else

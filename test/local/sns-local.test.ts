@@ -2,6 +2,12 @@
  * The local SNS with the real SDK client and the production senders: SMS with their segment count,
  * pushes decoded per platform, opt-outs, disabled endpoints and injected failures as SNS answers them.
  */
+
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CreatePlatformEndpointCommand,
   GetEndpointAttributesCommand,
@@ -16,7 +22,9 @@ import { SnsPushSender } from '../../functions/adapters/sns-push-sender.js';
 import { SnsSmsSender } from '../../functions/adapters/sns-sms-sender.js';
 import { PermanentDeliveryError } from '../../functions/domain/notification-ports.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
-import { type SnsLocal, startSnsLocal } from '../../local/sns-local.js';
+import { SNS_RECORDS_FILE, type SnsLocal, type SnsRecord, startSnsLocal } from '../../local/sns-local.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const FCM_APP = 'arn:aws:sns:eu-central-1:123456789012:app/GCM/shop-app';
 const APNS_APP = 'arn:aws:sns:eu-central-1:123456789012:app/APNS/shop-app';
@@ -290,6 +298,151 @@ describe('Class: SnsLocal', () => {
       expect(body).toContain('<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">');
       expect(body).toContain('<Type>Sender</Type><Code>InvalidAction</Code>');
       expect(body).toMatch(/<RequestId>[0-9a-f-]{36}<\/RequestId>/);
+    });
+  });
+
+  describe('records kept in the data dir', () => {
+    const dirs: string[] = [];
+    const dataDir = () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'sns-local-'));
+      dirs.push(dir);
+      return dir;
+    };
+    afterAll(() => {
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    });
+    const clientOf = (local: SnsLocal) =>
+      new SNSClient({ endpoint: local.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+
+    it('gives back every SMS and push after a restart, newest first, and tells listeners of new ones', async () => {
+      // Prepare
+      const dir = dataDir();
+      const first = await startSnsLocal({ dataDir: dir });
+      const firstClient = clientOf(first);
+      const sms = new SnsSmsSender(firstClient);
+      const one = await sms.send({ phoneNumber: PHONE, text: 'pierwszy' });
+      const two = await sms.send({ phoneNumber: PHONE, text: 'drugi' });
+      const push = await new SnsPushSender(firstClient, { fcm: FCM_APP }).send({
+        platform: 'fcm',
+        deviceToken: 'fcm-kept',
+        title: 'T',
+        body: 'B',
+        data: {},
+      });
+      firstClient.destroy();
+      await first.stop();
+
+      // Act
+      const second = await startSnsLocal({ dataDir: dir });
+      const heard: SnsRecord[] = [];
+      second.onRecord((record) => heard.push(record));
+      const secondClient = clientOf(second);
+      const three = await new SnsSmsSender(secondClient).send({ phoneNumber: PHONE, text: 'trzeci' });
+
+      // Assess
+      expect(second.sms().map((record) => [record.messageId, record.text])).toEqual([
+        [three.messageId, 'trzeci'],
+        [two.messageId, 'drugi'],
+        [one.messageId, 'pierwszy'],
+      ]);
+      expect(second.pushes()).toEqual([
+        expect.objectContaining({ messageId: push.messageId, token: 'fcm-kept' }),
+      ]);
+      expect(heard).toEqual([expect.objectContaining({ kind: 'sms', messageId: three.messageId })]);
+      secondClient.destroy();
+      await second.stop();
+    });
+
+    it('keeps an SMS whose Publish was answered when the process is killed with SIGKILL right after', async () => {
+      // Prepare: a child process runs the local SNS, publishes, prints the MessageId, then waits to be killed.
+      const dir = dataDir();
+      const script = `
+        import { SNSClient, PublishCommand } from '@aws-sdk/client-sns';
+        import { startSnsLocal } from './local/sns-local.ts';
+        const sns = await startSnsLocal({ dataDir: process.argv[1] });
+        const client = new SNSClient({ endpoint: sns.endpoint, region: 'eu-central-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+        const { MessageId } = await client.send(new PublishCommand({ PhoneNumber: '${PHONE}', Message: 'przed kill -9' }));
+        console.log(MessageId);
+        setInterval(() => {}, 1000);
+      `;
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dir], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const messageId = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => resolve(chunk.toString('utf8').trim()));
+        child.on('exit', (code) => reject(new Error(`child exited with ${code}`)));
+      });
+
+      // Act
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      const restarted = await startSnsLocal({ dataDir: dir });
+
+      // Assess
+      expect(messageId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(restarted.sms()).toEqual([
+        expect.objectContaining({ messageId, phoneNumber: PHONE, text: 'przed kill -9' }),
+      ]);
+      await restarted.stop();
+    }, 30_000);
+
+    it('drops a last line cut short by a crash and starts the next record on a line of its own', async () => {
+      // Prepare
+      const dir = dataDir();
+      const first = await startSnsLocal({ dataDir: dir });
+      const firstClient = clientOf(first);
+      const kept = await new SnsSmsSender(firstClient).send({ phoneNumber: PHONE, text: 'cały' });
+      firstClient.destroy();
+      await first.stop();
+      appendFileSync(path.join(dir, SNS_RECORDS_FILE), '{"kind":"sms","messageId":"torn","te');
+
+      // Act
+      const second = await startSnsLocal({ dataDir: dir });
+      const secondClient = clientOf(second);
+      const next = await new SnsSmsSender(secondClient).send({ phoneNumber: PHONE, text: 'następny' });
+      secondClient.destroy();
+      await second.stop();
+      const third = await startSnsLocal({ dataDir: dir });
+
+      // Assess
+      expect(third.sms().map((record) => record.messageId)).toEqual([next.messageId, kept.messageId]);
+      const lines = readFileSync(path.join(dir, SNS_RECORDS_FILE), 'utf8').split('\n');
+      expect(lines).toHaveLength(3);
+      expect(lines[2]).toBe('');
+      await third.stop();
+    });
+
+    it('refuses to start on a file with a bad line in the middle, naming the file and the line', async () => {
+      // Prepare
+      const dir = dataDir();
+      const file = path.join(dir, SNS_RECORDS_FILE);
+      writeFileSync(file, '{"kind":"sms","messageId":"a"}\nnot json\n{"kind":"sms","messageId":"b"}\n');
+
+      // Act
+      const attempt = startSnsLocal({ dataDir: dir });
+
+      // Assess
+      await expect(attempt).rejects.toThrow(`${file} line 2 is not an SNS record`);
+      expect(readFileSync(file, 'utf8')).toContain('not json');
+    });
+
+    it('forgets the records on clear(), in the file too', async () => {
+      // Prepare
+      const dir = dataDir();
+      const first = await startSnsLocal({ dataDir: dir });
+      const firstClient = clientOf(first);
+      await new SnsSmsSender(firstClient).send({ phoneNumber: PHONE, text: 'zapomniany' });
+      firstClient.destroy();
+
+      // Act
+      first.clear();
+      await first.stop();
+      const second = await startSnsLocal({ dataDir: dir });
+
+      // Assess
+      expect(second.sms()).toEqual([]);
+      await second.stop();
     });
   });
 });
