@@ -261,8 +261,7 @@ export const buildSequence = (script: SequenceScript, run: number): BuiltSequenc
   const batches: ProducerMessage[][] = [];
   const settleAfter: boolean[] = [];
   for (let start = 0, b = 0; start < arrivals.length; b++) {
-    // Floods are long: they go in batches of ten, as SQS delivers them.
-    const size = arrivals.length > 40 ? 10 : (script.batchSizes[b % script.batchSizes.length] ?? 1);
+    const size = script.batchSizes[b % script.batchSizes.length] ?? 1;
     batches.push(arrivals.slice(start, start + size));
     start += size;
     settleAfter.push(
