@@ -5,7 +5,7 @@
  * letters, messages sent and requests to the public routes.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TALLY_DIR, type TallyReport } from './fuzz-tally.js';
@@ -36,7 +36,7 @@ const result = spawnSync(
   },
 );
 
-const reports = readdirSync(TALLY_DIR, { withFileTypes: true })
+const reports = (existsSync(TALLY_DIR) ? readdirSync(TALLY_DIR, { withFileTypes: true }) : [])
   .filter((entry) => entry.isFile() && entry.name.endsWith('.json'))
   .map((entry) => JSON.parse(readFileSync(path.join(TALLY_DIR, entry.name), 'utf8')) as TallyReport);
 
