@@ -23,6 +23,11 @@ export interface TallyReport {
   readonly rateLimitCounters: number;
   readonly serverErrors: number;
   readonly crashes: number;
+  /** Stateful fuzz only: sequences run, dead letters, messages sent and HTTP requests made. */
+  readonly sequences?: number;
+  readonly deadLettered?: number;
+  readonly messagesSent?: number;
+  readonly requests?: number;
 }
 
 export class FuzzTally {
@@ -33,6 +38,10 @@ export class FuzzTally {
   rateLimitCounters = 0;
   serverErrors = 0;
   crashes = 0;
+  sequences = 0;
+  deadLettered = 0;
+  messagesSent = 0;
+  requests = 0;
   readonly rejections: Record<string, number> = {};
 
   constructor(
@@ -56,6 +65,14 @@ export class FuzzTally {
       rateLimitCounters: this.rateLimitCounters,
       serverErrors: this.serverErrors,
       crashes: this.crashes,
+      ...(this.sequences > 0
+        ? {
+            sequences: this.sequences,
+            deadLettered: this.deadLettered,
+            messagesSent: this.messagesSent,
+            requests: this.requests,
+          }
+        : {}),
     };
   }
 
