@@ -21,19 +21,17 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { lambdaContext, sqsEvent } from '../../fixtures/lambda.js';
+import { apiEvent, SHOP_INPUT } from '../../fixtures/status-api.js';
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
-import {
-  contactPk,
-  DynamoDbOrderRepository,
-  orderPk,
-  STATE_SK,
-} from '../../functions/adapters/dynamodb-order-repository.js';
+import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import { DynamoDbRateLimiter } from '../../functions/adapters/dynamodb-rate-limiter.js';
 import { DynamoDbSuppressionList } from '../../functions/adapters/dynamodb-suppression-list.js';
 import { SesEmailSender } from '../../functions/adapters/ses-email-sender.js';
 import { SnsPushSender } from '../../functions/adapters/sns-push-sender.js';
 import { SnsSmsSender } from '../../functions/adapters/sns-sms-sender.js';
 import { SqsDeadLetterSink } from '../../functions/adapters/sqs-dead-letters.js';
+import { contactPk, orderPk, STATE_SK } from '../../functions/adapters/table-keys.js';
 import { contactKeysOf } from '../../functions/domain/contact.js';
 import { InvalidEventError } from '../../functions/domain/errors.js';
 import { LANGUAGES } from '../../functions/domain/i18n.js';
@@ -62,9 +60,7 @@ import { openStream, type StreamReader } from '../../local/dynamodb-stream.js';
 import { type SesLocal, type StoredEmail, startSesLocal } from '../../local/ses-local.js';
 import { type SnsLocal, startSnsLocal } from '../../local/sns-local.js';
 import { type SqsLocal, startSqsLocal } from '../../local/sqs-local.js';
-import { apiEvent, SHOP_INPUT } from '../status-api/fixtures.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
-import { lambdaContext, sqsEvent } from '../support/lambda.js';
 import { FuzzTally } from './fuzz-tally.js';
 import {
   type BuiltSequence,

@@ -18,10 +18,15 @@
  * - redeliveries of anything, in any order.
  */
 import fc from 'fast-check';
+import {
+  exampleDetails,
+  LIFECYCLES,
+  type LifecycleName,
+  type OrderRef,
+} from '../../fixtures/order-events.js';
 import type { OrderEventType } from '../../functions/domain/order-events.js';
 import { ORDER_LIMITS } from '../../functions/domain/order-limits.js';
 import { maximalPlaced, wide } from '../fixtures/maximal-events.js';
-import { exampleDetails, LIFECYCLES, type LifecycleName, type OrderRef } from '../fixtures/order-events.js';
 
 /** Every own property of Object.prototype: ids a lookup on a plain object would confuse. */
 export const PROTOTYPE_NAMES: readonly string[] = Object.getOwnPropertyNames(Object.prototype);
