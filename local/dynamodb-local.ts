@@ -95,7 +95,7 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
     credentials: LOCAL_CREDENTIALS,
     maxAttempts: 1,
   });
-  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+  const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
   try {
     for (;;) {
       if (child.exitCode !== null) {

@@ -12,7 +12,7 @@ import { type LocalStack, startLocalStack } from './stack.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const describe = (stack: LocalStack) => `
+const describe = (stack: LocalStack, dataDir: string) => `
 order-notifications is running offline.
 
   Outbox (every e-mail, SMS and push; orders with timelines)   ${stack.urls.outbox}
@@ -24,7 +24,7 @@ order-notifications is running offline.
                             credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })
   Or run the demo shop:   npm run demo
 
-  Behind it: DynamoDB Local ${stack.urls.dynamodb} (data in .local/data), SES ${stack.urls.ses},
+  Behind it: DynamoDB Local ${stack.urls.dynamodb} (data in ${path.relative(ROOT, dataDir) || dataDir}), SES ${stack.urls.ses},
   SQS ${stack.urls.sqs}, SNS ${stack.urls.sns}
 
 Ctrl-C stops everything.
@@ -40,9 +40,11 @@ const main = async () => {
     console.error((error as Error).message);
     process.exit(2);
   }
+  // ORDER_NOTIFICATIONS_DATA_DIR: another data dir (a second checkout, the kill/restart test).
+  const dataDir = path.resolve(process.env.ORDER_NOTIFICATIONS_DATA_DIR || path.join(ROOT, '.local', 'data'));
   let stack: LocalStack;
   try {
-    stack = await startLocalStack({ ports, quietHours, dataDir: path.join(ROOT, '.local', 'data') });
+    stack = await startLocalStack({ ports, quietHours, dataDir });
   } catch (error) {
     if (error instanceof JavaMissingError) console.error(error.message);
     else
@@ -51,7 +53,7 @@ const main = async () => {
       );
     process.exit(1);
   }
-  console.log(describe(stack));
+  console.log(describe(stack, dataDir));
 
   let stopping = false;
   const stop = async () => {
