@@ -8,6 +8,7 @@ import { runDemo } from './demo.js';
 import { JavaMissingError } from './dynamodb-local.js';
 import { portsFromEnvironment } from './ports.js';
 import { type LocalStack, startLocalStack } from './stack.js';
+import { removeStackFile, stackFilePath, writeStackFile } from './stack-discovery.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -38,8 +39,9 @@ const main = async () => {
     process.exit(2);
   }
   let stack: LocalStack;
+  const dataDir = path.join(ROOT, '.local', 'data');
   try {
-    stack = await startLocalStack({ ports, dataDir: path.join(ROOT, '.local', 'data') });
+    stack = await startLocalStack({ ports, dataDir });
   } catch (error) {
     if (error instanceof JavaMissingError) console.error(error.message);
     else
@@ -48,13 +50,18 @@ const main = async () => {
       );
     process.exit(1);
   }
+  // Where the demo, the CLI and any second process find this stack (removed again on a clean stop).
+  const stackFile = stackFilePath(process.env, dataDir);
+  writeStackFile(stackFile, stack);
   console.log(describe(stack));
+  console.log(`  Discovery file (read by \`npm run demo\` and the CLI): ${stackFile}\n`);
 
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping…');
+    removeStackFile(stackFile);
     await stack.stop();
     process.exit(0);
   };

@@ -64,7 +64,10 @@ describe('Command: order show', () => {
       /^Payment +paid, bank_transfer, paid PLN 115\.97 at 2026-11-20T09:05:00\.000Z$/m,
     );
     expect(result.stdout).toMatch(
-      new RegExp(`^Tracking link +https://status\\.podebem\\.example\\.pl/t/${trackingToken}$`, 'm'),
+      new RegExp(
+        `^Tracking link +https://status\\.podebem\\.example\\.pl/t/${trackingToken}\\?lang=pl$`,
+        'm',
+      ),
     );
     const accepted = lines.find((line) => line.includes(`${ref.orderId}-accepted`));
     expect(accepted).toMatch(/Order Accepted +\S+ +superseded +the order has already moved past acceptance$/);
@@ -82,7 +85,7 @@ describe('Command: order show', () => {
     expect(result.code).toBe(0);
     const shown = result.json<{ order: { orderId: string; trackingUrl: string } }>();
     expect(shown.order.orderId).toBe(ref.orderId);
-    expect(shown.order.trackingUrl).toBe(`https://status.podebem.example.pl/t/${trackingToken}`);
+    expect(shown.order.trackingUrl).toBe(`https://status.podebem.example.pl/t/${trackingToken}?lang=pl`);
   });
 
   it('gives scripts the full structure with --json', async () => {
