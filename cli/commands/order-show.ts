@@ -289,7 +289,13 @@ const show = async (
   };
   await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, references.length) }, worker));
   const notFound = references.filter((_, index) => results[index] instanceof CliError);
-  const found = results.filter((result): result is LoadedOrder => !(result instanceof CliError));
+  // An order named twice (by its id and by its number) is shown once.
+  const keys = new Set<string>();
+  const found = results.filter((result): result is LoadedOrder => {
+    if (result instanceof CliError || keys.has(result.key.orderId)) return false;
+    keys.add(result.key.orderId);
+    return true;
+  });
 
   if (context.out.json) {
     context.out.result({
