@@ -21,6 +21,7 @@ import {
   parseShopConfigs,
   type ShopConfig,
 } from '../functions/domain/shop-config.js';
+import { awsEnvironmentOf, type Discovery, discoverStack, type StackInfo } from '../local/stack-discovery.js';
 import { type CliIo, Output, usageError } from './io.js';
 
 export interface GlobalOptions {
@@ -59,6 +60,44 @@ export const clientConfig = (
   };
 };
 
+/** Variables that name an AWS target: with any of them set, the CLI goes where they say. */
+const TARGET_VARIABLES = [
+  'AWS_ENDPOINT_URL',
+  'AWS_PROFILE',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+];
+
+/** Whether the environment names where to go (an endpoint, a profile, credentials). */
+export const namesAwsTarget = (env: CliIo['env']): boolean =>
+  TARGET_VARIABLES.some((name) => Boolean(env[name])) ||
+  Object.keys(env).some((name) => name.startsWith('AWS_ENDPOINT_URL_') && Boolean(env[name]));
+
+/**
+ * The environment the commands run with: the given one when it names a target; else, when `npm start`
+ * runs a local stack (its discovery file), the given one over the stack's endpoints, region, local
+ * credentials and table (so ORDERS_TABLE_NAME and --table still win).
+ */
+export const resolveEnvironment = (
+  env: CliIo['env'],
+): { env: CliIo['env']; discovery?: Discovery; usedStack: boolean } => {
+  if (namesAwsTarget(env)) return { env, usedStack: false };
+  const discovery = discoverStack(env);
+  if (discovery.kind !== 'running') return { env, discovery, usedStack: false };
+  const stackEnv = awsEnvironmentOf(discovery.stack);
+  return {
+    env: {
+      ...env,
+      ...stackEnv,
+      ...(env.ORDERS_TABLE_NAME ? { ORDERS_TABLE_NAME: env.ORDERS_TABLE_NAME } : {}),
+    },
+    discovery,
+    usedStack: true,
+  };
+};
+
 interface AwsCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
@@ -71,6 +110,7 @@ export class CommandContext {
   private dynamoDocuments?: DynamoDBDocumentClient;
   private sqsClient?: SQSClient;
   private eventBridgeClient?: EventBridgeClient;
+  private resolved?: ReturnType<typeof resolveEnvironment>;
 
   constructor(
     readonly io: CliIo,
@@ -79,8 +119,41 @@ export class CommandContext {
     this.out = new Output(io, options.json === true);
   }
 
+  /** The environment, with the local stack's endpoints when nothing else names a target (on first use). */
   get env(): CliIo['env'] {
-    return this.io.env;
+    if (!this.resolved) {
+      this.resolved = resolveEnvironment(this.io.env);
+      const { discovery } = this.resolved;
+      if (this.resolved.usedStack && discovery?.kind === 'running') {
+        this.io.stderr.write(
+          `Using the local stack from ${discovery.file} (pid ${discovery.stack.pid}, started ${discovery.stack.startedAt}); set AWS_PROFILE or AWS_ENDPOINT_URL_<SERVICE> to go elsewhere.\n`,
+        );
+      } else if (discovery?.kind === 'stale' || discovery?.kind === 'invalid') {
+        this.out.warn(discovery.message);
+      }
+    }
+    return this.resolved.env;
+  }
+
+  /** Why no local stack was used, when none was and nothing else named a target (for error messages). */
+  get discoveryNote(): string | undefined {
+    const discovery = this.resolved?.discovery;
+    return this.resolved && !this.resolved.usedStack && discovery && discovery.kind !== 'running'
+      ? discovery.message
+      : undefined;
+  }
+
+  /** The discovered local stack, when the commands run against it or against its DynamoDB. */
+  localStack(): StackInfo | undefined {
+    const env = this.env;
+    if (this.resolved?.usedStack && this.resolved.discovery?.kind === 'running') {
+      return this.resolved.discovery.stack;
+    }
+    // Pointed at a local stack's DynamoDB by hand: its API is still the one the links should open.
+    const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL;
+    if (!endpoint) return undefined;
+    const found = discoverStack(this.io.env);
+    return found.kind === 'running' && found.stack.urls.dynamodb === endpoint ? found.stack : undefined;
   }
 
   /** The order table: --table, else ORDERS_TABLE_NAME. */

@@ -156,3 +156,19 @@ export const describeIds = (summary: Pick<DeadLetterSummary, 'kind' | 'ids'>): s
       return 'unrecognised body';
   }
 };
+
+/**
+ * Dead letters the runbook (docs/operations.md, "Dead letters") says never to redrive, by the error type
+ * the handler recorded: the same bytes would fail again. `dlq redrive` skips them unless asked.
+ */
+export const NOT_REDRIVABLE: Readonly<Record<string, string>> = {
+  InvalidEventError:
+    'the event breaks the contract: fix it (`dlq list --json --body`), `events send` the fixed event, then purge',
+  EventIdConflictError: 'the event id belongs to different content: resend with a new eventId, or purge',
+  InvalidJobError: 'a malformed notification job: purge it',
+  UnknownJobError: 'a job for an order or event that does not exist: purge it',
+};
+
+/** Why this dead letter must not be redriven, or undefined when it may be. */
+export const redriveRefusalOf = (summary: Pick<DeadLetterSummary, 'errorType'>): string | undefined =>
+  Object.hasOwn(NOT_REDRIVABLE, summary.errorType) ? NOT_REDRIVABLE[summary.errorType] : undefined;

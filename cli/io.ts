@@ -2,6 +2,7 @@
  * What every command writes through: the result (a table for people, JSON for scripts), warnings on
  * stderr, progress bars on a terminal only, and errors that carry their exit code.
  */
+import { readFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 
 /** Enough of a stream to write to; `process.stdout` and test buffers both fit. */
@@ -137,4 +138,13 @@ export const formatTable = (headers: readonly string[], rows: ReadonlyArray<read
 export const formatFields = (fields: ReadonlyArray<readonly [string, string]>): string => {
   const width = Math.max(...fields.map(([label]) => widthOf(label)));
   return fields.map(([label, value]) => `${label}${' '.repeat(width - widthOf(label))}  ${value}\n`).join('');
+};
+
+/** A file's text, or standard input's for `-`; an unreadable file is a usage error naming it. */
+export const readTextInput = async (io: CliIo, file: string): Promise<string> => {
+  try {
+    return file === '-' ? ((await io.readStdin?.()) ?? '') : readFileSync(file, 'utf8');
+  } catch (error) {
+    throw usageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
 };

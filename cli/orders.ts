@@ -6,10 +6,12 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbNotificationLog } from '../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../functions/adapters/dynamodb-order-repository.js';
 import { orderPk, STATE_SK } from '../functions/adapters/table-keys.js';
+import { resolveLanguage } from '../functions/domain/i18n.js';
 import type { NotificationRecord } from '../functions/domain/notification-log.js';
 import { type OrderHistory, replay } from '../functions/domain/order-lifecycle.js';
 import type { OrderKey, OrderSnapshot } from '../functions/domain/ports.js';
 import type { ShopConfig } from '../functions/domain/shop-config.js';
+import { trackingPageUrl } from '../functions/domain/web/links.js';
 import { type CommandContext, checkShopId } from './context.js';
 import { notFoundError } from './io.js';
 
@@ -67,9 +69,20 @@ export const loadOrder = async (
   };
 };
 
-/** The tracking page link the customer got: the shop's status page base URL and the order's token. */
+/**
+ * The tracking page link for an order: in the order's language (`?lang=`), on the shop's status page, or
+ * on the local stack's API when the CLI runs against one (locally, the links the customer got open there).
+ */
 export const trackingLinkOf = (
   shop: ShopConfig | undefined,
   token: string | undefined,
+  locale: string | undefined,
+  localApi?: string,
 ): string | undefined =>
-  shop && token ? `${shop.statusPage.baseUrl.replace(/\/+$/, '')}/t/${token}` : undefined;
+  shop && token
+    ? trackingPageUrl(
+        localApi ?? shop.statusPage.baseUrl,
+        token,
+        resolveLanguage(locale, shop.defaultLanguage),
+      )
+    : undefined;

@@ -105,22 +105,68 @@ const DEMO_ORDERS: readonly DemoOrder[] = [
 /** A number per demo run (per second), spaced so that runs never share an order. */
 const demoRun = (now: Date): number => 10_000 + (Math.floor(now.getTime() / 1000) % 900_000) * 10;
 
-/** Each demo order's events in the order they happen, a few minutes apart, ending now. */
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+/** Minutes between two steps of one order. */
+const STEP_MINUTES = 7;
+
+/** The calendar day of an instant in the shop's time zone (Warsaw), as the contract writes dates. */
+const dayOf = (time: number, timeZone = 'Europe/Warsaw'): string =>
+  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(time),
+  );
+const iso = (time: number): string => new Date(time).toISOString();
+
+/**
+ * Every date an event carries besides its occurredAt, derived from when the event happens: the payment
+ * is due three days after the placement, shipping is expected within two days of the acceptance, a hold
+ * must be answered within two days, the parcel is expected the day after it ships and arrives within a
+ * three-hour window from when it goes out, a refund within five days of the cancellation.
+ */
+const datesFor = (type: OrderEventType, at: number, placedAt: number): Record<string, unknown> => {
+  switch (type) {
+    case 'Order Accepted':
+      return { expectedShipBy: dayOf(at + 2 * DAY) };
+    case 'Order On Hold':
+      return { contactBy: iso(at + 2 * DAY) };
+    case 'Order Shipped':
+      return { expectedDeliveryDate: dayOf(at + DAY) };
+    case 'Order Out For Delivery':
+      return { expectedBetween: { from: iso(at), to: iso(at + 3 * 60 * MINUTE) } };
+    case 'Payment Received':
+      return { reference: `PRZELEW-${dayOf(placedAt)}` };
+    default:
+      return {};
+  }
+};
+
+/**
+ * Each demo order's events in the order they happen, a few minutes apart, ending a minute ago; every date in them
+ * follows from `now`, so the tracking pages read right whenever the demo runs.
+ */
 export const demoOrders = (
   now = new Date(),
 ): Array<{ story: string; orderNumber: string; events: OrderEvent[] }> =>
   DEMO_ORDERS.map((order, index) => {
     // New order numbers on every run: the store keeps orders across restarts, and the same event ids
-    // again would be duplicates that change nothing.
-    const ref = orderRef(demoRun(now) + index);
+    // again would be duplicates that change nothing. The number carries the month of the placement, as a shop's would.
+    // The last step a minute before now: never in the future of the clock that receives it.
+    const start = now.getTime() - MINUTE - (order.steps.length - 1) * STEP_MINUTES * MINUTE;
+    const n = demoRun(now) + index;
+    const [year, month] = dayOf(start).split('-');
+    const ref = {
+      orderId: orderRef(n).orderId,
+      orderNumber: `ZAM/${year}/${month}/${String(n).padStart(4, '0')}`,
+    };
     const details = exampleDetails(ref);
-    const start = now.getTime() - order.steps.length * 7 * 60_000;
-    const events = order.steps.map((type, index) => {
+    const events = order.steps.map((type, step) => {
+      const at = start + step * STEP_MINUTES * MINUTE;
       const base = details[type] as Record<string, unknown>;
       const detail: Record<string, unknown> = {
         ...base,
-        occurredAt: new Date(start + index * 7 * 60_000).toISOString(),
-        sequence: index + 1,
+        ...datesFor(type, at, start),
+        occurredAt: iso(at),
+        sequence: step + 1,
       };
       if (type === 'Order Placed') {
         const placed = details['Order Placed'];
@@ -130,6 +176,7 @@ export const demoOrders = (
           channels: { email: true, sms: true, push: false },
           timeZone: order.customer.locale === 'en-GB' ? 'Europe/London' : 'Europe/Warsaw',
         };
+        detail.payment = { ...placed.payment, dueBy: iso(at + 3 * DAY) };
       }
       if (type === 'Order Cancelled') {
         Object.assign(detail, {
@@ -137,6 +184,7 @@ export const demoOrders = (
           reason: 'out_of_stock',
           fault: 'shop',
           note: undefined,
+          refund: { ...details['Order Cancelled'].refund, expectedBy: dayOf(at + 5 * DAY) },
         });
       }
       return toEvent(type, detail as OrderEventDetailInput<typeof type>);

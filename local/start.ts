@@ -9,6 +9,7 @@ import { JavaMissingError } from './dynamodb-local.js';
 import { portsFromEnvironment } from './ports.js';
 import { quietHoursFromEnvironment } from './quiet-hours.js';
 import { type LocalStack, startLocalStack } from './stack.js';
+import { removeStackFile, stackFilePath, writeStackFile } from './stack-discovery.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -53,13 +54,18 @@ const main = async () => {
       );
     process.exit(1);
   }
+  // Where the demo, the CLI and any second process find this stack (removed again on a clean stop).
+  const stackFile = stackFilePath(process.env, dataDir);
+  writeStackFile(stackFile, stack);
   console.log(describe(stack, dataDir));
+  console.log(`  Discovery file (read by \`npm run demo\` and the CLI): ${stackFile}\n`);
 
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping…');
+    removeStackFile(stackFile);
     await stack.stop();
     process.exit(0);
   };

@@ -19,7 +19,12 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
 import { type CommandContext, positiveInteger } from '../context.js';
-import { type DeadLetterSummary, describeIds, summariseDeadLetter } from '../dead-letters.js';
+import {
+  type DeadLetterSummary,
+  describeIds,
+  redriveRefusalOf,
+  summariseDeadLetter,
+} from '../dead-letters.js';
 import { EXIT, type ExitCode, usageError } from '../io.js';
 import type { Action } from '../program.js';
 
@@ -33,6 +38,7 @@ interface ReadOptions {
 interface RedriveOptions extends ReadOptions {
   readonly to: string;
   readonly dryRun?: boolean;
+  readonly includeInvalid?: boolean;
 }
 
 interface Reading {
@@ -183,6 +189,8 @@ const redrive = async (
   const moved: DeadLetterSummary[] = [];
   const wouldMove: Message[] = [];
   const arrivedDuring: DeadLetterSummary[] = [];
+  /** Dead letters the runbook says never to redrive (invalid events, malformed jobs): left in place. */
+  const skipped: Array<DeadLetterSummary & { readonly why: string }> = [];
   const failed: RedriveFailure[] = [];
   const deleted = new Set<string>();
   let stopped = false;
@@ -197,8 +205,10 @@ const redrive = async (
     if (fresh.length === 0) break;
     const eligible: Message[] = [];
     for (const message of fresh) {
-      if (Number(message.Attributes?.SentTimestamp) >= startedAt)
-        arrivedDuring.push(summariseDeadLetter(message));
+      const summary = summariseDeadLetter(message);
+      const refusal = redriveRefusalOf(summary);
+      if (Number(message.Attributes?.SentTimestamp) >= startedAt) arrivedDuring.push(summary);
+      else if (refusal && options.includeInvalid !== true) skipped.push({ ...summary, why: refusal });
       else eligible.push(message);
     }
     if (dryRun) {
@@ -289,12 +299,23 @@ const redrive = async (
       moved,
       wouldMove: wouldMove.map((message) => withBody(summariseDeadLetter(message), message, options.body)),
       failed,
+      skipped,
       leftInPlace: arrivedDuring,
+      counts: {
+        moved: moved.length,
+        wouldMove: wouldMove.length,
+        skipped: skipped.length,
+        failed: failed.length,
+        leftInPlace: arrivedDuring.length,
+      },
     });
+    warnSkipped(context, skipped);
     return failed.length > 0 ? EXIT.problems : EXIT.ok;
   }
   if (dryRun) {
-    out.line(`Dry run: would move ${wouldMove.length} message(s) from ${queueUrl} to ${options.to}`);
+    out.line(
+      `Dry run: would move ${wouldMove.length} message(s) from ${queueUrl} to ${options.to}; ${skipped.length} skipped`,
+    );
     if (wouldMove.length > 0) {
       out.line();
       out.table(
@@ -305,7 +326,9 @@ const redrive = async (
       );
     }
   } else {
-    out.line(`Moved ${moved.length} message(s) from ${queueUrl} to ${options.to}; ${failed.length} failed`);
+    out.line(
+      `Moved ${moved.length} message(s) from ${queueUrl} to ${options.to}; ${failed.length} failed; ${skipped.length} skipped`,
+    );
     if (moved.length > 0) {
       out.line();
       out.table(
@@ -328,6 +351,17 @@ const redrive = async (
       );
     }
   }
+  if (skipped.length > 0) {
+    out.line();
+    out.line(
+      `Skipped ${skipped.length} message(s) that must not be redriven (left in the dead-letter queue):`,
+    );
+    out.table(
+      ['MESSAGE ID', 'ERROR TYPE', 'ABOUT', 'WHAT TO DO'],
+      skipped.map((summary) => [summary.messageId, summary.errorType, describeIds(summary), summary.why]),
+    );
+  }
+  warnSkipped(context, skipped);
   if (arrivedDuring.length > 0) {
     out.line();
     out.line(
@@ -335,6 +369,18 @@ const redrive = async (
     );
   }
   return failed.length > 0 ? EXIT.problems : EXIT.ok;
+};
+
+/** One warning on stderr (also in --json mode) with the count per error type. */
+const warnSkipped = (context: CommandContext, skipped: ReadonlyArray<DeadLetterSummary>): void => {
+  if (skipped.length === 0) return;
+  const byType = new Map<string, number>();
+  for (const summary of skipped) byType.set(summary.errorType, (byType.get(summary.errorType) ?? 0) + 1);
+  context.out.warn(
+    `skipped ${skipped.length} dead letter(s) that would fail again (${[...byType]
+      .map(([type, count]) => `${count} ${type}`)
+      .join(', ')}); see docs/operations.md, or pass --include-invalid to move them anyway`,
+  );
 };
 
 const READ_HELP = `
@@ -380,10 +426,16 @@ Examples:
     .option('--visibility-timeout <seconds>', 'how long a message being moved stays hidden', '60')
     .option('--wait <seconds>', 'long-poll wait per receive, 0-20', '2')
     .option('--body', 'with --dry-run --json: include the message bodies')
+    .option(
+      '--include-invalid',
+      'also move the dead letters the runbook says never to redrive (InvalidEventError, EventIdConflictError, InvalidJobError, UnknownJobError)',
+    )
     .addHelpText(
       'after',
       `${READ_HELP}
 Fix the cause first (see the reasons with \`dlq list\`): a message that fails again comes back here.
+Dead letters that would fail again whatever you fix in the stack (an invalid event, an event id reused
+for other content, a malformed or unknown job) are skipped and counted, unless --include-invalid.
 Redriving is safe to repeat: the ingest drops duplicate events and the sender sends each notification once.
 
 Examples:

@@ -2,13 +2,12 @@
  * `events send <file>`: validate a file of order events with the contract, then put the valid ones on the
  * bus with PutEvents, ten at a time, and report what EventBridge refused and why.
  */
-import { readFileSync } from 'node:fs';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { Command } from 'commander';
 import { DEFAULT_EVENT_SOURCE } from '../../functions/domain/order-events.js';
 import type { CommandContext } from '../context.js';
 import { batchEntries, type EventEntry, readEventEntries } from '../event-file.js';
-import { EXIT, type ExitCode, usageError } from '../io.js';
+import { EXIT, type ExitCode, readTextInput, usageError } from '../io.js';
 import type { Action } from '../program.js';
 
 /** The request size limit EventBridge had before 2026 (256 KiB); safe in every region. */
@@ -36,13 +35,8 @@ interface Failure extends Reported {
 }
 
 const send = async (context: CommandContext, file: string, options: SendOptions): Promise<ExitCode> => {
-  let text: string;
   const fromStdin = file === '-';
-  try {
-    text = fromStdin ? ((await context.io.readStdin?.()) ?? '') : readFileSync(file, 'utf8');
-  } catch (error) {
-    throw usageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
-  }
+  const text = await readTextInput(context.io, file);
   const entries = readEventEntries(text);
   if (entries.length === 0) throw usageError(`${fromStdin ? 'standard input' : file} holds no events`);
   const dryRun = options.dryRun === true;

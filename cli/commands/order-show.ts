@@ -7,9 +7,9 @@ import { formatMoney } from '../../functions/domain/i18n.js';
 import { CHANNELS } from '../../functions/domain/notification-log.js';
 import type { Money } from '../../functions/domain/order-events.js';
 import type { OrderState, Outcome } from '../../functions/domain/order-lifecycle.js';
-import type { CommandContext } from '../context.js';
-import { EXIT, type ExitCode, formatFields } from '../io.js';
-import { loadOrder, trackingLinkOf } from '../orders.js';
+import { type CommandContext, checkShopId } from '../context.js';
+import { CliError, EXIT, type ExitCode, formatFields, readTextInput, usageError } from '../io.js';
+import { type LoadedOrder, loadOrder, trackingLinkOf } from '../orders.js';
 import type { Action } from '../program.js';
 
 /** Plain spaces (Intl puts no-break spaces in amounts), so the output greps as it reads. */
@@ -138,47 +138,38 @@ export const describeState = (state: OrderState): Array<[string, string]> => {
   ];
 };
 
-const show = async (
-  context: CommandContext,
-  shopId: string,
-  reference: string,
-  shopsOption?: string,
-): Promise<ExitCode> => {
-  const { shops, file } = context.shops(shopsOption);
-  const order = await loadOrder(context, shopId, reference);
+/** The whole of one order for scripts: what `--json` prints (one of these, or a list of them). */
+const documentOf = (order: LoadedOrder, trackingUrl: string | undefined) => {
   const { state, timeline } = order.history;
-  const shop = shops.find((candidate) => candidate.shopId === shopId);
-  const trackingUrl = trackingLinkOf(shop, order.snapshot.trackingToken);
-  if (!shop) context.out.warn(`shop ${shopId} is not in ${file}: no tracking link`);
   const received = new Map(order.snapshot.events.map((stored) => [stored.event.eventId, stored.receivedAt]));
+  return {
+    order: {
+      shopId: order.key.shopId,
+      orderId: order.key.orderId,
+      orderNumber: state.orderNumber,
+      status: state.status,
+      version: order.snapshot.version,
+      erased: order.erasedAt !== undefined,
+      erasedAt: order.erasedAt ?? null,
+      trackingUrl: trackingUrl ?? null,
+    },
+    state,
+    timeline: timeline.map((entry) => ({
+      eventId: entry.event.eventId,
+      type: entry.event.type,
+      occurredAt: entry.event.occurredAt,
+      receivedAt: received.get(entry.event.eventId) ?? null,
+      outcome: entry.outcome.kind,
+      reason: reasonOf(entry.outcome) || null,
+      event: entry.event,
+    })),
+    notifications: order.notifications,
+  };
+};
 
-  if (context.out.json) {
-    context.out.result({
-      order: {
-        shopId: order.key.shopId,
-        orderId: order.key.orderId,
-        orderNumber: state.orderNumber,
-        status: state.status,
-        version: order.snapshot.version,
-        erased: order.erasedAt !== undefined,
-        erasedAt: order.erasedAt ?? null,
-        trackingUrl: trackingUrl ?? null,
-      },
-      state,
-      timeline: timeline.map((entry) => ({
-        eventId: entry.event.eventId,
-        type: entry.event.type,
-        occurredAt: entry.event.occurredAt,
-        receivedAt: received.get(entry.event.eventId) ?? null,
-        outcome: entry.outcome.kind,
-        reason: reasonOf(entry.outcome) || null,
-        event: entry.event,
-      })),
-      notifications: order.notifications,
-    });
-    return EXIT.ok;
-  }
-
+const print = (context: CommandContext, order: LoadedOrder, trackingUrl: string | undefined): void => {
+  const { state, timeline } = order.history;
+  const received = new Map(order.snapshot.events.map((stored) => [stored.event.eventId, stored.receivedAt]));
   const out = context.out;
   out.line(`Order ${state.orderNumber} (${order.key.orderId}) of shop ${order.key.shopId}`);
   out.line();
@@ -227,7 +218,107 @@ const show = async (
       ]),
     );
   }
-  return EXIT.ok;
+};
+
+/** The ids of a `--from-file` list: one per line; blank lines and `#` comments are skipped. */
+export const referencesOf = (text: string): string[] =>
+  text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0 && !line.startsWith('#'));
+
+/** How many orders are read at once in a batch: enough to hide latency, few enough not to throttle. */
+const BATCH_CONCURRENCY = 8;
+/** Most ids in one call (a mistyped file would otherwise read a whole table's worth). */
+export const MAX_BATCH = 10_000;
+
+interface ShowOptions {
+  readonly shops?: string;
+  readonly fromFile?: string;
+}
+
+const show = async (
+  context: CommandContext,
+  shopId: string,
+  given: readonly string[],
+  options: ShowOptions,
+): Promise<ExitCode> => {
+  checkShopId(shopId);
+  const { shops, file } = context.shops(options.shops);
+  let references = [...given];
+  if (options.fromFile !== undefined) {
+    references.push(...referencesOf(await readTextInput(context.io, options.fromFile)));
+  }
+  references = [...new Set(references)];
+  if (references.length === 0) {
+    throw usageError(
+      'no order given: name one or more orders, or --from-file <file> (one id or number per line)',
+    );
+  }
+  if (references.length > MAX_BATCH) {
+    throw usageError(`${references.length} orders given; at most ${MAX_BATCH} per call`);
+  }
+  const single = references.length === 1 && options.fromFile === undefined;
+  const shop = shops.find((candidate) => candidate.shopId === shopId);
+  if (!shop) context.out.warn(`shop ${shopId} is not in ${file}: no tracking link`);
+  const localApi = context.localStack()?.urls.api;
+  const linkOf = (order: LoadedOrder) =>
+    trackingLinkOf(shop, order.snapshot.trackingToken, order.history.state.customer?.locale, localApi);
+
+  if (single) {
+    const order = await loadOrder(context, shopId, references[0] as string);
+    if (context.out.json) context.out.result(documentOf(order, linkOf(order)));
+    else print(context, order, linkOf(order));
+    return EXIT.ok;
+  }
+
+  // A batch: one client, a few reads at a time, every order in the order given; a missing one is
+  // reported and does not stop the rest.
+  const results: Array<LoadedOrder | CliError> = new Array(references.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < references.length) {
+      const index = next++;
+      try {
+        results[index] = await loadOrder(context, shopId, references[index] as string);
+      } catch (error) {
+        if (error instanceof CliError && error.exitCode === EXIT.notFound) results[index] = error;
+        else throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, references.length) }, worker));
+  const notFound = references.filter((_, index) => results[index] instanceof CliError);
+  // An order named twice (by its id and by its number) is shown once.
+  const keys = new Set<string>();
+  const found = results.filter((result): result is LoadedOrder => {
+    if (result instanceof CliError || keys.has(result.key.orderId)) return false;
+    keys.add(result.key.orderId);
+    return true;
+  });
+
+  if (context.out.json) {
+    context.out.result({
+      shopId,
+      requested: references.length,
+      found: found.length,
+      notFound,
+      orders: found.map((order) => documentOf(order, linkOf(order))),
+    });
+  } else {
+    found.forEach((order, index) => {
+      if (index > 0) context.out.line(`\n${'-'.repeat(72)}\n`);
+      print(context, order, linkOf(order));
+    });
+    context.out.line();
+    context.out.line(`${found.length} of ${references.length} order(s) shown; ${notFound.length} not found`);
+  }
+  for (const reference of notFound) {
+    context.out.warn(
+      `no order ${JSON.stringify(reference)} of shop ${shopId} (looked up as an id and as a number)`,
+    );
+  }
+  return notFound.length > 0 ? EXIT.notFound : EXIT.ok;
 };
 
 export const registerOrderShow = (order: Command, action: Action): void => {
@@ -235,7 +326,11 @@ export const registerOrderShow = (order: Command, action: Action): void => {
     .command('show')
     .description('Show an order: state, timeline with outcomes, notifications with outcomes, tracking link')
     .argument('<shopId>', 'the shop, e.g. sklep-pod-debem')
-    .argument('<orderIdOrNumber>', 'the order id, or the number the customer sees (e.g. ZAM/2026/11/0042)')
+    .argument(
+      '[orderIdOrNumber...]',
+      'the order id, or the number the customer sees (e.g. ZAM/2026/11/0042); several at once',
+    )
+    .option('--from-file <file>', 'also the orders listed in a file, one id or number per line (- for stdin)')
     .option(
       '--shops <file>',
       'shops configuration, for the tracking link (default: $SHOPS_CONFIG_FILE, else config/shops.example.json)',
@@ -245,11 +340,15 @@ export const registerOrderShow = (order: Command, action: Action): void => {
       `
 Examples:
   $ order-notifications order show sklep-pod-debem ZAM/2026/11/0042 --table OrderTable-1A2B3C
-  $ ORDERS_TABLE_NAME=orders order-notifications order show sklep-pod-debem ord-000042 --json | jq .notifications`,
+  $ ORDERS_TABLE_NAME=orders order-notifications order show sklep-pod-debem ord-000042 --json | jq .notifications
+  $ order-notifications order show sklep-pod-debem --from-file ids.txt --json | jq -r '.orders[].order.status'
+
+With several orders (or --from-file) the orders are read with one client in one process; --json prints
+{ requested, found, notFound, orders: [...] }, and the exit code is 3 when any was not found.`,
     )
     .action(
-      action((context, shopId: string, reference: string, options: { shops?: string }) =>
-        show(context, shopId, reference, options.shops),
+      action((context, shopId: string, references: string[], options: ShowOptions) =>
+        show(context, shopId, references, options),
       ),
     );
 };

@@ -23,6 +23,7 @@ import {
 import type { Channel } from './notification-log.js';
 import type { LinkBuilder } from './notification-ports.js';
 import type { Clock } from './ports.js';
+import { trackingPageUrl } from './web/links.js';
 
 export interface Subscription {
   readonly shopId: string;
@@ -160,7 +161,7 @@ export interface LinkOptions {
 export const signedLinks = (secret: string, options?: LinkOptions): LinkBuilder => {
   const ttlDays = checkTtl(options?.ttlDays ?? DEFAULT_UNSUBSCRIBE_TTL_DAYS);
   return {
-    trackingUrl: (baseUrl, token, language) => `${baseUrl.replace(/\/$/, '')}/t/${token}?lang=${language}`,
+    trackingUrl: trackingPageUrl,
     unsubscribeUrl: (baseUrl, subscription) =>
       `${baseUrl.replace(/\/$/, '')}/v1/unsubscribe?token=${signSubscription(secret, subscription, {
         now: options?.clock.now(),

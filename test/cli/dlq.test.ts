@@ -154,23 +154,49 @@ describe('Command: dlq list', () => {
 });
 
 describe('Command: dlq redrive', () => {
-  it('moves exactly the dead letters, bodies untouched, and leaves the dead-letter queue empty', async () => {
+  it('moves the dead letters that may be redriven, bodies untouched, and skips the invalid event', async () => {
     // Prepare
     const { dlq, target, dlqName, targetName } = await queues();
 
     // Act
     const result = await runCli(['dlq', 'redrive', dlq.url, '--to', target.url, '--wait', '0'], env);
 
-    // Assess
+    // Assess: the job moves; the invalid event (same bytes, same failure) stays, counted and warned about
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`Moved 2 message(s) from ${dlq.url} to ${target.url}; 0 failed`);
-    expect(sqs.peek(dlqName)).toEqual([]);
+    expect(result.stdout).toContain(
+      `Moved 1 message(s) from ${dlq.url} to ${target.url}; 0 failed; 1 skipped`,
+    );
+    expect(result.stdout).toMatch(/InvalidEventError +Payment Received ord-000007-paid .*events send/);
+    expect(result.stderr).toContain(
+      'warning: skipped 1 dead letter(s) that would fail again (1 InvalidEventError); see docs/operations.md, or pass --include-invalid',
+    );
+    expect(sqs.peek(dlqName).map((message) => [message.body, message.visible])).toEqual([[EVENT_BODY, true]]);
     const moved = sqs.peek(targetName);
-    expect(moved.map((message) => message.body)).toEqual([EVENT_BODY, JOB_BODY]);
-    expect(moved.map((message) => Object.keys(message.messageAttributes))).toEqual([[], []]);
+    expect(moved.map((message) => message.body)).toEqual([JOB_BODY]);
+    expect(moved.map((message) => Object.keys(message.messageAttributes))).toEqual([[]]);
   });
 
-  it('only shows what would move with --dry-run', async () => {
+  it('moves the invalid ones too with --include-invalid, and leaves the dead-letter queue empty', async () => {
+    // Prepare
+    const { dlq, target, dlqName, targetName } = await queues();
+
+    // Act
+    const result = await runCli(
+      ['dlq', 'redrive', dlq.url, '--to', target.url, '--wait', '0', '--include-invalid'],
+      env,
+    );
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      `Moved 2 message(s) from ${dlq.url} to ${target.url}; 0 failed; 0 skipped`,
+    );
+    expect(result.stderr).toBe('');
+    expect(sqs.peek(dlqName)).toEqual([]);
+    expect(sqs.peek(targetName).map((message) => message.body)).toEqual([EVENT_BODY, JOB_BODY]);
+  });
+
+  it('only shows what would move with --dry-run, the invalid event apart', async () => {
     // Prepare
     const { dlq, target, dlqName, targetName } = await queues();
 
@@ -179,11 +205,27 @@ describe('Command: dlq redrive', () => {
       ['dlq', 'redrive', dlq.url, '--to', target.url, '--wait', '0', '--dry-run'],
       env,
     );
+    const json = await runCli(
+      ['dlq', 'redrive', dlq.url, '--to', target.url, '--wait', '0', '--dry-run', '--json'],
+      env,
+    );
 
     // Assess
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`Dry run: would move 2 message(s) from ${dlq.url} to ${target.url}`);
-    expect(result.stdout).toContain('Payment Received ord-000007-paid');
+    expect(result.stdout).toContain(
+      `Dry run: would move 1 message(s) from ${dlq.url} to ${target.url}; 1 skipped`,
+    );
+    expect(result.stdout).toContain('sms job ord-000007-shipped');
+    expect(result.stdout).toMatch(/Skipped 1 message\(s\) that must not be redriven/);
+    const report = json.json<{
+      wouldMove: Array<{ errorType: string }>;
+      skipped: Array<{ errorType: string; why: string }>;
+      counts: Record<string, number>;
+    }>();
+    expect(report.wouldMove.map((entry) => entry.errorType)).toEqual(['ThrottlingException']);
+    expect(report.skipped.map((entry) => entry.errorType)).toEqual(['InvalidEventError']);
+    expect(report.counts).toEqual({ moved: 0, wouldMove: 1, skipped: 1, failed: 0, leftInPlace: 0 });
+    expect(json.stderr).toContain('skipped 1 dead letter(s)');
     expect(sqs.peek(targetName)).toEqual([]);
     expect(sqs.peek(dlqName).map((message) => message.visible)).toEqual([true, true]);
   });
@@ -194,7 +236,19 @@ describe('Command: dlq redrive', () => {
 
     // Act
     const result = await runCli(
-      ['dlq', 'redrive', dlq.url, '--to', target.url, '--wait', '0', '--max', '1', '--json'],
+      [
+        'dlq',
+        'redrive',
+        dlq.url,
+        '--to',
+        target.url,
+        '--wait',
+        '0',
+        '--max',
+        '1',
+        '--json',
+        '--include-invalid',
+      ],
       env,
     );
 
@@ -227,7 +281,6 @@ describe('Command: dlq redrive', () => {
     // Assess
     expect(result.code).toBe(1);
     expect(result.json<{ failed: Array<{ stage: string; errorCode: string }> }>().failed).toEqual([
-      expect.objectContaining({ stage: 'send', errorCode: 'QueueDoesNotExist' }),
       expect.objectContaining({ stage: 'send', errorCode: 'QueueDoesNotExist' }),
     ]);
     expect(sqs.peek(dlqName).map((message) => message.visible)).toEqual([true, true]);

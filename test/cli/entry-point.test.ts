@@ -69,6 +69,8 @@ describe('Function: run', () => {
     expect(unknownOption.code).toBe(2);
     expect(unknownOption.stderr).toContain("error: unknown option '--yaml'");
     expect(missingArgument.code).toBe(2);
-    expect(missingArgument.stderr).toContain("error: missing required argument 'orderIdOrNumber'");
+    expect(missingArgument.stderr).toContain(
+      'error: no order given: name one or more orders, or --from-file',
+    );
   });
 });

@@ -1,8 +1,12 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleDetails, orderRef, SHOP_ID, toEvent } from '../../fixtures/order-events.js';
 import type { OrderEventType } from '../../functions/domain/order-events.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
-import { type CliEnv, localEnv, logNotification, runCli, seed } from './harness.js';
+import { type CliEnv, localEnv, logNotification, runCli, seed, tempFile } from './harness.js';
+
+const exec = promisify(execFile);
 
 const ref = orderRef(1);
 let table: TestTable;
@@ -64,7 +68,10 @@ describe('Command: order show', () => {
       /^Payment +paid, bank_transfer, paid PLN 115\.97 at 2026-11-20T09:05:00\.000Z$/m,
     );
     expect(result.stdout).toMatch(
-      new RegExp(`^Tracking link +https://status\\.podebem\\.example\\.pl/t/${trackingToken}$`, 'm'),
+      new RegExp(
+        `^Tracking link +https://status\\.podebem\\.example\\.pl/t/${trackingToken}\\?lang=pl$`,
+        'm',
+      ),
     );
     const accepted = lines.find((line) => line.includes(`${ref.orderId}-accepted`));
     expect(accepted).toMatch(/Order Accepted +\S+ +superseded +the order has already moved past acceptance$/);
@@ -82,7 +89,7 @@ describe('Command: order show', () => {
     expect(result.code).toBe(0);
     const shown = result.json<{ order: { orderId: string; trackingUrl: string } }>();
     expect(shown.order.orderId).toBe(ref.orderId);
-    expect(shown.order.trackingUrl).toBe(`https://status.podebem.example.pl/t/${trackingToken}`);
+    expect(shown.order.trackingUrl).toBe(`https://status.podebem.example.pl/t/${trackingToken}?lang=pl`);
   });
 
   it('gives scripts the full structure with --json', async () => {
@@ -147,4 +154,65 @@ describe('Command: order show', () => {
       },
     });
   });
+
+  it('shows several orders in one call, from the arguments and --from-file, and names the missing ones', async () => {
+    // Prepare: a second order, of an English-speaking customer
+    const other = orderRef(2);
+    const placed = exampleDetails(other)['Order Placed'];
+    await seed(table, [
+      toEvent('Order Placed', { ...placed, customer: { ...placed.customer, locale: 'en-GB' } }),
+    ]);
+    const list = tempFile(
+      'ids.txt',
+      `# orders to check\n${other.orderNumber}\n\nord-404404\n${ref.orderId}\n`,
+    );
+
+    // Act
+    const result = await runCli(
+      ['order', 'show', SHOP_ID, ref.orderNumber, '--from-file', list, '--json'],
+      env,
+    );
+    const people = await runCli(['order', 'show', SHOP_ID, ref.orderId, other.orderId], env);
+
+    // Assess: each order once (the first by its number and its id), in the order given; the missing one named
+    expect(result.code).toBe(3);
+    const batch = result.json<{
+      requested: number;
+      found: number;
+      notFound: string[];
+      orders: Array<{ order: { orderId: string; trackingUrl: string } }>;
+    }>();
+    expect(batch.requested).toBe(4);
+    expect(batch.found).toBe(2);
+    expect(batch.notFound).toEqual(['ord-404404']);
+    expect(batch.orders.map((entry) => entry.order.orderId)).toEqual([ref.orderId, other.orderId]);
+    expect(batch.orders[0]?.order.trackingUrl).toMatch(/\?lang=pl$/);
+    expect(batch.orders[1]?.order.trackingUrl).toMatch(
+      /^https:\/\/status\.podebem\.example\.pl\/t\/[\w-]+\?lang=en$/,
+    );
+    expect(result.stderr).toContain('warning: no order "ord-404404" of shop sklep-pod-debem');
+    expect(people.code).toBe(0);
+    expect(people.stdout).toContain(`Order ${ref.orderNumber} (${ref.orderId})`);
+    expect(people.stdout).toContain(`Order ${other.orderNumber} (${other.orderId})`);
+    expect(people.stdout).toContain('2 of 2 order(s) shown; 0 not found');
+  });
+
+  it('prints nothing but the JSON document on stdout, through the bin and `npm run -s cli`', async () => {
+    // Act
+    const options = { timeout: 90_000, env: { ...process.env, ...env } as NodeJS.ProcessEnv };
+    const bin = await exec(
+      process.execPath,
+      ['cli/order-notifications.mjs', 'order', 'show', SHOP_ID, ref.orderId, '--json'],
+      options,
+    );
+    const npm = await exec(
+      'npm',
+      ['run', '-s', 'cli', '--', 'order', 'show', SHOP_ID, ref.orderId, '--json'],
+      options,
+    );
+
+    // Assess: stdout parses whole
+    expect(JSON.parse(bin.stdout).order.orderId).toBe(ref.orderId);
+    expect(JSON.parse(npm.stdout).order.orderId).toBe(ref.orderId);
+  }, 120_000);
 });

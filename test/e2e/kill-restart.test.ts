@@ -17,6 +17,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { lifecycleEvents, orderRef, SHOP_ID } from '../../fixtures/order-events.js';
 import { documentClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
@@ -25,7 +26,6 @@ import type { OrderEvent } from '../../functions/domain/order-events.js';
 import { toPutEventsEntry } from '../../local/demo.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
 import { DEFAULT_PORTS, type PortName } from '../../local/ports.js';
-import { lifecycleEvents, orderRef, SHOP_ID } from '../../fixtures/order-events.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The statuses the example shop sends on no channel (`"channels": { "Order Preparing": [] }`). */

@@ -52,3 +52,11 @@ export const mailtoHref = (email: string | undefined): string | undefined =>
   !UNSAFE_CHARACTERS.test(email)
     ? `mailto:${email}`
     : undefined;
+
+/**
+ * The tracking page link of an order: the status page base URL, the order's token, and the language the
+ * page opens in (`?lang=`, so it follows the order's locale, not the browser's). Messages and the CLI
+ * build it here.
+ */
+export const trackingPageUrl = (baseUrl: string, token: string, language: string): string =>
+  `${baseUrl.replace(/\/+$/, '')}/t/${encodeURIComponent(token)}?lang=${encodeURIComponent(language)}`;
