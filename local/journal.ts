@@ -7,7 +7,17 @@
  * On open the journal is read back, then compacted: the owner hands over the entries that rebuild its
  * current state, and they replace the file atomically (write to a temporary file, then rename).
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 
 export interface Journal<E> {
@@ -24,34 +34,57 @@ export interface OpenedJournal<E> {
   readonly journal: Journal<E>;
 }
 
-const linesOf = <E>(file: string): E[] => {
+/**
+ * The JSON lines of `file`, oldest first: the one reading of the local stack's JSONL files (the queues'
+ * and the bus's journals, the SNS records, the outbox's e-mails). A last line cut short by a crash (no
+ * newline after it) is dropped and cut off the file, so the next append starts on a line of its own; any
+ * other line that is not JSON, or that `accept` refuses, stops the start with the file and line named.
+ */
+export const readJsonLines = <T>(
+  file: string,
+  what: string,
+  accept: (value: unknown) => boolean = () => true,
+): T[] => {
   if (!existsSync(file)) return [];
   const text = readFileSync(file, 'utf8');
   const lines = text.split('\n');
-  const entries: E[] = [];
+  const values: T[] = [];
+  let goodBytes = 0;
   for (const [index, line] of lines.entries()) {
-    if (line === '') continue;
+    // After the last newline: empty, or a line torn by a crash mid-write.
+    if (index === lines.length - 1) break;
+    let value: unknown;
+    let ok = false;
     try {
-      entries.push(JSON.parse(line) as E);
-    } catch (error) {
-      // Only the last line can be torn by a crash; anything else is a damaged file, said so.
-      if (index === lines.length - 1) break;
-      throw new Error(
-        `${file}: line ${index + 1} is not JSON (${(error as Error).message}); move the file away to start empty`,
-      );
+      value = JSON.parse(line);
+      ok = accept(value);
+    } catch {
+      ok = false;
     }
+    if (!ok) throw new Error(`${file} line ${index + 1} is not ${what}: move the file away to start afresh`);
+    values.push(value as T);
+    goodBytes += Buffer.byteLength(line, 'utf8') + 1;
   }
-  return entries;
+  if (goodBytes !== Buffer.byteLength(text, 'utf8')) truncateSync(file, goodBytes);
+  return values;
 };
 
-export const openJournal = <E>(file: string): OpenedJournal<E> => {
+/** Appends one JSON line to an open file; with `fsync`, on the disk before it returns. */
+export const appendJsonLine = (
+  fd: number,
+  value: unknown,
+  options: { readonly fsync?: boolean } = {},
+): void => {
+  writeSync(fd, `${JSON.stringify(value)}\n`);
+  if (options.fsync) fsyncSync(fd);
+};
+
+export const openJournal = <E>(file: string, what = 'a journal entry'): OpenedJournal<E> => {
   mkdirSync(path.dirname(file), { recursive: true });
-  const entries = linesOf<E>(file);
+  const entries = readJsonLines<E>(file, what);
   let fd = openSync(file, 'a');
   const journal: Journal<E> = {
-    append: (entry) => {
-      writeSync(fd, `${JSON.stringify(entry)}\n`);
-    },
+    append: (entry) => appendJsonLine(fd, entry),
     compact: (current) => {
       const temporary = `${file}.${process.pid}.tmp`;
       const out = openSync(temporary, 'w');

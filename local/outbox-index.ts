@@ -10,16 +10,7 @@
  * Messages are joined to their orders by the notification log's providerMessageId. Local only: the
  * index holds full addresses and texts, the developer's test data.
  */
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  truncateSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -27,6 +18,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { NOTIFICATIONS_PK_PREFIX, STATE_SK } from '../functions/adapters/table-keys.js';
 import { CHANNELS, type Channel, type NotificationRecord } from '../functions/domain/notification-log.js';
 import { openStream, type StreamReader } from './dynamodb-stream.js';
+import { appendJsonLine, readJsonLines } from './journal.js';
 import type { SesLocal, StoredEmail } from './ses-local.js';
 import type { SnsLocal, SnsRecord } from './sns-local.js';
 
@@ -142,27 +134,8 @@ const fromSns = (record: SnsRecord): OutboxMessage =>
         delivered: true,
       };
 
-/** E-mails in the outbox's file; a last line cut short by a crash is dropped and cut off. */
-const loadEmails = (file: string): OutboxMessage[] => {
-  if (!existsSync(file)) return [];
-  const text = readFileSync(file, 'utf8');
-  const messages: OutboxMessage[] = [];
-  let good = 0;
-  const lines = text.split('\n');
-  for (const [index, line] of lines.entries()) {
-    if (index === lines.length - 1) break; // after the last newline: empty, or a torn line
-    try {
-      messages.push(JSON.parse(line) as OutboxMessage);
-    } catch {
-      throw new Error(
-        `${file} line ${index + 1} is not an outbox e-mail: move the file away to start afresh`,
-      );
-    }
-    good += Buffer.byteLength(line, 'utf8') + 1;
-  }
-  if (good !== Buffer.byteLength(text, 'utf8')) truncateSync(file, good);
-  return messages;
-};
+/** E-mails in the outbox's file (local/journal.ts reads it: a torn last line is dropped). */
+const loadEmails = (file: string): OutboxMessage[] => readJsonLines<OutboxMessage>(file, 'an outbox e-mail');
 
 export interface OutboxIndexDeps {
   readonly ses: SesLocal;
@@ -319,10 +292,7 @@ export const startOutboxIndex = async (deps: OutboxIndexDeps): Promise<OutboxInd
       sesSince = Math.max(sesSince, email.at);
       const message = fromEmail(email);
       if (!addMessage(message)) continue;
-      if (fd !== undefined) {
-        writeSync(fd, `${JSON.stringify(message)}\n`);
-        fsyncSync(fd);
-      }
+      if (fd !== undefined) appendJsonLine(fd, message, { fsync: true });
     }
   };
   let running: Promise<void> | undefined;

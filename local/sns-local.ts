@@ -11,16 +11,7 @@
  * no OptedOut error) but not delivered, which the record says.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  truncateSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, mkdirSync, openSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { measureSms, type SmsEncoding } from '../functions/domain/messages/segments.js';
 import {
@@ -30,6 +21,7 @@ import {
   startAwsHttpServer,
 } from './aws-http-server.js';
 import { LOCAL_REGION } from './dynamodb-local.js';
+import { appendJsonLine, readJsonLines } from './journal.js';
 
 export const SNS_PORT_ENV = 'ORDER_NOTIFICATIONS_PORT_SNS';
 const NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
@@ -222,32 +214,16 @@ const endpointId = (platformApplicationArn: string, token: string): string => {
  * dropped and cut off the file, so the next record starts on a line of its own; any other bad line is an
  * error naming the file and the line, since it means the file was edited or is not ours.
  */
-const loadRecords = (file: string): SnsRecord[] => {
-  if (!existsSync(file)) return [];
-  const text = readFileSync(file, 'utf8');
-  const complete = text.lastIndexOf('\n') + 1;
-  const lines = text.slice(0, complete).split('\n').slice(0, -1);
-  const records: SnsRecord[] = [];
-  let goodBytes = 0;
-  for (const [index, line] of lines.entries()) {
-    let record: SnsRecord | undefined;
-    try {
-      const parsed = JSON.parse(line) as SnsRecord;
-      if ((parsed.kind === 'sms' || parsed.kind === 'push') && typeof parsed.messageId === 'string')
-        record = parsed;
-    } catch {
-      record = undefined;
-    }
-    if (!record) {
-      if (index === lines.length - 1 && complete === text.length) break;
-      throw new Error(`${file} line ${index + 1} is not an SNS record: move the file away to start afresh`);
-    }
-    records.push(record);
-    goodBytes += Buffer.byteLength(line, 'utf8') + 1;
-  }
-  if (goodBytes !== Buffer.byteLength(text, 'utf8')) truncateSync(file, goodBytes);
-  return records;
-};
+const loadRecords = (file: string): SnsRecord[] =>
+  readJsonLines<SnsRecord>(file, 'an SNS record', (value) => {
+    const record = value as Partial<SnsRecord> | null;
+    return (
+      typeof record === 'object' &&
+      record !== null &&
+      (record.kind === 'sms' || record.kind === 'push') &&
+      typeof record.messageId === 'string'
+    );
+  });
 
 export const startSnsLocal = async (options: SnsLocalOptions = {}): Promise<SnsLocal> => {
   const logSize = options.logSize ?? 10_000;
@@ -268,10 +244,7 @@ export const startSnsLocal = async (options: SnsLocalOptions = {}): Promise<SnsL
   const listeners = new Set<(record: SnsRecord) => void>();
   /** Durable before the caller hears back: written and fsynced, then kept in memory and announced. */
   const keep = (record: SnsRecord) => {
-    if (fd !== undefined) {
-      writeSync(fd, `${JSON.stringify(record)}\n`);
-      fsyncSync(fd);
-    }
+    if (fd !== undefined) appendJsonLine(fd, record, { fsync: true });
     const { kind, ...rest } = record;
     if (kind === 'sms') smsLog = [rest as SmsRecord, ...smsLog].slice(0, logSize);
     else pushLog = [rest as PushRecord, ...pushLog].slice(0, logSize);

@@ -147,7 +147,7 @@ describe('the local SQS with a journal', () => {
 
     const damaged = journalFile();
     appendFileSync(damaged, 'not json\n{"op":"queue","name":"q","createdAt":1,"attributes":{}}\n');
-    await expect(startSqsLocal({ journalFile: damaged })).rejects.toThrow(/line 1 is not JSON/);
+    await expect(startSqsLocal({ journalFile: damaged })).rejects.toThrow(/line 1 is not a journal entry/);
   });
 
   it('compacts on start: a restart reads only what is left, not every change ever made', async () => {
