@@ -11,6 +11,7 @@ import { type OrderHistory, replay } from '../domain/order-lifecycle.js';
 import type { LookupFields, OrderKey, OrderSnapshot } from '../domain/ports.js';
 import type { ShopConfig, ShopDirectory } from '../domain/shop-config.js';
 import { generateTrackingToken, isWellFormedTrackingToken } from '../domain/tracking-token.js';
+import { trackingPageUrl } from '../domain/web/links.js';
 
 /** The reads the status API needs from the order store (DynamoDbOrderRepository has them). */
 export interface OrderFinder {
@@ -74,8 +75,9 @@ export type LookupResult =
 /** Read when the order number is unknown, so a miss reads an order partition like a hit does. */
 const DUMMY_KEY: OrderKey = { shopId: 'lookup-miss', orderId: 'lookup-miss' };
 
+/** The lookup's link carries no language: the page opens in the order's own locale. */
 export const trackingUrlFor = (shop: ShopConfig, token: string): string =>
-  `${shop.statusPage.baseUrl.replace(/\/+$/, '')}/t/${token}`;
+  trackingPageUrl(shop.statusPage.baseUrl, token);
 
 /**
  * The tracking link for a customer who has their order number and contact but not the message. Always

@@ -55,8 +55,9 @@ export const mailtoHref = (email: string | undefined): string | undefined =>
 
 /**
  * The tracking page link of an order: the status page base URL, the order's token, and the language the
- * page opens in (`?lang=`, so it follows the order's locale, not the browser's). Messages and the CLI
- * build it here.
+ * page opens in (`?lang=`). Without a language the page opens in the order's locale (the page's own
+ * rule). Messages, the CLI and the status lookup build it here.
  */
-export const trackingPageUrl = (baseUrl: string, token: string, language: string): string =>
-  `${baseUrl.replace(/\/+$/, '')}/t/${encodeURIComponent(token)}?lang=${encodeURIComponent(language)}`;
+export const trackingPageUrl = (baseUrl: string, token: string, language?: string): string =>
+  `${baseUrl.replace(/\/+$/, '')}/t/${encodeURIComponent(token)}` +
+  (language === undefined ? '' : `?lang=${encodeURIComponent(language)}`);

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mailtoHref, safeHref, safeOrigin, telHref } from '../../../functions/domain/web/links.js';
+import {
+  mailtoHref,
+  safeHref,
+  safeOrigin,
+  telHref,
+  trackingPageUrl,
+} from '../../../functions/domain/web/links.js';
 
 const CONTROL_OR_BIDI = fc.constantFrom(
   ...[...Array(0x21).keys(), ...Array.from({ length: 0x22 }, (_, i) => 0x7f + i)].map((code) =>
@@ -146,6 +152,29 @@ describe('Function: mailtoHref', () => {
           expect(spoilt).toBeUndefined();
         },
       ),
+    );
+  });
+});
+
+describe('trackingPageUrl, the one builder of tracking links', () => {
+  it('joins base and token with one slash, and adds the language only when one is given', () => {
+    expect(trackingPageUrl('https://status.example.pl/', 'tok_AbC-9', 'pl')).toBe(
+      'https://status.example.pl/t/tok_AbC-9?lang=pl',
+    );
+    expect(trackingPageUrl('https://status.example.pl//', 'tok_AbC-9')).toBe(
+      'https://status.example.pl/t/tok_AbC-9',
+    );
+  });
+
+  it('keeps whatever token or language it is given inside its own path segment and parameter', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 30 }), fc.string({ maxLength: 10 }), (token, language) => {
+        const url = new URL(trackingPageUrl('https://status.example.pl', token, language));
+        expect(url.origin).toBe('https://status.example.pl');
+        expect(decodeURIComponent(url.pathname)).toBe(`/t/${token}`);
+        expect(url.searchParams.get('lang')).toBe(language);
+        expect([...url.searchParams.keys()]).toEqual(['lang']);
+      }),
     );
   });
 });
