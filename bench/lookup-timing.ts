@@ -27,7 +27,7 @@ import { DynamoDbRateLimiter } from '../functions/adapters/dynamodb-rate-limiter
 import { orderTableDefinition } from '../functions/adapters/order-table.js';
 import { contactMatches, contactOf } from '../functions/domain/contact.js';
 import { replay } from '../functions/domain/order-lifecycle.js';
-import { staticShopDirectory } from '../functions/domain/shop-config.js';
+import { staticShopDirectory } from '../functions/domain/shop-registry.js';
 import { type LookupRequest, lookupTrackingUrl } from '../functions/status-api/order-status.js';
 import { DEFAULT_LOOKUP_MIN_RESPONSE_MS, makeStatusApiHandler } from '../functions/status-api/status-api.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../local/dynamodb-local.js';

@@ -29,7 +29,7 @@ import { DynamoDbRateLimiter } from '../functions/adapters/dynamodb-rate-limiter
 import { orderTableDefinition } from '../functions/adapters/order-table.js';
 import { orderPk, STATE_SK } from '../functions/adapters/table-keys.js';
 import type { OrderKey } from '../functions/domain/ports.js';
-import { staticShopDirectory } from '../functions/domain/shop-config.js';
+import { staticShopDirectory } from '../functions/domain/shop-registry.js';
 import type { HttpResponse } from '../functions/status-api/http.js';
 import { makeStatusApiHandler } from '../functions/status-api/status-api.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../local/dynamodb-local.js';

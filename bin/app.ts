@@ -3,8 +3,6 @@
  * The CDK app: one stack, configured from context (cdk.json, or `-c key=value` on the command line),
  * checked by cdk-nag's AWS Solutions rules on every synth.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { App, type StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
@@ -53,31 +51,6 @@ const optionalList = (app: App, key: string): string[] | undefined => {
   return list;
 };
 
-const DEFAULT_SHOPS_CONFIG_PATH = 'config/shops.example.json';
-
-/** The shops configuration file, relative to the working directory; its contents are validated by the construct. */
-const readShops = (app: App): OrderNotificationsStackProps['shops'] => {
-  const path =
-    optionalString(app, 'shopsConfigPath', /^[^\0]+\.json$/, 'the path of a .json file') ??
-    DEFAULT_SHOPS_CONFIG_PATH;
-  let text: string;
-  try {
-    text = readFileSync(resolve(path), 'utf8');
-  } catch (error) {
-    throw new ContextError(
-      'shopsConfigPath',
-      `names a file that cannot be read (${(error as Error).message})`,
-      path,
-    );
-  }
-  try {
-    // Parsed only; the OrderNotifications construct validates it, naming the field that is wrong.
-    return JSON.parse(text) as OrderNotificationsStackProps['shops'];
-  } catch {
-    throw new ContextError('shopsConfigPath', 'names a file that is not valid JSON', path);
-  }
-};
-
 const PLATFORM_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:app\/[A-Z_]+\/[A-Za-z0-9_.-]+$/;
 
 type AppConfig = Omit<OrderNotificationsStackProps, keyof StackProps>;
@@ -90,16 +63,21 @@ const requiredString = (app: App, key: string): string => {
 };
 
 const readConfig = (app: App): AppConfig => {
-  const eventSource = optionalString(
-    app,
-    'eventSource',
-    // EventBridge reserves the aws. prefix for AWS services.
-    /^(?!aws\.)[A-Za-z0-9._/-]{1,256}$/,
-    'an EventBridge source of letters, digits and . _ / - (not starting with "aws.")',
-  );
-  if (!eventSource) throw new ContextError('eventSource', 'is required', eventSource);
+  // `eventSources` (a list, one per shop platform); `eventSource` (one) as earlier releases named it.
+  const eventSources = optionalList(app, 'eventSources') ?? optionalList(app, 'eventSource');
+  if (!eventSources) throw new ContextError('eventSources', 'is required', eventSources);
+  for (const source of eventSources) {
+    // EventBridge reserves the aws. prefix for AWS services; the construct names any other problem.
+    if (!/^(?!aws\.)[A-Za-z0-9._/-]{1,256}$/.test(source)) {
+      throw new ContextError(
+        'eventSources',
+        'must be EventBridge sources of letters, digits and . _ / - (not starting with "aws.")',
+        source,
+      );
+    }
+  }
   return {
-    eventSource,
+    eventSources,
     eventBusName: optionalString(
       app,
       'eventBusName',
@@ -107,7 +85,6 @@ const readConfig = (app: App): AppConfig => {
       "the name (not the ARN) of an event bus in the stack's account and region",
     ),
     alarmEmail: optionalString(app, 'alarmEmail', /^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'an e-mail address'),
-    shops: readShops(app),
     sesIdentity: requiredString(app, 'sesIdentity'),
     pushPlatformApplications: {
       apns: optionalString(

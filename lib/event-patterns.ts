@@ -4,7 +4,6 @@
  * pattern the deployed rule uses.
  */
 
-import { OUTCOME_SOURCE } from '../functions/adapters/eventbridge-outcome-publisher.js';
 import { ORDER_PK_PREFIX, STATE_SK } from '../functions/adapters/table-keys.js';
 
 export interface OrderEventPattern {
@@ -12,24 +11,17 @@ export interface OrderEventPattern {
 }
 
 /**
- * Every event from one shop platform's `source`, whatever its `detail-type`. The rule does not list the
+ * Every event from the shop platforms' `source`s, whatever its `detail-type`. The rule does not list the
  * known types on purpose: PutEvents accepts any detail-type, and an event no rule matches vanishes
  * without a trace (`Order Exploded`, `order placed`, `Order Placed ` with a trailing space). Matching
  * the source alone delivers every one of them to the ingest, whose contract check dead-letters the
  * misspelt ones with a reason that lists the known types.
  */
-export const orderEventPattern = (source: string): OrderEventPattern => ({ source: [source] });
+export const orderEventPattern = (sources: string | readonly string[]): OrderEventPattern => ({
+  source: typeof sources === 'string' ? [sources] : [...sources],
+});
 
-/**
- * Why a `source` cannot be a producer's, or undefined when it can. The rule takes everything from the
- * producer source, so it must never be a source the product itself, or AWS, publishes on: the
- * notification outcomes (`order-notifications`) would be fed back to the ingest, and `aws.*` sources
- * are reserved for AWS services.
- */
-export const producerSourceProblem = (source: string): string | undefined =>
-  source === OUTCOME_SOURCE || source.startsWith('aws.')
-    ? `must not be "${OUTCOME_SOURCE}" (the source of the notification outcomes) or start with "aws.", got ${JSON.stringify(source)}`
-    : undefined;
+export { producerSourceProblem } from '../functions/domain/order-events.js';
 
 /** The SES event types the feedback function acts on, as EventBridge detail-types. */
 export const SES_FEEDBACK_DETAIL_TYPES = [

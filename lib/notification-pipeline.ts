@@ -19,6 +19,7 @@ import { sesFeedbackPattern } from './event-patterns.js';
 import { sqsEventSource, streamEventSource } from './event-sources.js';
 import { grantItemAccess, type ItemAccess } from './order-table-access.js';
 import { ServiceFunction } from './service-function.js';
+import type { ShopRegistry } from './shop-registry.js';
 import {
   DEFAULT_MAX_RECEIVE_COUNT,
   EVENT_SOURCES,
@@ -85,8 +86,8 @@ export interface NotificationPipelineProps {
   readonly table: ITableV2;
   /** The bus notification outcomes are published on for the shops' CRM and support tools. */
   readonly eventBus: IEventBus;
-  /** The validated shops' configuration as JSON, as the functions read it (SHOPS_CONFIG). */
-  readonly shopsConfig: string;
+  /** The shops served, read by the functions through their cache. */
+  readonly shopRegistry: ShopRegistry;
   /** ARN of the SES identity (domain or address) every shop's sender belongs to. */
   readonly sesIdentityArn: string;
   /** Signs the unsubscribe links; the unsubscribe function verifies them with the same secret. */
@@ -216,7 +217,7 @@ export class NotificationPipeline extends Construct {
       environment: functionEnvironment('plan-notifications', {
         ORDERS_TABLE_NAME: props.table.tableName,
         NOTIFICATION_QUEUE_URL: this.notificationQueue.queueUrl,
-        SHOPS_CONFIG: props.shopsConfig,
+        ...props.shopRegistry.environment(),
       }),
     });
     // Starting position, batches, filter, retries, bisection, record age: lib/wiring.ts, which the local
@@ -225,6 +226,7 @@ export class NotificationPipeline extends Construct {
       streamEventSource(props.table, EVENT_SOURCES['plan-notifications'], this.plannerFailureQueue),
     );
     grantItemAccess(this.plannerFunction, props.table, PLANNER_TABLE_ACCESS);
+    props.shopRegistry.grantRead(this.plannerFunction);
     grantSendMessage(this.plannerFunction, this.notificationQueue);
 
     // --- E-mail configuration set: feedback to EventBridge -------------------------------------------
@@ -253,7 +255,7 @@ export class NotificationPipeline extends Construct {
         DEAD_LETTER_QUEUE_URL: this.notificationDeadLetterQueue.queueUrl,
         MAX_RECEIVE_COUNT: String(this.senderMaxReceiveCount),
         EVENT_BUS_NAME: props.eventBus.eventBusName,
-        SHOPS_CONFIG: props.shopsConfig,
+        ...props.shopRegistry.environment(),
         // Resolved by CloudFormation at deploy time into the function's configuration (see the
         // acknowledgement on the secret and docs/deploy.md: the handlers should fetch it at init).
         UNSUBSCRIBE_SECRET: props.unsubscribeSecret.secretValue.unsafeUnwrap(),
@@ -269,6 +271,7 @@ export class NotificationPipeline extends Construct {
       }),
     );
     grantItemAccess(this.senderFunction, props.table, SENDER_TABLE_ACCESS);
+    props.shopRegistry.grantRead(this.senderFunction);
     // Its own queue too: a job held for the customer's quiet hours is sent back with a delay.
     grantSendMessage(this.senderFunction, this.notificationQueue);
     grantSendMessage(this.senderFunction, this.notificationDeadLetterQueue);

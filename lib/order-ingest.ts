@@ -19,6 +19,7 @@ import { FUNCTION_TIMEOUT_SECONDS } from '../functions/commons/function-timeouts
 import { orderEventPattern, producerSourceProblem } from './event-patterns.js';
 import { sqsEventSource } from './event-sources.js';
 import { ServiceFunction } from './service-function.js';
+import type { ShopRegistry } from './shop-registry.js';
 import {
   DEFAULT_MAX_RECEIVE_COUNT,
   EVENT_SOURCES,
@@ -41,13 +42,14 @@ export interface OrderIngestProps {
   readonly table: ITable;
   /** The bus the shop platforms put order events on. */
   readonly eventBus: IEventBus;
-  /** The `source` of the order events to accept, e.g. `shop.orders`. */
-  readonly eventSource: string;
   /**
-   * The validated shops' configuration as JSON, as the functions read it (SHOPS_CONFIG): the ingest
-   * refuses an event for any other shop before it stores anything.
+   * The `source`s of the order events to accept, one per producer (a shop platform), e.g.
+   * `shop.orders`. Which shops each may write is the shop registry's binding (`producers`), checked by
+   * the ingest; which source each producer may put is its IAM policy's `events:source` condition.
    */
-  readonly shopsConfig: string;
+  readonly eventSources: readonly string[];
+  /** The shops served: the ingest refuses an event for any other before it stores anything. */
+  readonly shopRegistry: ShopRegistry;
   /**
    * Deliveries of a message before it counts as exhausted. The queue's redrive policy and the handler
    * (which dead-letters with a reason on the last delivery) both use this number.
@@ -70,8 +72,6 @@ export interface OrderIngestProps {
    */
   readonly alarmTopic?: ITopic;
 }
-
-const MAX_EVENT_SOURCE_LENGTH = 256;
 
 /**
  * Order events from EventBridge into the order table: a rule on the bus feeds an SQS queue, and the
@@ -105,14 +105,16 @@ export class OrderIngest extends Construct {
         `${this.node.path}: maxReceiveCount must be an integer from 1 to 1000, got ${this.maxReceiveCount}`,
       );
     }
-    const source = props.eventSource;
-    if (source.trim() !== source || source.length === 0 || source.length > MAX_EVENT_SOURCE_LENGTH) {
+    const sources = props.eventSources;
+    if (sources.length === 0 || new Set(sources).size !== sources.length) {
       throw new Error(
-        `${this.node.path}: eventSource must be 1-256 characters without surrounding spaces, got ${JSON.stringify(source)}`,
+        `${this.node.path}: eventSources must list each producer's source once, got ${JSON.stringify(sources)}`,
       );
     }
-    const sourceProblem = producerSourceProblem(source);
-    if (sourceProblem) throw new Error(`${this.node.path}: eventSource ${sourceProblem}`);
+    for (const source of sources) {
+      const sourceProblem = producerSourceProblem(source);
+      if (sourceProblem) throw new Error(`${this.node.path}: eventSources: ${sourceProblem}`);
+    }
     const functionTimeout =
       props.functionTimeout ?? Duration.seconds(FUNCTION_TIMEOUT_SECONDS['ingest-order-events']);
     if (functionTimeout.toSeconds() < 1 || functionTimeout.toSeconds() > 900) {
@@ -150,10 +152,10 @@ export class OrderIngest extends Construct {
         'operators; a dead-letter queue behind it would only move the same events one hop further away.',
     });
 
-    const pattern = orderEventPattern(source);
+    const pattern = orderEventPattern(sources);
     this.rule = new Rule(this, 'OrderEventsRule', {
       eventBus: props.eventBus,
-      description: `Order events from ${source} to the ingest queue`,
+      description: `Order events from ${sources.join(', ')} to the ingest queue`,
       // The source alone: a misspelt detail-type still reaches the ingest, which dead-letters it with
       // the known types (see orderEventPattern).
       eventPattern: { source: [...pattern.source] },
@@ -178,7 +180,7 @@ export class OrderIngest extends Construct {
         ORDERS_TABLE_NAME: props.table.tableName,
         DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
         MAX_RECEIVE_COUNT: String(this.maxReceiveCount),
-        SHOPS_CONFIG: props.shopsConfig,
+        ...props.shopRegistry.environment(),
       }),
     });
     // Batches, window and concurrency: lib/wiring.ts, which the local stack reads too.
@@ -186,6 +188,7 @@ export class OrderIngest extends Construct {
       sqsEventSource(this.queue, EVENT_SOURCES['ingest-order-events']),
     );
 
+    props.shopRegistry.grantRead(this.ingestFunction);
     // Not table.grant(): it adds `<table>/index/*` for a table with indexes, and the ingest reads none.
     Grant.addToPrincipal({
       grantee: this.ingestFunction,

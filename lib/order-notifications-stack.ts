@@ -1,13 +1,12 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
-import type { ShopConfigInput } from '../functions/domain/shop-config.js';
 import type { PushPlatformApplications } from './notification-pipeline.js';
 import { OrderNotifications } from './order-notifications.js';
 
 export interface OrderNotificationsStackProps extends StackProps {
-  /** The `source` of the order events the shop platforms put on the bus, e.g. `shop.orders`. */
-  readonly eventSource: string;
+  /** The `source`s of the order events the shop platforms put on the bus, one per platform. */
+  readonly eventSources: readonly string[];
   /**
    * An existing event bus to take order events from.
    * @default - a new bus, `OrderEventBus`, whose name is a stack output
@@ -18,9 +17,7 @@ export interface OrderNotificationsStackProps extends StackProps {
    * @default - no alarm topic; the alarms only change state
    */
   readonly alarmEmail?: string;
-  /** The shops served (the contents of the shops configuration file); validated by OrderNotifications. */
-  readonly shops: readonly ShopConfigInput[];
-  /** The verified SES identity (domain, address or ARN) the shops send e-mail from. */
+  /** The deployment's default verified SES identity (domain, address or ARN). */
   readonly sesIdentity: string;
   /**
    * SNS platform application ARNs for push.
@@ -52,8 +49,7 @@ export class OrderNotificationsStack extends Stack {
       eventBus: props.eventBusName
         ? EventBus.fromEventBusName(this, 'ImportedEventBus', props.eventBusName)
         : undefined,
-      eventSource: props.eventSource,
-      shops: props.shops,
+      eventSources: props.eventSources,
       sesIdentity: props.sesIdentity,
       pushPlatformApplications: props.pushPlatformApplications,
       alarmEmail: props.alarmEmail,
@@ -67,6 +63,10 @@ export class OrderNotificationsStack extends Stack {
       description: 'The bus shop platforms put order events on',
     });
     new CfnOutput(this, 'OrderTableName', { value: store.table.tableName });
+    new CfnOutput(this, 'ShopRegistryTableName', {
+      value: this.notifications.shopRegistry.table.tableName,
+      description: 'The shop registry: `npm run cli -- shops put` writes it (docs/shop-registry.md)',
+    });
     new CfnOutput(this, 'DeadLetterQueueUrl', {
       value: ingest.deadLetterQueue.queueUrl,
       description: 'Order events the ingest gave up on, each with its reason in the message attributes',

@@ -5,20 +5,13 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { parseShopConfigs, type ShopConfig, type ShopConfigInput } from '../functions/domain/shop-config.js';
-import { producerSourceProblem } from './event-patterns.js';
+import { DEFAULT_EVENT_SOURCE } from '../functions/domain/order-events.js';
 import { Monitoring } from './monitoring.js';
 import { NotificationPipeline, type PushPlatformApplications } from './notification-pipeline.js';
 import { OrderIngest } from './order-ingest.js';
 import { OrderStore } from './order-store.js';
+import { ShopRegistry, type ShopRegistryProps } from './shop-registry.js';
 import { StatusApi, type StatusApiThrottling } from './status-api.js';
-
-/**
- * Lambda allows 4 KB of environment variables per function in total. The sender carries the most
- * besides the shops (queue URLs, table, bus, configuration set, secret, platform ARNs: about 1 KB), so
- * this is what is left for SHOPS_CONFIG. A typical shop takes about 0.95 KB: three or so fit.
- */
-export const MAX_SHOPS_CONFIG_BYTES = 3000;
 
 export interface OrderNotificationsProps {
   /**
@@ -27,20 +20,23 @@ export interface OrderNotificationsProps {
    */
   readonly eventBus?: IEventBus;
   /**
-   * The `source` of the order events to accept.
-   * @default 'shop.orders'
+   * The `source`s of the order events to accept: one per producer (shop platform). Each shop in the
+   * registry names the producers that may write its orders (`producers`); each producer's IAM policy
+   * allows it to put its own source only (`events:source`, docs/shop-registry.md).
+   * @default ['shop.orders']
    */
-  readonly eventSource?: string;
+  readonly eventSources?: readonly string[];
   /**
-   * The shops served: names, senders, links, channels (see config/shops.example.json and
-   * functions/domain/shop-config.ts). Checked when the app is synthesized; a bad value fails the synth
-   * with the path of the field, e.g. `shops[0].statusPage.baseUrl`.
+   * The shop registry: its cache time (how soon a `shops put` is live) and retention. The shops
+   * themselves are written with the CLI (`npm run cli -- shops put`), not deployed.
+   * @default - a cache of 60 seconds, retained
    */
-  readonly shops: readonly ShopConfigInput[];
+  readonly shopRegistry?: Omit<ShopRegistryProps, 'removalPolicy'>;
   /**
-   * The SES identity the e-mails are sent from: a domain (`podebem.example.pl`), an address, or the ARN
-   * of either. It must be verified in SES in the stack's region; `ses:SendEmail` is allowed on it (and
-   * on the configuration set) only, and every shop's `email.from` must belong to it.
+   * The deployment's default SES identity: a domain (`platform.example`), an address, or the ARN of
+   * either, verified in SES in the stack's region. A shop without its own `email.identityArn` sends
+   * through it, so its `email.from` must belong to it; a shop with its own identity sends through that
+   * (allowed when tagged for this deployment, docs/deploy.md).
    */
   readonly sesIdentity: string;
   /**
@@ -115,8 +111,8 @@ export class OrderNotifications extends Construct {
   readonly pipeline: NotificationPipeline;
   readonly statusApi: StatusApi;
   readonly monitoring: Monitoring;
-  /** The shops as validated, defaults applied: what the functions get. */
-  readonly shops: readonly ShopConfig[];
+  /** The shops served: the registry the functions read and the CLI writes. */
+  readonly shopRegistry: ShopRegistry;
   /** The ARN `ses:SendEmail` is allowed on. */
   readonly sesIdentityArn: string;
 
@@ -124,24 +120,11 @@ export class OrderNotifications extends Construct {
     super(scope, id);
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    this.shops = validateShops(this.node.path, props.shops);
-    const shopsConfig = JSON.stringify(this.shops);
-    const shopsConfigBytes = Buffer.byteLength(shopsConfig, 'utf8');
-    if (shopsConfigBytes > MAX_SHOPS_CONFIG_BYTES) {
-      throw new Error(
-        `${this.node.path}: shops: the configuration of ${this.shops.length} shop(s) takes ${shopsConfigBytes} bytes, ` +
-          `more than the ${MAX_SHOPS_CONFIG_BYTES} the functions' 4 KB Lambda environment leaves for it: ` +
-          'deploy fewer shops per stack, or drop fields that only repeat the defaults',
-      );
-    }
     const sesIdentity = parseSesIdentity(this.node.path, props.sesIdentity);
     this.sesIdentityArn =
       sesIdentity.arn ??
       Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: sesIdentity.name });
-    checkSenders(this.node.path, this.shops, sesIdentity.name);
-    const eventSource = props.eventSource ?? 'shop.orders';
-    const sourceProblem = producerSourceProblem(eventSource);
-    if (sourceProblem) throw new Error(`${this.node.path}: eventSource ${sourceProblem}`);
+    const eventSources = props.eventSources ?? [DEFAULT_EVENT_SOURCE];
     if (props.alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.alarmEmail)) {
       throw new Error(
         `${this.node.path}: alarmEmail must be an e-mail address, got ${JSON.stringify(props.alarmEmail)}`,
@@ -149,6 +132,7 @@ export class OrderNotifications extends Construct {
     }
 
     this.store = new OrderStore(this, 'OrderStore', { removalPolicy });
+    this.shopRegistry = new ShopRegistry(this, 'ShopRegistry', { ...props.shopRegistry, removalPolicy });
 
     this.eventBus =
       props.eventBus ??
@@ -169,8 +153,8 @@ export class OrderNotifications extends Construct {
     this.ingest = new OrderIngest(this, 'OrderIngest', {
       table: this.store.table,
       eventBus: this.eventBus,
-      eventSource,
-      shopsConfig,
+      eventSources,
+      shopRegistry: this.shopRegistry,
       logRetention: props.logRetention,
       alarmTopic,
     });
@@ -206,7 +190,7 @@ export class OrderNotifications extends Construct {
     this.pipeline = new NotificationPipeline(this, 'NotificationPipeline', {
       table: this.store.table,
       eventBus: this.eventBus,
-      shopsConfig,
+      shopRegistry: this.shopRegistry,
       sesIdentityArn: this.sesIdentityArn,
       unsubscribeSecret: this.unsubscribeSecret,
       pushPlatformApplications: props.pushPlatformApplications,
@@ -216,7 +200,7 @@ export class OrderNotifications extends Construct {
 
     this.statusApi = new StatusApi(this, 'StatusApi', {
       table: this.store.table,
-      shopsConfig,
+      shopRegistry: this.shopRegistry,
       unsubscribeSecret: this.unsubscribeSecret,
       rateLimitSalt: this.rateLimitSalt,
       throttling: props.statusApiThrottling,
@@ -286,15 +270,6 @@ export class OrderNotifications extends Construct {
   }
 }
 
-const validateShops = (path: string, shops: readonly ShopConfigInput[]): ShopConfig[] => {
-  try {
-    return parseShopConfigs(shops);
-  } catch (error) {
-    // The message lists every problem with its field, e.g. "shops[0].statusPage.baseUrl: ...".
-    throw new Error(`${path}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-};
-
 const SES_IDENTITY_ARN = /^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/(.+)$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const ADDRESS = /^[^\s@<>]+@([^\s@<>]+)$/;
@@ -310,26 +285,4 @@ const parseSesIdentity = (path: string, value: string): { name: string; arn?: st
     );
   }
   return fromArn ? { name, arn: value } : { name };
-};
-
-/**
- * Every shop's sender must belong to the identity: its address, its domain, or a subdomain of it.
- * Otherwise SES refuses each of its e-mails (AccessDenied) at run time, long after the deploy.
- */
-const checkSenders = (path: string, shops: readonly ShopConfig[], identity: string): void => {
-  const wanted = identity.toLowerCase();
-  const problems = shops.flatMap((shop, index) => {
-    if (!shop.email) return [];
-    const address = (/<([^<>]+)>\s*$/.exec(shop.email.from)?.[1] ?? shop.email.from).trim().toLowerCase();
-    const domain = address.slice(address.lastIndexOf('@') + 1);
-    const covered = wanted.includes('@')
-      ? address === wanted
-      : domain === wanted || domain.endsWith(`.${wanted}`);
-    return covered
-      ? []
-      : [
-          `shops[${index}].email.from: ${address} is not covered by the SES identity ${identity} (sesIdentity)`,
-        ];
-  });
-  if (problems.length > 0) throw new Error(`${path}: ${problems.join('; ')}`);
 };

@@ -19,6 +19,7 @@ import { TRACKING_TOKEN_INDEX } from '../functions/adapters/dynamodb-order-repos
 import { FUNCTION_TIMEOUT_SECONDS } from '../functions/commons/function-timeouts.js';
 import { grantIndexQuery, grantItemAccess, type ItemAccess } from './order-table-access.js';
 import { ServiceFunction } from './service-function.js';
+import type { ShopRegistry } from './shop-registry.js';
 import { FUNCTION_SERVICE_NAMES, functionEnvironment } from './wiring.js';
 
 /** The default stage's throttling: all clients together, on top of the function's per-client limits. */
@@ -83,8 +84,8 @@ export const UNSUBSCRIBE_TABLE_ACCESS: readonly ItemAccess[] = [
 export interface StatusApiProps {
   /** The order table the status is read from. */
   readonly table: ITableV2;
-  /** The validated shops' configuration as JSON, as the functions read it (SHOPS_CONFIG). */
-  readonly shopsConfig: string;
+  /** The shops served, read by the functions through their cache. */
+  readonly shopRegistry: ShopRegistry;
   /** Verifies the unsubscribe links (the sender signs them with the same secret). */
   readonly unsubscribeSecret: ISecret;
   /** Keys the HMAC of client addresses in the rate-limit counters. */
@@ -159,11 +160,12 @@ export class StatusApi extends Construct {
       logRetention,
       environment: functionEnvironment('status-api', {
         ORDERS_TABLE_NAME: props.table.tableName,
-        SHOPS_CONFIG: props.shopsConfig,
+        ...props.shopRegistry.environment(),
         RATE_LIMIT_SALT: props.rateLimitSalt.secretValue.unsafeUnwrap(),
       }),
     });
     grantItemAccess(this.statusFunction, props.table, STATUS_API_TABLE_ACCESS);
+    props.shopRegistry.grantRead(this.statusFunction);
     grantIndexQuery(this.statusFunction, props.table, [TRACKING_TOKEN_INDEX]);
 
     this.unsubscribeFunction = new ServiceFunction(this, 'UnsubscribeFunction', {
@@ -174,11 +176,12 @@ export class StatusApi extends Construct {
       logRetention,
       environment: functionEnvironment('unsubscribe', {
         ORDERS_TABLE_NAME: props.table.tableName,
-        SHOPS_CONFIG: props.shopsConfig,
+        ...props.shopRegistry.environment(),
         UNSUBSCRIBE_SECRET: props.unsubscribeSecret.secretValue.unsafeUnwrap(),
       }),
     });
     grantItemAccess(this.unsubscribeFunction, props.table, UNSUBSCRIBE_TABLE_ACCESS);
+    props.shopRegistry.grantRead(this.unsubscribeFunction);
 
     const cors: CorsPreflightOptions | undefined =
       origins.length > 0

@@ -202,24 +202,32 @@ export const isRuntimeVariable = (name: string): boolean =>
   name === 'AWS_SECRET_ACCESS_KEY' ||
   name.startsWith('AWS_ENDPOINT_URL_');
 
+/** The shop registry's table and the age of each function's cache of it (dynamodb-shop-registry.ts). */
+const SHOP_REGISTRY_VARIABLES = ['SHOP_REGISTRY_TABLE_NAME', 'SHOP_CACHE_SECONDS'] as const;
+
 /** The variables of each function's own configuration (what its `readConfig` reads and needs). */
 export const FUNCTION_ENVIRONMENT = {
-  'ingest-order-events': ['ORDERS_TABLE_NAME', 'DEAD_LETTER_QUEUE_URL', 'MAX_RECEIVE_COUNT', 'SHOPS_CONFIG'],
-  'plan-notifications': ['ORDERS_TABLE_NAME', 'NOTIFICATION_QUEUE_URL', 'SHOPS_CONFIG'],
+  'ingest-order-events': [
+    'ORDERS_TABLE_NAME',
+    'DEAD_LETTER_QUEUE_URL',
+    'MAX_RECEIVE_COUNT',
+    ...SHOP_REGISTRY_VARIABLES,
+  ],
+  'plan-notifications': ['ORDERS_TABLE_NAME', 'NOTIFICATION_QUEUE_URL', ...SHOP_REGISTRY_VARIABLES],
   'send-notifications': [
     'ORDERS_TABLE_NAME',
     'NOTIFICATION_QUEUE_URL',
     'DEAD_LETTER_QUEUE_URL',
     'MAX_RECEIVE_COUNT',
     'EVENT_BUS_NAME',
-    'SHOPS_CONFIG',
+    ...SHOP_REGISTRY_VARIABLES,
     'UNSUBSCRIBE_SECRET',
     'SES_CONFIGURATION_SET',
     'PUSH_PLATFORM_APPLICATIONS',
   ],
   'email-feedback': ['ORDERS_TABLE_NAME', 'EVENT_BUS_NAME'],
-  'status-api': ['ORDERS_TABLE_NAME', 'SHOPS_CONFIG', 'RATE_LIMIT_SALT'],
-  unsubscribe: ['ORDERS_TABLE_NAME', 'SHOPS_CONFIG', 'UNSUBSCRIBE_SECRET'],
+  'status-api': ['ORDERS_TABLE_NAME', ...SHOP_REGISTRY_VARIABLES, 'RATE_LIMIT_SALT'],
+  unsubscribe: ['ORDERS_TABLE_NAME', ...SHOP_REGISTRY_VARIABLES, 'UNSUBSCRIBE_SECRET'],
 } as const satisfies Record<WiredFunction, readonly string[]>;
 
 /**

@@ -11,13 +11,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { orderTableDefinition } from '../functions/adapters/order-table.js';
+import { documentClient } from '../functions/adapters/aws-clients.js';
+import { DynamoDbShopRegistry } from '../functions/adapters/dynamodb-shop-registry.js';
+import { orderTableDefinition, shopRegistryTableDefinition } from '../functions/adapters/order-table.js';
 import {
   FUNCTION_TIMEOUT_SECONDS,
   FUNCTION_TIMEOUT_VARIABLE,
 } from '../functions/commons/function-timeouts.js';
 import { DEFAULT_EVENT_SOURCE } from '../functions/domain/order-events.js';
-import { parseShopConfigs, type ShopConfigInput } from '../functions/domain/shop-config.js';
+import { parseShopConfigs, type ShopConfig, type ShopConfigInput } from '../functions/domain/shop-config.js';
+import { diffShopConfigs } from '../functions/domain/shop-registry.js';
 import { orderEventPattern } from '../lib/event-patterns.js';
 import {
   DEFAULT_MAX_RECEIVE_COUNT,
@@ -112,8 +115,15 @@ export interface LocalServicesOptions {
   readonly dynamoDbEndpoint?: string;
   /** @default 'orders' */
   readonly tableName?: string;
-  /** The shops, as in the shops file. @default config/shops.example.json */
+  /**
+   * The shops seeded into the registry at start (a shop whose configuration differs from the
+   * registry's gets a new version; shops only in the registry stay). @default config/shops.example.json
+   */
   readonly shops?: readonly ShopConfigInput[];
+  /** The producers' sources the bus rule takes. @default [DEFAULT_EVENT_SOURCE] */
+  readonly eventSources?: readonly string[];
+  /** How long the functions keep a shop they read. @default LOCAL_SHOP_CACHE_SECONDS */
+  readonly shopCacheSeconds?: number;
   /** Where the shops' links point (their statusPage.baseUrl). @default as configured */
   readonly statusBaseUrl?: string;
   /** Lambda's retry budget: the queues' maxReceiveCount. @default lib/wiring.ts's (5) */
@@ -136,8 +146,14 @@ export interface LocalServices {
     readonly eventBridge: string;
   };
   readonly eventBusName: string;
+  /** The first of the sources the rule takes: the demo's and the CLI's. */
   readonly eventSource: string;
+  readonly eventSources: readonly string[];
   readonly tableName: string;
+  /** The shop registry's table, `<tableName>-shops`. */
+  readonly shopRegistryTableName: string;
+  /** The registry itself (consistent reads), for this process: the outbox, tests, the seeding. */
+  readonly shopRegistry: DynamoDbShopRegistry;
   /** The URL of each queue of lib/wiring.ts. */
   readonly queues: Readonly<Record<QueueRole, string>>;
   readonly shops: readonly ShopConfigInput[];
@@ -162,7 +178,8 @@ export interface LocalEnvironmentInput {
   readonly tableName: string;
   readonly queues: Readonly<Record<QueueRole, string>>;
   readonly eventBusName: string;
-  readonly shopsJson: string;
+  readonly shopRegistryTableName: string;
+  readonly shopCacheSeconds: number;
   readonly unsubscribeSecret: string;
   readonly rateLimitSalt: string;
   /** @default lib/wiring.ts's per queue */
@@ -178,7 +195,11 @@ export interface LocalEnvironmentInput {
 export const localEnvironments = (
   input: LocalEnvironmentInput,
 ): ((name: FunctionName) => Record<string, string>) => {
-  const { urls, tableName, queues, eventBusName, shopsJson, unsubscribeSecret, rateLimitSalt } = input;
+  const { urls, tableName, queues, eventBusName, unsubscribeSecret, rateLimitSalt } = input;
+  const registry = {
+    SHOP_REGISTRY_TABLE_NAME: input.shopRegistryTableName,
+    SHOP_CACHE_SECONDS: String(input.shopCacheSeconds),
+  };
   const visibility = input.visibilityTimeoutSeconds;
   const receiveCountOf = (role: 'orderEvents' | 'jobs'): string =>
     String(input.maxReceiveCount ?? QUEUES[role].maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT);
@@ -200,12 +221,12 @@ export const localEnvironments = (
       ORDERS_TABLE_NAME: tableName,
       DEAD_LETTER_QUEUE_URL: queues.orderEventsDeadLetters,
       MAX_RECEIVE_COUNT: receiveCountOf('orderEvents'),
-      SHOPS_CONFIG: shopsJson,
+      ...registry,
     }),
     'plan-notifications': functionEnvironment('plan-notifications', {
       ORDERS_TABLE_NAME: tableName,
       NOTIFICATION_QUEUE_URL: queues.jobs,
-      SHOPS_CONFIG: shopsJson,
+      ...registry,
     }),
     'send-notifications': {
       ...functionEnvironment('send-notifications', {
@@ -214,7 +235,7 @@ export const localEnvironments = (
         DEAD_LETTER_QUEUE_URL: queues.jobsDeadLetters,
         MAX_RECEIVE_COUNT: receiveCountOf('jobs'),
         EVENT_BUS_NAME: eventBusName,
-        SHOPS_CONFIG: shopsJson,
+        ...registry,
         UNSUBSCRIBE_SECRET: unsubscribeSecret,
         SES_CONFIGURATION_SET: LOCAL_CONFIGURATION_SET,
         PUSH_PLATFORM_APPLICATIONS: JSON.stringify(PUSH_APPLICATIONS),
@@ -226,12 +247,12 @@ export const localEnvironments = (
     },
     'status-api': functionEnvironment('status-api', {
       ORDERS_TABLE_NAME: tableName,
-      SHOPS_CONFIG: shopsJson,
+      ...registry,
       RATE_LIMIT_SALT: rateLimitSalt,
     }),
     unsubscribe: functionEnvironment('unsubscribe', {
       ORDERS_TABLE_NAME: tableName,
-      SHOPS_CONFIG: shopsJson,
+      ...registry,
       UNSUBSCRIBE_SECRET: unsubscribeSecret,
     }),
   };
@@ -246,11 +267,49 @@ export const localEnvironments = (
   });
 };
 
+/**
+ * How long the local functions keep a shop they read: short, so a `shops put` shows on the next order a
+ * developer sends; the deployed default is DEFAULT_SHOP_CACHE_SECONDS.
+ */
+export const LOCAL_SHOP_CACHE_SECONDS = 5;
+
+/**
+ * Puts each shop of a seed file into the registry: a shop it does not hold yet is created, one whose
+ * configuration differs gets a new version (its history keeps the old one; its state stays), an equal one
+ * is left alone.
+ * Returns what was written, by shop id.
+ */
+export const seedShops = async (
+  registry: DynamoDbShopRegistry,
+  shops: readonly ShopConfig[],
+  updatedBy: string,
+): Promise<Record<string, 'created' | 'updated' | 'unchanged'>> => {
+  const result: Record<string, 'created' | 'updated' | 'unchanged'> = {};
+  for (const config of shops) {
+    const current = await registry.get(config.shopId);
+    if (current && diffShopConfigs(current.config, config).length === 0) {
+      result[config.shopId] = 'unchanged';
+      continue;
+    }
+    await registry.put({
+      config,
+      // A shop an operator suspended or deleted stays so: the seed file says what, not whether.
+      state: current?.state ?? 'active',
+      updatedBy,
+      note: current ? 'seed file changed' : 'seeded',
+      expectedVersion: current?.version,
+    });
+    result[config.shopId] = current ? 'updated' : 'created';
+  }
+  return result;
+};
+
 export const startLocalServices = async (options: LocalServicesOptions = {}): Promise<LocalServices> => {
   const tableName = options.tableName ?? 'orders';
   const maxReceiveCount = options.maxReceiveCount;
   const visibility = options.visibilityTimeoutSeconds ?? LOCAL_VISIBILITY_TIMEOUT_SECONDS;
   const eventBusName = 'orders';
+  const eventSources = options.eventSources ?? [DEFAULT_EVENT_SOURCE];
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -301,10 +360,16 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
       credentials: LOCAL_CREDENTIALS,
     });
     stops.push(async () => dynamo.destroy());
-    try {
-      await dynamo.send(new CreateTableCommand(orderTableDefinition(tableName)));
-    } catch (error) {
-      if (!(error instanceof ResourceInUseException)) throw error;
+    const shopRegistryTableName = `${tableName}-shops`;
+    for (const definition of [
+      orderTableDefinition(tableName),
+      shopRegistryTableDefinition(shopRegistryTableName),
+    ]) {
+      try {
+        await dynamo.send(new CreateTableCommand(definition));
+      } catch (error) {
+        if (!(error instanceof ResourceInUseException)) throw error;
+      }
     }
 
     // Dead-letter queues first: a redrive policy names an existing queue.
@@ -334,7 +399,7 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
     eventBridge.addRule({
       name: 'order-events-to-queue',
       eventBusName,
-      pattern: orderEventPattern(DEFAULT_EVENT_SOURCE),
+      pattern: orderEventPattern(eventSources),
       target: async (event) => {
         await sqsClient.send(
           new SendMessageCommand({ QueueUrl: queues.orderEvents, MessageBody: JSON.stringify(event) }),
@@ -349,12 +414,12 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
       (JSON.parse(
         readFileSync(path.join(ROOT, 'config', 'shops.example.json'), 'utf8'),
       ) as ShopConfigInput[]);
-    parseShopConfigs(configured);
     const baseUrl = options.statusBaseUrl;
     const shops = baseUrl
       ? configured.map((shop) => ({ ...shop, statusPage: { ...shop.statusPage, baseUrl } }))
       : configured;
-    const shopsJson = JSON.stringify(shops);
+    const shopRegistry = new DynamoDbShopRegistry(documentClient(dynamo), shopRegistryTableName);
+    await seedShops(shopRegistry, parseShopConfigs(shops), 'npm start (seed file)');
     const unsubscribeSecret = options.unsubscribeSecret ?? 'local-unsubscribe-secret-0123456789abcdef';
     const rateLimitSalt = options.rateLimitSalt ?? 'local-rate-limit-salt-0123456789';
 
@@ -369,7 +434,8 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
       tableName,
       queues,
       eventBusName,
-      shopsJson,
+      shopRegistryTableName,
+      shopCacheSeconds: options.shopCacheSeconds ?? LOCAL_SHOP_CACHE_SECONDS,
       unsubscribeSecret,
       rateLimitSalt,
       maxReceiveCount,
@@ -385,8 +451,11 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
         eventBridge: eventBridge.endpoint,
       },
       eventBusName,
-      eventSource: DEFAULT_EVENT_SOURCE,
+      eventSource: eventSources[0] ?? DEFAULT_EVENT_SOURCE,
+      eventSources,
       tableName,
+      shopRegistryTableName,
+      shopRegistry,
       queues,
       shops,
       ses,

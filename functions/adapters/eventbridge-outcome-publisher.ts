@@ -2,7 +2,9 @@ import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventb
 import type { NotificationOutcome, NotificationRecord } from '../domain/notification-log.js';
 import type { OutcomePublisher } from '../domain/notification-ports.js';
 
-export const OUTCOME_SOURCE = 'order-notifications';
+import { OUTCOME_SOURCE } from '../domain/order-events.js';
+
+export { OUTCOME_SOURCE };
 
 const DETAIL_TYPE: Partial<Record<NotificationOutcome, string>> = {
   sent: 'Notification Sent',

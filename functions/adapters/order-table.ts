@@ -32,3 +32,21 @@ export const orderTableDefinition = (tableName: string): CreateTableCommandInput
   ],
   StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
 });
+
+/**
+ * The shop registry's table (dynamodb-shop-registry.ts): shopId and version, no index, no stream. Its own
+ * table, not items in the order table: functions get GetItem on it and nothing else, the planner's stream
+ * does not carry configuration changes, and erasure or re-indexing scans of the orders never meet it.
+ */
+export const shopRegistryTableDefinition = (tableName: string): CreateTableCommandInput => ({
+  TableName: tableName,
+  BillingMode: 'PAY_PER_REQUEST',
+  AttributeDefinitions: [
+    { AttributeName: 'shopId', AttributeType: 'S' },
+    { AttributeName: 'version', AttributeType: 'N' },
+  ],
+  KeySchema: [
+    { AttributeName: 'shopId', KeyType: 'HASH' },
+    { AttributeName: 'version', KeyType: 'RANGE' },
+  ],
+});

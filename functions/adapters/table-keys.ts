@@ -20,6 +20,12 @@
  */
 import type { OrderKey } from '../domain/ports.js';
 
+/**
+ * The shop registry's table (its own; dynamodb-shop-registry.ts) is keyed by shopId (partition) and
+ * version (number, sort): the current version of a shop sits at this version, its history at 1, 2, ….
+ */
+export const SHOP_CURRENT_VERSION = 0;
+
 export const ORDER_PK_PREFIX = 'ORDER#';
 export const STATE_SK = 'STATE';
 export const EVENT_SK_PREFIX = 'EVENT#';

@@ -283,6 +283,8 @@ export interface DeliveryChecks {
 export const decideDelivery = async (
   request: {
     readonly shop: ShopConfig | undefined;
+    /** Why the shop may not send, when `shop` is undefined (shop-registry.ts's wording). */
+    readonly shopRefusal?: string | undefined;
     readonly shopId: string;
     readonly event: OrderEvent;
     readonly state: OrderState;
@@ -292,7 +294,12 @@ export const decideDelivery = async (
   checks: DeliveryChecks,
 ): Promise<DeliveryDecision> => {
   const { shop, state, channel } = request;
-  if (!shop) return { kind: 'skip', reason: `shop ${request.shopId} is not configured`, fallback: false };
+  if (!shop)
+    return {
+      kind: 'skip',
+      reason: request.shopRefusal ?? `shop ${request.shopId} is not configured`,
+      fallback: false,
+    };
   if (!request.applied.ok) {
     return { kind: 'supersede', reason: `the event no longer applies: ${request.applied.reason}` };
   }

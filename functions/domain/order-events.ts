@@ -7,13 +7,37 @@
  */
 import * as z from 'zod';
 import { detailSizeProblem } from './order-limits.js';
-import { multiLineText, refineSingleLine, singleLineText } from './text-fields.js';
+import { multiLineText, refineSingleLine, singleLineText, textProblem } from './text-fields.js';
 import { isTimeZone } from './time-zones.js';
 
 export const EVENT_SCHEMA_VERSION = 1;
 
 /** The `source` the rule patterns accept by default; shops may configure their own. */
 export const DEFAULT_EVENT_SOURCE = 'shop.orders';
+
+/** The `source` of the events the product itself puts on the bus (notification outcomes). */
+export const OUTCOME_SOURCE = 'order-notifications';
+
+/** EventBridge's limit on an event's `source`. */
+const MAX_EVENT_SOURCE_LENGTH = 256;
+
+/**
+ * Why a `source` cannot be a producer's, or undefined when it can: the one rule the construct (its rule
+ * patterns) and the shop registry (each shop's producers) check. The rule takes everything from a
+ * producer source, so it must never be a source the product itself, or AWS, publishes on: the
+ * notification outcomes would be fed back to the ingest, and `aws.*` sources are reserved for AWS
+ * services (the Shopify partner source of the connectors is checked on its own).
+ */
+export const producerSourceProblem = (source: string): string | undefined => {
+  if (typeof source !== 'string' || source.length === 0 || source.length > MAX_EVENT_SOURCE_LENGTH)
+    return `must be 1-${MAX_EVENT_SOURCE_LENGTH} characters, got ${JSON.stringify(source)}`;
+  const textual = textProblem(source, 'single-line');
+  if (textual || source.trim() !== source)
+    return `${textual ?? 'must have no surrounding spaces'}, got ${JSON.stringify(source)}`;
+  if (source === OUTCOME_SOURCE || source.startsWith('aws.'))
+    return `must not be "${OUTCOME_SOURCE}" (the source of the notification outcomes) or start with "aws.", got ${JSON.stringify(source)}`;
+  return undefined;
+};
 
 /** One line of text (names, numbers, titles); see text-fields.ts for the characters refused. */
 const text = singleLineText;

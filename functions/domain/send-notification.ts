@@ -37,7 +37,8 @@ import type { OrderEvent } from './order-events.js';
 import { type OrderState, replay } from './order-lifecycle.js';
 import type { Clock, OrderRepository } from './ports.js';
 import { errorMessage } from './redaction.js';
-import type { ShopConfig, ShopDirectory } from './shop-config.js';
+import type { ShopConfig } from './shop-config.js';
+import { type ShopDirectory, sendingShop } from './shop-registry.js';
 
 export interface SendNotificationDeps {
   readonly orders: OrderRepository;
@@ -91,6 +92,8 @@ const SQS_MAX_DELAY_SECONDS = 900;
 interface Context {
   readonly job: NotificationJob;
   readonly shop: ShopConfig | undefined;
+  /** Why the shop may not send (not configured, suspended, deleted), when it may not. */
+  readonly shopRefusal: string | undefined;
   readonly state: OrderState;
   readonly event: OrderEvent;
   readonly applied: { readonly ok: true } | { readonly ok: false; readonly reason: string };
@@ -102,6 +105,7 @@ const decide = (deps: SendNotificationDeps, context: Context): Promise<DeliveryD
   decideDelivery(
     {
       shop: context.shop,
+      shopRefusal: context.shopRefusal,
       shopId: context.job.shopId,
       event: context.event,
       state: context.state,
@@ -211,10 +215,11 @@ export const processNotificationJob = async (
   const history = replay(snapshot.events.map((stored) => stored.event));
   const entry = history.timeline.find((candidate) => candidate.event.eventId === job.eventId);
   if (!entry) throw new UnknownJobError(`event ${job.eventId} is not an event of order ${job.orderId}`);
-  const shop = deps.shops.get(job.shopId);
+  const { shop, refusal: shopRefusal } = await sendingShop(deps.shops, job.shopId);
   const context: Context = {
     job,
     shop,
+    shopRefusal,
     state: history.state,
     event: entry.event,
     applied:

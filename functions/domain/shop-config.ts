@@ -4,9 +4,8 @@
  * field has a sensible default so a shop starts with a name, a sender and a base URL.
  */
 import * as z from 'zod';
-import { EventRefusedError } from './errors.js';
 import { validateTemplateOverrides } from './messages/overrides.js';
-import { type OrderEventType, PhoneNumberSchema } from './order-events.js';
+import { type OrderEventType, PhoneNumberSchema, producerSourceProblem } from './order-events.js';
 import { multiLineText, refineSingleLine, singleLineText } from './text-fields.js';
 
 const httpsUrl = z
@@ -24,6 +23,21 @@ const httpsUrl = z
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time as HH:MM (24-hour clock)');
 
 const channelSet = z.array(z.enum(['email', 'sms', 'push'])).max(3);
+
+const producerSource = z.string().superRefine((source, context) => {
+  const problem = producerSourceProblem(source);
+  if (problem) context.addIssue({ code: 'custom', message: problem });
+});
+
+/** An ARN of the given service and resource type, e.g. `arn:aws:ses:eu-central-1:123456789012:identity/x`. */
+const arnOf = (service: string, resource: string, example: string) =>
+  z
+    .string()
+    .max(2048)
+    .regex(
+      new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:${resource}[^\\s]+$`),
+      `expected the ARN of ${example}`,
+    );
 
 /**
  * The default channel matrix: which order events the customer is told about, and where. E-mail for every
@@ -62,7 +76,18 @@ const TemplateTextsSchema = z
   .partial();
 
 export const ShopConfigSchema = z.object({
-  shopId: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and - only'),
+  shopId: z
+    .string()
+    .max(64)
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and - only'),
+  producers: z
+    .array(producerSource)
+    .min(1)
+    .max(10)
+    .optional()
+    .describe(
+      'The EventBridge sources that may write this shop’s orders (each producer’s own, bound by its IAM events:source condition); default: the deployment’s default source only.',
+    ),
   name: singleLineText(100),
   defaultLanguage: z.enum(['pl', 'en']).default('pl'),
   brand: z
@@ -115,6 +140,16 @@ export const ShopConfigSchema = z.object({
         .min(3)
         .describe('Sender, e.g. "Sklep Pod Dębem <zamowienia@podebem.example.pl>".'),
       replyTo: z.email().optional(),
+      identityArn: arnOf('ses', 'identity/', 'a verified SES identity')
+        .optional()
+        .describe(
+          'The shop’s own verified SES identity (its domain) the e-mails are sent through; default: the deployment’s.',
+        ),
+      configurationSet: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected an SES configuration set name')
+        .optional()
+        .describe('The shop’s own SES configuration set; default: the deployment’s.'),
     })
     .optional(),
   sms: z
@@ -123,6 +158,15 @@ export const ShopConfigSchema = z.object({
         .string()
         .regex(/^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/, 'expected 1-11 letters and digits, at least one letter')
         .optional(),
+      originationNumber: z
+        .union([
+          PhoneNumberSchema,
+          arnOf('sms-voice', '(phone-number|sender-id|pool)/', 'an origination identity'),
+        ])
+        .optional()
+        .describe(
+          'The shop’s own origination identity (a number in E.164, or the ARN of a number, sender ID or pool) where the destination country allows one; default: the account’s.',
+        ),
       polishCharacters: z
         .enum(['keep', 'transliterate'])
         .default('keep')
@@ -131,6 +175,17 @@ export const ShopConfigSchema = z.object({
         ),
     })
     .default({ polishCharacters: 'keep' }),
+  push: z
+    .object({
+      apns: arnOf('sns', 'app/APNS/', 'an SNS APNS platform application'),
+      apns_sandbox: arnOf('sns', 'app/APNS_SANDBOX/', 'an SNS APNS_SANDBOX platform application'),
+      fcm: arnOf('sns', 'app/GCM/', 'an SNS GCM (FCM) platform application'),
+    })
+    .partial()
+    .optional()
+    .describe(
+      'The shop’s own SNS platform applications (its apps’ APNs and FCM credentials); default: the deployment’s.',
+    ),
   channels: z
     .record(z.string(), channelSet)
     .default({})
@@ -163,77 +218,45 @@ export class InvalidShopConfigError extends Error {
   }
 }
 
-/** Validates a list of shop configurations; the error lists every problem with its path. */
+const problemsOf = (issues: readonly z.core.$ZodIssue[], root: string): string[] =>
+  issues.map(
+    (issue) =>
+      `${root}${issue.path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('')}: ${issue.message}`,
+  );
+
+/** What the schema cannot say: channel overrides name real event types, template overrides are sound. */
+const semanticProblems = (shop: ShopConfig, root: string): string[] => {
+  const unknownEvents = Object.keys(shop.channels)
+    .filter((type) => !Object.hasOwn(DEFAULT_CHANNEL_MATRIX, type))
+    .map((type) => `${root}.channels: ${type} is not an order event type`);
+  if (unknownEvents.length > 0) return unknownEvents;
+  return validateTemplateOverrides(shop, root);
+};
+
+/**
+ * Validates one shop's configuration, as the registry takes it on every write and checks it on every
+ * read; the error lists every problem with its path (`shop.statusPage.baseUrl: ...`).
+ */
+export const parseShopConfig = (input: unknown, root = 'shop'): ShopConfig => {
+  const parsed = ShopConfigSchema.safeParse(input);
+  if (!parsed.success) throw new InvalidShopConfigError(problemsOf(parsed.error.issues, root));
+  const problems = semanticProblems(parsed.data, root);
+  if (problems.length > 0) throw new InvalidShopConfigError(problems);
+  return parsed.data;
+};
+
+/** Validates a list of shop configurations (a seed file); the error lists every problem with its path. */
 export const parseShopConfigs = (input: unknown): ShopConfig[] => {
   const parsed = z.array(ShopConfigSchema).min(1).safeParse(input);
-  if (!parsed.success) {
-    throw new InvalidShopConfigError(
-      parsed.error.issues.map(
-        (issue) =>
-          `shops${issue.path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('')}: ${issue.message}`,
-      ),
-    );
-  }
+  if (!parsed.success) throw new InvalidShopConfigError(problemsOf(parsed.error.issues, 'shops'));
   const ids = parsed.data.map((shop) => shop.shopId);
   const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
   if (repeated) throw new InvalidShopConfigError([`shops: shopId ${repeated} is configured twice`]);
-  const unknownEvents = parsed.data.flatMap((shop) =>
-    Object.keys(shop.channels)
-      .filter((type) => !Object.hasOwn(DEFAULT_CHANNEL_MATRIX, type))
-      .map((type) => `shops[${shop.shopId}].channels: ${type} is not an order event type`),
-  );
-  if (unknownEvents.length > 0) throw new InvalidShopConfigError(unknownEvents);
-  const badTemplates = parsed.data.flatMap(validateTemplateOverrides);
-  if (badTemplates.length > 0) throw new InvalidShopConfigError(badTemplates);
+  const problems = parsed.data.flatMap((shop) => semanticProblems(shop, `shops[${shop.shopId}]`));
+  if (problems.length > 0) throw new InvalidShopConfigError(problems);
   return parsed.data;
 };
 
 /** The channels an event is told on for a shop: its override, else the default matrix. */
 export const channelsFor = (shop: ShopConfig, type: OrderEventType): readonly ('email' | 'sms' | 'push')[] =>
   shop.channels[type] ?? DEFAULT_CHANNEL_MATRIX[type];
-
-export interface ShopDirectory {
-  /** The shop's configuration, or undefined for a shop that is not configured. */
-  get(shopId: string): ShopConfig | undefined;
-}
-
-/** The shop directory from the JSON a function gets in its environment (SHOPS_CONFIG). */
-export const shopDirectoryFromJson = (json: string): ShopDirectory => {
-  let input: unknown;
-  try {
-    input = JSON.parse(json);
-  } catch {
-    throw new InvalidShopConfigError(['shops: the configuration is not valid JSON']);
-  }
-  return staticShopDirectory(parseShopConfigs(input));
-};
-
-export const staticShopDirectory = (shops: readonly ShopConfig[]): ShopDirectory => {
-  const byId = new Map(shops.map((shop) => [shop.shopId, shop]));
-  return { get: (shopId) => byId.get(shopId) };
-};
-
-/**
- * The shops a deployment serves, as the ingest asks before it stores anything. Asynchronous, so that a
- * registry on the table can answer it as well as the configuration in the environment does.
- */
-export interface ShopRegistry {
-  /** The shop's configuration, or undefined for a shop that is not configured. */
-  get(shopId: string): Promise<ShopConfig | undefined>;
-}
-
-/** The registry of the shops a function got in its environment (SHOPS_CONFIG). */
-export const registryOf = (directory: ShopDirectory): ShopRegistry => ({
-  get: async (shopId) => directory.get(shopId),
-});
-
-/**
- * The shop of an event, or a refusal: an event for a shop this deployment does not serve is
- * dead-lettered with the reason and nothing of it (the customer's personal data least of all) is stored.
- */
-export const requireConfiguredShop = async (shops: ShopRegistry, shopId: string): Promise<ShopConfig> => {
-  const shop = await shops.get(shopId);
-  if (!shop)
-    throw new EventRefusedError(`shop ${shopId} is not configured in this deployment; nothing was stored`);
-  return shop;
-};

@@ -16,12 +16,12 @@ import {
   type RecordResult,
   recordOrderEvent,
 } from '../domain/record-order-event.js';
-import { requireConfiguredShop, type ShopRegistry } from '../domain/shop-config.js';
+import { requireActiveShop, type ShopDirectory } from '../domain/shop-registry.js';
 
 export interface IngestDeps {
   readonly record: RecordOrderEventDeps;
   /** The shops this deployment serves: an event for any other is refused before anything is stored. */
-  readonly shops: ShopRegistry;
+  readonly shops: ShopDirectory;
   readonly deadLetters: DeadLetterSink;
   readonly logger: Logger;
   /** The queue's maxReceiveCount: on the last delivery a failure goes to the dead letters with its reason. */
@@ -41,7 +41,13 @@ const isPermanent = (error: unknown): boolean =>
   (error instanceof OrderEventError && error.permanent) ||
   (error instanceof Error && error.name === 'ValidationException');
 
-export const parseMessage = (body: string): OrderEvent => {
+/** An order event with the producer's `source` it came from. */
+export interface ReceivedOrderEvent {
+  readonly source: string;
+  readonly event: OrderEvent;
+}
+
+export const parseMessage = (body: string): ReceivedOrderEvent => {
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -59,7 +65,7 @@ export const parseMessage = (body: string): OrderEvent => {
   }
   const parsed = parseOrderEvent(envelope.data['detail-type'], envelope.data.detail);
   if (!parsed.ok) throw new InvalidEventError(parsed.problems);
-  return parsed.event;
+  return { source: envelope.data.source, event: parsed.event };
 };
 
 const describeResult = (result: RecordResult): Record<string, unknown> =>
@@ -74,17 +80,18 @@ const describeResult = (result: RecordResult): Record<string, unknown> =>
       };
 
 export const makeIngestHandler = (deps: IngestDeps) =>
-  makeSqsBatchHandler<OrderEvent>({
+  makeSqsBatchHandler<ReceivedOrderEvent>({
     logger: deps.logger,
     deadLetters: deps.deadLetters,
     maxReceiveCount: deps.maxReceiveCount,
     parse: parseMessage,
-    handle: async (event) => {
-      await requireConfiguredShop(deps.shops, event.shopId);
+    handle: async ({ source, event }) => {
+      await requireActiveShop(deps.shops, event.shopId, source);
       return describeResult(await recordOrderEvent(deps.record, event));
     },
     // Ids and types only: the event's customer data never reaches the logs.
-    describe: (event) => ({
+    describe: ({ source, event }) => ({
+      source,
       eventId: event.eventId,
       detailType: event.type,
       shopId: event.shopId,

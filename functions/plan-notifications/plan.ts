@@ -17,7 +17,7 @@ import { newlyApplied, planJobs } from '../domain/notification-planning.js';
 import type { JobQueue } from '../domain/notification-ports.js';
 import { replay } from '../domain/order-lifecycle.js';
 import type { OrderRepository } from '../domain/ports.js';
-import type { ShopDirectory } from '../domain/shop-config.js';
+import { type ShopDirectory, sendingShop } from '../domain/shop-registry.js';
 
 export interface PlanDeps {
   readonly orders: OrderRepository;
@@ -58,12 +58,10 @@ export const makePlanHandler = (deps: PlanDeps) => {
             .timeline.map((entry) => entry.event)
             .filter((event) => wanted.has(event.eventId))
         : [];
-    const shop = deps.shops.get(key.shopId);
-    if (!shop)
-      deps.logger.warn('order of a shop that is not configured', {
-        shopId: key.shopId,
-        orderId: key.orderId,
-      });
+    const { shop, refusal } = await sendingShop(deps.shops, key.shopId);
+    // E-mail jobs still go out for such a shop, so the sender records why nothing was sent.
+    if (refusal)
+      deps.logger.warn('order of a shop that may not send', { reason: refusal, orderId: key.orderId });
     const jobs = planJobs(shop, events);
     await deps.jobs.enqueue(jobs);
     deps.logger.info('notifications planned', {

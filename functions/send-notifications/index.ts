@@ -8,6 +8,7 @@ import * as z from 'zod';
 import { documentClient, sdkClientConfig } from '../adapters/aws-clients.js';
 import { DynamoDbNotificationLog } from '../adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.js';
+import { registryDirectory, SHOP_REGISTRY_SETTINGS } from '../adapters/dynamodb-shop-registry.js';
 import { DynamoDbSuppressionList } from '../adapters/dynamodb-suppression-list.js';
 import { EventBridgeOutcomePublisher } from '../adapters/eventbridge-outcome-publisher.js';
 import { SesEmailSender } from '../adapters/ses-email-sender.js';
@@ -17,7 +18,6 @@ import { SqsDeadLetterSink } from '../adapters/sqs-dead-letters.js';
 import { SqsJobQueue } from '../adapters/sqs-job-queue.js';
 import { readConfig } from '../commons/config.js';
 import { createLogger } from '../commons/logging.js';
-import { shopDirectoryFromJson } from '../domain/shop-config.js';
 import {
   DEFAULT_UNSUBSCRIBE_TTL_DAYS,
   MAX_UNSUBSCRIBE_TTL_DAYS,
@@ -31,7 +31,7 @@ const config = readConfig({
   DEAD_LETTER_QUEUE_URL: z.url(),
   MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).max(1000),
   EVENT_BUS_NAME: z.string().min(1),
-  SHOPS_CONFIG: z.string().min(2),
+  ...SHOP_REGISTRY_SETTINGS,
   UNSUBSCRIBE_SECRET: z.string().min(32),
   /** How long an unsubscribe link works after it was sent. */
   UNSUBSCRIBE_LINK_TTL_DAYS: z.coerce
@@ -66,7 +66,7 @@ export const handler = makeSendHandler({
   send: {
     orders: new DynamoDbOrderRepository(documents, config.ORDERS_TABLE_NAME),
     notifications: new DynamoDbNotificationLog(documents, config.ORDERS_TABLE_NAME),
-    shops: shopDirectoryFromJson(config.SHOPS_CONFIG),
+    shops: registryDirectory(documents, config.SHOP_REGISTRY_TABLE_NAME, config.SHOP_CACHE_SECONDS),
     email: new SesEmailSender(new SESv2Client(sdk), config.SES_CONFIGURATION_SET),
     sms: new SnsSmsSender(sns),
     push: new SnsPushSender(sns, config.PUSH_PLATFORM_APPLICATIONS),

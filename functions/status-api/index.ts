@@ -1,7 +1,6 @@
 /**
  * Lambda entry point: production wiring of the status API. Clients are created once per execution
- * environment; the shops' configuration is parsed and checked at cold start, so a bad deployment fails
- * before it answers anyone. The DynamoDB endpoint comes from the SDK's standard settings
+ * environment; the shops come from the shop registry through its cache. The DynamoDB endpoint comes from the SDK's standard settings
  * (AWS_ENDPOINT_URL_DYNAMODB), which is how the local stack points this same code at DynamoDB Local.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -10,17 +9,16 @@ import { documentClient, sdkClientConfig } from '../adapters/aws-clients.js';
 import { DynamoDbNotificationLog } from '../adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.js';
 import { DynamoDbRateLimiter } from '../adapters/dynamodb-rate-limiter.js';
+import { registryDirectory, SHOP_REGISTRY_SETTINGS } from '../adapters/dynamodb-shop-registry.js';
 import { readConfig } from '../commons/config.js';
 import { createLogger } from '../commons/logging.js';
-import { parseShopConfigs, staticShopDirectory } from '../domain/shop-config.js';
 import { DEFAULT_LOOKUP_MIN_RESPONSE_MS, DEFAULT_RATE_LIMITS, makeStatusApiHandler } from './status-api.js';
 
 const count = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
 
 const config = readConfig({
   ORDERS_TABLE_NAME: z.string().min(1),
-  /** The shops array (JSON), the same shape as config/shops.example.json. */
-  SHOPS_CONFIG: z.string().min(2),
+  ...SHOP_REGISTRY_SETTINGS,
   /** Keys the HMAC of client addresses in the rate-limit counters; keep it secret and stable. */
   RATE_LIMIT_SALT: z.string().min(16),
   LOOKUP_RATE_LIMIT: count(DEFAULT_RATE_LIMITS.lookup.limit),
@@ -37,18 +35,8 @@ const config = readConfig({
 /** Timeouts and retries below the function's own timeout (functions/commons/function-timeouts.ts). */
 const sdk = sdkClientConfig('status-api');
 
-const parseShops = (text: string) => {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new Error('invalid function configuration: SHOPS_CONFIG: is not valid JSON');
-  }
-  return parseShopConfigs(json);
-};
-
-const shops = staticShopDirectory(parseShops(config.SHOPS_CONFIG));
 const documents = documentClient(new DynamoDBClient(sdk));
+const shops = registryDirectory(documents, config.SHOP_REGISTRY_TABLE_NAME, config.SHOP_CACHE_SECONDS);
 const clock = { now: () => new Date() };
 
 export const handler = makeStatusApiHandler({

@@ -9,7 +9,8 @@ import { contactMatches, contactOf } from '../domain/contact.js';
 import type { NotificationLog, NotificationRecord } from '../domain/notification-log.js';
 import { type OrderHistory, replay } from '../domain/order-lifecycle.js';
 import type { LookupFields, OrderKey, OrderSnapshot } from '../domain/ports.js';
-import type { ShopConfig, ShopDirectory } from '../domain/shop-config.js';
+import type { ShopConfig } from '../domain/shop-config.js';
+import type { ShopDirectory } from '../domain/shop-registry.js';
 import { generateTrackingToken, isWellFormedTrackingToken } from '../domain/tracking-token.js';
 import { trackingPageUrl } from '../domain/web/links.js';
 
@@ -56,7 +57,8 @@ export const findTrackedOrder = async (deps: OrderStatusDeps, token: string): Pr
   if (!snapshot || snapshot.trackingToken !== token || snapshot.events.length === 0) return NOT_FOUND;
   const history = replay(snapshot.events.map((stored) => stored.event));
   if (history.state.status === 'awaiting_placement') return NOT_FOUND;
-  const shop = deps.shops.get(key.shopId);
+  // A suspended or deleted shop's orders stay visible to their customers until erased or expired.
+  const shop = (await deps.shops.get(key.shopId))?.config;
   if (!shop) return { kind: 'shop_not_configured', shopId: key.shopId };
   return { kind: 'found', shop, history, notifications, updatedAt: snapshot.updatedAt };
 };
@@ -91,7 +93,7 @@ export const lookupTrackingUrl = async (
 ): Promise<LookupResult> => {
   const key = await deps.orders.findByOrderNumber(request.shopId, request.orderNumber);
   const fields = await deps.orders.loadLookupFields(key ?? DUMMY_KEY);
-  const shop = deps.shops.get(request.shopId);
+  const shop = (await deps.shops.get(request.shopId))?.config;
   // Every check runs, whatever failed first, so the answer's time does not say which one did. The contact
   // rule is contact.ts's, the one the erasure uses too: e-mail canonically, phone in E.164.
   const matched = contactMatches(contactOf(request.contact), {

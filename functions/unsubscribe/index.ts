@@ -2,15 +2,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { documentClient, sdkClientConfig } from '../adapters/aws-clients.js';
+import { registryDirectory, SHOP_REGISTRY_SETTINGS } from '../adapters/dynamodb-shop-registry.js';
 import { DynamoDbSuppressionList } from '../adapters/dynamodb-suppression-list.js';
 import { readConfig } from '../commons/config.js';
 import { createLogger } from '../commons/logging.js';
-import { shopDirectoryFromJson } from '../domain/shop-config.js';
 import { makeUnsubscribeHandler } from './unsubscribe.js';
 
 const config = readConfig({
   ORDERS_TABLE_NAME: z.string().min(1),
-  SHOPS_CONFIG: z.string().min(2),
+  ...SHOP_REGISTRY_SETTINGS,
   UNSUBSCRIBE_SECRET: z.string().min(32),
   /** Accept first-format (clear, never-expiring) links until this instant (ISO 8601); unset: refuse them. */
   UNSUBSCRIBE_LEGACY_TOKENS_UNTIL: z.iso.datetime({ offset: true }).optional(),
@@ -19,13 +19,12 @@ const config = readConfig({
 /** Timeouts and retries below the function's own timeout (functions/commons/function-timeouts.ts). */
 const sdk = sdkClientConfig('unsubscribe');
 
+const documents = documentClient(new DynamoDBClient(sdk));
+
 export const handler = makeUnsubscribeHandler({
   secret: config.UNSUBSCRIBE_SECRET,
-  suppressions: new DynamoDbSuppressionList(
-    documentClient(new DynamoDBClient(sdk)),
-    config.ORDERS_TABLE_NAME,
-  ),
-  shops: shopDirectoryFromJson(config.SHOPS_CONFIG),
+  suppressions: new DynamoDbSuppressionList(documents, config.ORDERS_TABLE_NAME),
+  shops: registryDirectory(documents, config.SHOP_REGISTRY_TABLE_NAME, config.SHOP_CACHE_SECONDS),
   logger: createLogger('unsubscribe'),
   clock: { now: () => new Date() },
   acceptLegacyUntil: config.UNSUBSCRIBE_LEGACY_TOKENS_UNTIL

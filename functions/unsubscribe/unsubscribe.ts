@@ -12,7 +12,7 @@ import { logLambdaContext } from '../commons/logging.js';
 import { type Language, languageFromAcceptLanguage } from '../domain/i18n.js';
 import type { SuppressionList } from '../domain/notification-ports.js';
 import type { Clock } from '../domain/ports.js';
-import type { ShopDirectory } from '../domain/shop-config.js';
+import type { ShopDirectory } from '../domain/shop-registry.js';
 import { verifySubscription } from '../domain/signed-links.js';
 import { html, type SafeHtml } from '../domain/web/html.js';
 import { unsubscribePage } from './unsubscribe-page.js';
@@ -83,7 +83,7 @@ export const makeUnsubscribeHandler = (deps: UnsubscribeDeps) => {
       now: (deps.clock ?? SYSTEM_CLOCK).now(),
       acceptLegacyUntil: deps.acceptLegacyUntil,
     });
-    const shop = subscription && deps.shops.get(subscription.shopId);
+    const shop = subscription && (await deps.shops.get(subscription.shopId))?.config;
     if (!subscription || !shop) {
       deps.logger.warn('unsubscribe link rejected');
       return page(language, 400, html`<p>${texts.invalid}</p>`);

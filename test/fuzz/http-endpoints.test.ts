@@ -20,7 +20,7 @@ import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notif
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import { DynamoDbRateLimiter } from '../../functions/adapters/dynamodb-rate-limiter.js';
 import { DynamoDbSuppressionList } from '../../functions/adapters/dynamodb-suppression-list.js';
-import { staticShopDirectory } from '../../functions/domain/shop-config.js';
+import { staticShopDirectory } from '../../functions/domain/shop-registry.js';
 import { signSubscription } from '../../functions/domain/signed-links.js';
 import type { HttpResponse } from '../../functions/status-api/http.js';
 import { makeStatusApiHandler } from '../../functions/status-api/status-api.js';

@@ -41,13 +41,8 @@ import type { JobQueue } from '../../functions/domain/notification-ports.js';
 import type { OrderEvent } from '../../functions/domain/order-events.js';
 import { type OrderHistory, replay, sameEvent } from '../../functions/domain/order-lifecycle.js';
 import { ORDER_LIMITS } from '../../functions/domain/order-limits.js';
-import {
-  channelsFor,
-  parseShopConfigs,
-  registryOf,
-  type ShopConfig,
-  type ShopDirectory,
-} from '../../functions/domain/shop-config.js';
+import { channelsFor, parseShopConfigs, type ShopConfig } from '../../functions/domain/shop-config.js';
+import type { ShopDirectory } from '../../functions/domain/shop-registry.js';
 import { signedLinks } from '../../functions/domain/signed-links.js';
 import { generateTrackingToken } from '../../functions/domain/tracking-token.js';
 import { makeIngestHandler, parseMessage } from '../../functions/ingest-order-events/ingest.js';
@@ -96,7 +91,20 @@ let now = SEND_START;
 
 /** The shops of this deployment: each run configures one of its own, so runs never meet. */
 const shops = new Map<string, ShopConfig>();
-const directory: ShopDirectory = { get: (shopId) => shops.get(shopId) };
+const directory: ShopDirectory = {
+  get: async (shopId) => {
+    const config = shops.get(shopId);
+    return (
+      config && {
+        config,
+        state: 'active',
+        version: 1,
+        updatedAt: '2026-01-01T00:00:00.000Z',
+        updatedBy: 'test',
+      }
+    );
+  },
+};
 
 /** The notification queue: the sender's requeues come back with their delay, on the test's clock. */
 class RecordingJobQueue implements JobQueue {
@@ -144,7 +152,7 @@ afterAll(async () => {
 const ingest = () =>
   makeIngestHandler({
     record: { orders: repository(), clock: INGEST_CLOCK, newTrackingToken: generateTrackingToken },
-    shops: registryOf(directory),
+    shops: directory,
     deadLetters: new SqsDeadLetterSink(sqsClient, sqs.queueUrl('order-events-dlq')),
     logger,
     maxReceiveCount: MAX_RECEIVE_COUNT,
@@ -227,7 +235,7 @@ const tryParse = (
   body: string,
 ): { ok: true; event: OrderEvent } | { ok: false; error: InvalidEventError } => {
   try {
-    return { ok: true, event: parseMessage(body) };
+    return { ok: true, event: parseMessage(body).event };
   } catch (error) {
     if (error instanceof InvalidEventError) return { ok: false, error };
     throw error;

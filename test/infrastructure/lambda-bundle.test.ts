@@ -11,19 +11,33 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { lambdaContext } from '../../fixtures/lambda.js';
+import { DynamoDbShopRegistry } from '../../functions/adapters/dynamodb-shop-registry.js';
 import { DynamoDbSuppressionList } from '../../functions/adapters/dynamodb-suppression-list.js';
+import { parseShopConfig } from '../../functions/domain/shop-config.js';
 import { signSubscription } from '../../functions/domain/signed-links.js';
 import { REPO_ROOT, SERVICE_FUNCTION_BUNDLING } from '../../lib/service-function.js';
 import { esbuildOptionsFrom } from '../../scripts/lambda-esbuild-options.js';
-import { createOrderTable, type TestTable } from '../support/dynamodb.js';
+import { createOrderTable, createShopRegistryTable, type TestTable } from '../support/dynamodb.js';
 
 const SECRET = 'bundle-test-secret-0123456789-abcdefghij';
 let table: TestTable;
+let shops: TestTable;
 let outdir: string;
 const saved = { ...process.env };
 
 beforeAll(async () => {
   table = await createOrderTable();
+  shops = await createShopRegistryTable();
+  await new DynamoDbShopRegistry(shops.documents, shops.tableName).put({
+    config: parseShopConfig({
+      shopId: 'bundle-shop',
+      name: 'Bundle Shop',
+      statusPage: { baseUrl: 'https://s.example.pl' },
+    }),
+    state: 'active',
+    updatedBy: 'test',
+    expectedVersion: undefined,
+  });
   outdir = await mkdtemp(path.join(tmpdir(), 'bundle-'));
 });
 
@@ -31,6 +45,7 @@ afterAll(async () => {
   process.env = saved;
   await rm(outdir, { recursive: true, force: true });
   await table.drop();
+  await shops.drop();
 });
 
 describe('Bundle: unsubscribe as deployed', () => {
@@ -54,9 +69,7 @@ describe('Bundle: unsubscribe as deployed', () => {
       AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint'),
       ORDERS_TABLE_NAME: table.tableName,
       UNSUBSCRIBE_SECRET: SECRET,
-      SHOPS_CONFIG: JSON.stringify([
-        { shopId: 'bundle-shop', name: 'Bundle Shop', statusPage: { baseUrl: 'https://s.example.pl' } },
-      ]),
+      SHOP_REGISTRY_TABLE_NAME: shops.tableName,
     });
     const { handler } = (await import(pathToFileURL(path.join(outdir, 'index.mjs')).href)) as {
       handler: (

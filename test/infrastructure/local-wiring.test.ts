@@ -11,7 +11,6 @@ import { App, type CfnElement, type IResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ShopConfigInput } from '../../functions/domain/shop-config.js';
 import type { OrderNotifications } from '../../lib/order-notifications.js';
 import { OrderNotificationsStack } from '../../lib/order-notifications-stack.js';
 import { REPO_ROOT, type ServiceFunction } from '../../lib/service-function.js';
@@ -44,9 +43,6 @@ import {
 const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
   context: Record<string, unknown>;
 };
-const exampleShops = JSON.parse(
-  readFileSync(join(REPO_ROOT, 'config/shops.example.json'), 'utf8'),
-) as ShopConfigInput[];
 
 let stack: OrderNotificationsStack;
 let n: OrderNotifications;
@@ -55,8 +51,7 @@ let template: Template;
 beforeAll(() => {
   const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
   stack = new OrderNotificationsStack(app, 'OrderNotifications', {
-    eventSource: 'shop.orders',
-    shops: exampleShops,
+    eventSources: ['shop.orders'],
     sesIdentity: String(cdkJson.context['order-notifications:sesIdentity']),
   });
   n = stack.notifications;
@@ -170,7 +165,8 @@ const localEnvironmentOf = localEnvironments({
   tableName: 'orders',
   queues: LOCAL_QUEUES,
   eventBusName: 'orders',
-  shopsJson: JSON.stringify(exampleShops),
+  shopRegistryTableName: 'orders-shops',
+  shopCacheSeconds: 5,
   unsubscribeSecret: 'local-unsubscribe-secret-0123456789abcdef',
   rateLimitSalt: 'local-rate-limit-salt-0123456789',
   visibilityTimeoutSeconds: LOCAL_VISIBILITY_TIMEOUT_SECONDS,
@@ -319,7 +315,7 @@ describe('The local wiring', () => {
       const values = { ORDERS_TABLE_NAME: 'orders', NOTIFICATION_QUEUE_URL: '', EXTRA: 'x' };
 
       expect(() => functionEnvironment('plan-notifications', values as never)).toThrow(
-        'environment of plan-notifications: NOTIFICATION_QUEUE_URL is missing or empty; SHOPS_CONFIG is missing or empty; EXTRA is not one of its variables (lib/wiring.ts FUNCTION_ENVIRONMENT)',
+        'environment of plan-notifications: NOTIFICATION_QUEUE_URL is missing or empty; SHOP_REGISTRY_TABLE_NAME is missing or empty; SHOP_CACHE_SECONDS is missing or empty; EXTRA is not one of its variables (lib/wiring.ts FUNCTION_ENVIRONMENT)',
       );
     });
 

@@ -3,10 +3,8 @@
  * synth time with the field named, and the optional props change what they say. Bundling is skipped
  * here (the stack test bundles for real); nothing below depends on the code assets.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { App, type CfnElement, type IResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, type CfnElement, Duration, type IResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
@@ -21,16 +19,10 @@ import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order
 import { DynamoDbRateLimiter } from '../../functions/adapters/dynamodb-rate-limiter.js';
 import { DynamoDbSuppressionList } from '../../functions/adapters/dynamodb-suppression-list.js';
 import type { NotificationRecord } from '../../functions/domain/notification-log.js';
-import type { ShopConfigInput } from '../../functions/domain/shop-config.js';
 import { OrderIngest } from '../../lib/order-ingest.js';
 import { OrderNotifications, type OrderNotificationsProps } from '../../lib/order-notifications.js';
 import { PARTITION_KEY_PREFIXES } from '../../lib/order-table-access.js';
-import { REPO_ROOT } from '../../lib/service-function.js';
-
-const exampleShops = JSON.parse(
-  readFileSync(join(REPO_ROOT, 'config/shops.example.json'), 'utf8'),
-) as ShopConfigInput[];
-const [exampleShop] = exampleShops as [ShopConfigInput];
+import { ShopRegistry } from '../../lib/shop-registry.js';
 
 const APNS = 'arn:aws:sns:eu-central-1:123456789012:app/APNS/podebem-ios';
 const FCM = 'arn:aws:sns:eu-central-1:123456789012:app/GCM/podebem-android';
@@ -44,7 +36,6 @@ const shopStack = (): Stack => {
 
 const build = (overrides: Partial<OrderNotificationsProps> = {}) =>
   new OrderNotifications(shopStack(), 'Notifications', {
-    shops: exampleShops,
     sesIdentity: 'podebem.example.pl',
     ...overrides,
   });
@@ -54,31 +45,6 @@ const logicalId = (resource: IResource): string =>
 
 describe('OrderNotifications', () => {
   describe('props checked at synth time', () => {
-    it('rejects a bad shops configuration, naming the field', () => {
-      const shops = [{ ...exampleShop, statusPage: { baseUrl: 'ftp://status.example.pl' } }];
-
-      expect(() => build({ shops })).toThrow(/shops\[0\]\.statusPage\.baseUrl: /);
-    });
-
-    it('rejects every bad field at once, and an empty list', () => {
-      const shops = [{ ...exampleShop, shopId: 'Sklep Pod Dębem', brand: { primaryColor: 'green' } }];
-
-      expect(() => build({ shops })).toThrow(/shops\[0\]\.shopId: .*; shops\[0\]\.brand\.primaryColor: /);
-      expect(() => build({ shops: [] })).toThrow(/Notifications: invalid shop configuration: shops: /);
-    });
-
-    it("rejects a shop whose sender is not the SES identity's", () => {
-      const shops = [{ ...exampleShop, email: { from: 'Sklep <zamowienia@example.com>' } }];
-
-      expect(() => build({ shops })).toThrow(
-        /shops\[0\]\.email\.from: zamowienia@example\.com is not covered by the SES identity podebem\.example\.pl/,
-      );
-      // A subdomain of the identity's domain is covered.
-      expect(() =>
-        build({ shops: [{ ...exampleShop, email: { from: 'zamowienia@mail.podebem.example.pl' } }] }),
-      ).not.toThrow();
-    });
-
     it('rejects an SES identity that is neither a domain, an address nor an identity ARN', () => {
       expect(() => build({ sesIdentity: 'podebem' })).toThrow(/sesIdentity must be a domain/);
       expect(() => build({ sesIdentity: 'arn:aws:sns:eu-central-1:123456789012:identity/x.pl' })).toThrow(
@@ -92,18 +58,25 @@ describe('OrderNotifications', () => {
       );
     });
 
-    it('rejects more shops than the functions’ 4 KB environment can carry', () => {
-      const shops = Array.from({ length: 4 }, (_, index) => ({ ...exampleShop, shopId: `shop-${index}` }));
-
-      expect(() => build({ shops })).toThrow(/shops: the configuration of 4 shop\(s\) takes \d+ bytes/);
-    });
-
     it.each(['order-notifications', 'aws.ses', 'aws.events'])(
       'rejects %s as the order event source: its rule takes every event of the source',
       (eventSource) => {
-        expect(() => build({ eventSource })).toThrow(/eventSource must not be "order-notifications"/);
+        expect(() => build({ eventSources: ['shop.orders', eventSource] })).toThrow(
+          /eventSources: must not be "order-notifications"/,
+        );
       },
     );
+
+    it('rejects an empty or repeated list of event sources', () => {
+      expect(() => build({ eventSources: [] })).toThrow(/eventSources must list each producer's source once/);
+      expect(() => build({ eventSources: ['shop.a', 'shop.a'] })).toThrow(/each producer's source once/);
+    });
+
+    it('rejects a shop cache time the functions cannot take', () => {
+      expect(() => build({ shopRegistry: { cacheTime: Duration.hours(2) } })).toThrow(
+        /ShopRegistry: cacheTime must be whole seconds from 0 to 3600, got 7200/,
+      );
+    });
 
     it('rejects those sources on the OrderIngest construct used on its own too', () => {
       const stack = shopStack();
@@ -111,11 +84,11 @@ describe('OrderNotifications', () => {
         new OrderIngest(stack, 'Ingest', {
           table: new Table(stack, 'Orders', { partitionKey: { name: 'pk', type: AttributeType.STRING } }),
           eventBus: new EventBus(stack, 'Bus'),
-          eventSource: 'order-notifications',
-          shopsConfig: '[]',
+          eventSources: ['order-notifications'],
+          shopRegistry: new ShopRegistry(stack, 'Shops'),
         });
 
-      expect(attempt).toThrow('ShopStack/Ingest: eventSource must not be "order-notifications"');
+      expect(attempt).toThrow('ShopStack/Ingest: eventSources: must not be "order-notifications"');
     });
 
     it('rejects a sender concurrency an SQS event source cannot have', () => {
@@ -136,10 +109,9 @@ describe('OrderNotifications', () => {
       alarmTopic = new Topic(stack, 'ShopAlarms', { enforceSSL: true });
       eventBus = new EventBus(stack, 'ShopBus');
       notifications = new OrderNotifications(stack, 'Notifications', {
-        shops: exampleShops,
         sesIdentity: SES_IDENTITY_ARN,
         eventBus,
-        eventSource: 'shop.podebem',
+        eventSources: ['shop.podebem', 'platform.acme'],
         pushPlatformApplications: { apns: APNS, fcm: FCM },
         alarmTopic,
         logRetention: RetentionDays.THREE_MONTHS,
@@ -189,7 +161,7 @@ describe('OrderNotifications', () => {
       template.resourceCountIs('AWS::Events::EventBus', 1);
       template.hasResourceProperties('AWS::Events::Rule', {
         EventBusName: { Ref: logicalId(eventBus) },
-        EventPattern: { source: ['shop.podebem'] },
+        EventPattern: { source: ['shop.podebem', 'platform.acme'] },
       });
     });
 

@@ -12,11 +12,11 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SHOP_REGISTRY_SETTINGS } from '../../functions/adapters/dynamodb-shop-registry.js';
 import { OUTCOME_SOURCE } from '../../functions/adapters/eventbridge-outcome-publisher.js';
 import { orderTableDefinition } from '../../functions/adapters/order-table.js';
 import { FUNCTION_TIMEOUT_SECONDS, sdkTimeoutsFor } from '../../functions/commons/function-timeouts.js';
 import { ORDER_EVENT_SCHEMAS } from '../../functions/domain/order-events.js';
-import type { ShopConfigInput } from '../../functions/domain/shop-config.js';
 import { orderEventPattern } from '../../lib/event-patterns.js';
 import type { OrderNotifications } from '../../lib/order-notifications.js';
 import { OrderNotificationsStack } from '../../lib/order-notifications-stack.js';
@@ -46,9 +46,6 @@ type Resource = ReturnType<Template['findResources']>[string];
 const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
   context: Record<string, unknown>;
 };
-const exampleShops = JSON.parse(
-  readFileSync(join(REPO_ROOT, 'config/shops.example.json'), 'utf8'),
-) as ShopConfigInput[];
 
 let app: App;
 let stack: OrderNotificationsStack;
@@ -98,9 +95,8 @@ beforeAll(() => {
     },
   });
   stack = new OrderNotificationsStack(app, 'OrderNotifications', {
-    eventSource: 'shop.orders',
+    eventSources: ['shop.orders'],
     alarmEmail: 'operations@example.com',
-    shops: exampleShops,
     sesIdentity: String(cdkJson.context['order-notifications:sesIdentity']),
   });
   n = stack.notifications;
@@ -133,6 +129,7 @@ describe('OrderNotificationsStack', () => {
       const { store, ingest, pipeline } = n;
       const named: [unknown, string][] = [
         [arnOf(store.table), 'table'],
+        [arnOf(n.shopRegistry.table), 'shop registry'],
         [{ 'Fn::GetAtt': [logicalId(store.table), 'StreamArn'] }, 'table stream'],
         [stack.resolve(`${store.table.tableArn}/index/byTrackingToken`), 'index byTrackingToken'],
         [stack.resolve(`${store.table.tableArn}/index/byOrderNumber`), 'index byOrderNumber'],
@@ -210,6 +207,7 @@ describe('OrderNotificationsStack', () => {
       ingest: [
         ...basics('ingest'),
         ...consume('OrderEventsQueue'),
+        'dynamodb:GetItem on shop registry',
         'dynamodb:Query on table',
         'dynamodb:PutItem on table',
         'dynamodb:ConditionCheckItem on table',
@@ -221,6 +219,7 @@ describe('OrderNotificationsStack', () => {
           (action) => `dynamodb:${action} on table stream`,
         ),
         ...onFailure('PlannerFailureQueue'),
+        'dynamodb:GetItem on shop registry',
         'dynamodb:Query on table if pk like ORDER#*',
         'sqs:SendMessage on NotificationQueue',
       ],
@@ -229,6 +228,7 @@ describe('OrderNotificationsStack', () => {
         ...consume('NotificationQueue'),
         'sqs:SendMessage on NotificationQueue',
         'sqs:SendMessage on NotificationDeadLetterQueue',
+        'dynamodb:GetItem on shop registry',
         'dynamodb:Query on table if pk like ORDER#*',
         'dynamodb:GetItem on table if pk like NOTIFICATIONS#* | SUPPRESSION#*',
         'dynamodb:PutItem on table if pk like NOTIFICATIONS#* | SUPPRESSION#*',
@@ -251,12 +251,17 @@ describe('OrderNotificationsStack', () => {
       ],
       status: [
         ...basics('status'),
+        'dynamodb:GetItem on shop registry',
         'dynamodb:Query on table if pk like NOTIFICATIONS#* | ORDER#*',
         'dynamodb:GetItem on table if pk like ORDER#* | ORDERNUMBER#*',
         'dynamodb:UpdateItem on table if pk like RATE#*',
         'dynamodb:Query on index byTrackingToken',
       ],
-      unsubscribe: [...basics('unsubscribe'), 'dynamodb:PutItem on table if pk like SUPPRESSION#*'],
+      unsubscribe: [
+        ...basics('unsubscribe'),
+        'dynamodb:GetItem on shop registry',
+        'dynamodb:PutItem on table if pk like SUPPRESSION#*',
+      ],
     };
 
     it.each(Object.keys(EXPECTED))('%s: exactly the expected actions on the expected resources', (name) => {
@@ -487,15 +492,18 @@ describe('OrderNotificationsStack', () => {
       ).toEqual([]);
     });
 
-    it('get the shops as validated at synth time, and their secrets as deploy-time references', () => {
-      const shops = JSON.stringify(n.shops);
+    it('read the shop registry through a 60-second cache, and get their secrets as deploy-time references', () => {
+      const registryTable = refOf(n.shopRegistry.table);
       for (const fn of [
+        n.ingest.ingestFunction,
         n.pipeline.plannerFunction,
         n.pipeline.senderFunction,
         n.statusApi.statusFunction,
         n.statusApi.unsubscribeFunction,
       ]) {
-        expect(environmentOf(fn).SHOPS_CONFIG).toBe(shops);
+        expect(environmentOf(fn).SHOP_REGISTRY_TABLE_NAME).toEqual(registryTable);
+        expect(environmentOf(fn).SHOP_CACHE_SECONDS).toBe('60');
+        expect(environmentOf(fn)).not.toHaveProperty('SHOPS_CONFIG');
       }
       const reference = (secret: IResource) => ({
         'Fn::Join': ['', ['{{resolve:secretsmanager:', refOf(secret), ':SecretString:::}}']],
@@ -1006,6 +1014,11 @@ const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.
  * its index.ts, each optional when its schema has a default or `.optional()` (or goes through a helper
  * that applies one, as status-api's `count(fallback)` does).
  */
+/** Shapes the handlers spread into their readConfig, by the name they import them as. */
+const SHARED_SHAPES: Record<string, Record<string, { safeParse(value: unknown): { success: boolean } }>> = {
+  SHOP_REGISTRY_SETTINGS,
+};
+
 const configVariables = (file: string): { name: string; optional: boolean }[] => {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
   const found: { name: string; optional: boolean }[] = [];
@@ -1014,6 +1027,15 @@ const configVariables = (file: string): { name: string; optional: boolean }[] =>
       const [shape] = node.arguments;
       if (shape && ts.isObjectLiteralExpression(shape)) {
         for (const property of shape.properties) {
+          // A spread of a shared shape (the registry's settings): its variables, as the shape parses them.
+          if (ts.isSpreadAssignment(property)) {
+            const shared = SHARED_SHAPES[property.expression.getText(source)];
+            if (!shared) throw new Error(`${file}: readConfig spreads an unknown shape`);
+            for (const [name, schema] of Object.entries(shared)) {
+              found.push({ name, optional: schema.safeParse(undefined).success });
+            }
+            continue;
+          }
           if (!ts.isPropertyAssignment(property)) continue;
           const schema = property.initializer.getText(source);
           found.push({

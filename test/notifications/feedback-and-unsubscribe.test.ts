@@ -12,7 +12,8 @@ import { DynamoDbSuppressionList } from '../../functions/adapters/dynamodb-suppr
 import { EventBridgeOutcomePublisher } from '../../functions/adapters/eventbridge-outcome-publisher.js';
 import { encodeTag } from '../../functions/adapters/ses-email-sender.js';
 import type { NotificationRecord } from '../../functions/domain/notification-log.js';
-import { parseShopConfigs, staticShopDirectory } from '../../functions/domain/shop-config.js';
+import { parseShopConfigs } from '../../functions/domain/shop-config.js';
+import { staticShopDirectory } from '../../functions/domain/shop-registry.js';
 import { signSubscription } from '../../functions/domain/signed-links.js';
 import { type FeedbackDeps, makeFeedbackHandler } from '../../functions/email-feedback/feedback.js';
 import { makeUnsubscribeHandler } from '../../functions/unsubscribe/unsubscribe.js';

@@ -32,7 +32,8 @@ import { type NotificationJob, ORDER_WAIT } from '../../functions/domain/notific
 import type { OrderEvent } from '../../functions/domain/order-events.js';
 import { recordOrderEvent } from '../../functions/domain/record-order-event.js';
 import type { SendNotificationDeps } from '../../functions/domain/send-notification.js';
-import { parseShopConfigs, staticShopDirectory } from '../../functions/domain/shop-config.js';
+import { parseShopConfigs } from '../../functions/domain/shop-config.js';
+import { staticShopDirectory } from '../../functions/domain/shop-registry.js';
 import { signedLinks } from '../../functions/domain/signed-links.js';
 import { generateTrackingToken } from '../../functions/domain/tracking-token.js';
 import { makePlanHandler } from '../../functions/plan-notifications/plan.js';

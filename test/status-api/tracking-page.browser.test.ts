@@ -22,7 +22,7 @@ import {
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import { DynamoDbRateLimiter } from '../../functions/adapters/dynamodb-rate-limiter.js';
-import { staticShopDirectory } from '../../functions/domain/shop-config.js';
+import { staticShopDirectory } from '../../functions/domain/shop-registry.js';
 import { makeStatusApiHandler } from '../../functions/status-api/status-api.js';
 import { type HttpGateway, startHttpGateway } from '../../local/http-gateway.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';

@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DeleteTableCommand,
+  DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { documentClient } from '../../functions/adapters/aws-clients.js';
-import { orderTableDefinition } from '../../functions/adapters/order-table.js';
+import { orderTableDefinition, shopRegistryTableDefinition } from '../../functions/adapters/order-table.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
 
 export interface TestTable {
@@ -13,15 +18,17 @@ export interface TestTable {
   drop(): Promise<void>;
 }
 
-/** A fresh order table on the run's DynamoDB Local, with the production client settings. */
-export const createOrderTable = async (): Promise<TestTable> => {
+const createTable = async (
+  prefix: string,
+  definition: (tableName: string) => CreateTableCommandInput,
+): Promise<TestTable> => {
   const client = new DynamoDBClient({
     endpoint: inject('dynamoDbEndpoint'),
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
   });
-  const tableName = `orders-${randomUUID()}`;
-  await client.send(new CreateTableCommand(orderTableDefinition(tableName)));
+  const tableName = `${prefix}-${randomUUID()}`;
+  await client.send(new CreateTableCommand(definition(tableName)));
   return {
     tableName,
     client,
@@ -32,3 +39,10 @@ export const createOrderTable = async (): Promise<TestTable> => {
     },
   };
 };
+
+/** A fresh order table on the run's DynamoDB Local, with the production client settings. */
+export const createOrderTable = (): Promise<TestTable> => createTable('orders', orderTableDefinition);
+
+/** A fresh shop registry table on the run's DynamoDB Local. */
+export const createShopRegistryTable = (): Promise<TestTable> =>
+  createTable('shops', shopRegistryTableDefinition);

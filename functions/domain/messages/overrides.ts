@@ -146,10 +146,10 @@ const checkField = (
  * unknown template ids, templates that do not parse, unknown placeholders, partials, and texts too long
  * for their channel with long values. parseShopConfigs refuses a configuration that has any.
  */
-export const validateTemplateOverrides = (shop: ShopConfig): string[] => {
+export const validateTemplateOverrides = (shop: ShopConfig, root = `shops[${shop.shopId}]`): string[] => {
   const problems: string[] = [];
   for (const [templateId, languages] of Object.entries(shop.templates ?? {})) {
-    const where = `shops[${shop.shopId}].templates.${templateId}`;
+    const where = `${root}.templates.${templateId}`;
     if (!eventTypeOfTemplate(templateId)) {
       problems.push(`${where}: not a template id; expected one of ${TEMPLATE_IDS.join(', ')}`);
       continue;
