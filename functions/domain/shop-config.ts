@@ -39,6 +39,21 @@ const arnOf = (service: string, resource: string, example: string) =>
       `expected the ARN of ${example}`,
     );
 
+/** The address of a sender as `Name <address>` or a bare address, lower-cased. */
+const senderAddress = (from: string): string =>
+  (/<([^<>]+)>\s*$/.exec(from)?.[1] ?? from).trim().toLowerCase();
+
+/**
+ * Whether SES sends `from` through `identity` (a domain or an address, or the ARN of either): the
+ * address itself, its domain, or a parent domain of it. Otherwise SES refuses each e-mail at run time.
+ */
+export const senderCoveredBy = (from: string, identity: string): boolean => {
+  const name = (/:identity\/(.+)$/.exec(identity)?.[1] ?? identity).toLowerCase();
+  const address = senderAddress(from);
+  const domain = address.slice(address.lastIndexOf('@') + 1);
+  return name.includes('@') ? address === name : domain === name || domain.endsWith(`.${name}`);
+};
+
 /**
  * The default channel matrix: which order events the customer is told about, and where. E-mail for every
  * change worth a written record; SMS and push only when the customer must act or the parcel is close.
@@ -150,6 +165,15 @@ export const ShopConfigSchema = z.object({
         .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected an SES configuration set name')
         .optional()
         .describe('The shop’s own SES configuration set; default: the deployment’s.'),
+    })
+    .superRefine((email, context) => {
+      if (email.identityArn && !senderCoveredBy(email.from, email.identityArn)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['from'],
+          message: `${senderAddress(email.from)} is not covered by the SES identity ${email.identityArn}`,
+        });
+      }
     })
     .optional(),
   sms: z
