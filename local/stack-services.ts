@@ -120,7 +120,7 @@ export interface LocalServicesOptions {
    * registry's gets a new version; shops only in the registry stay). @default config/shops.example.json
    */
   readonly shops?: readonly ShopConfigInput[];
-  /** The producers' sources the bus rule takes. @default [DEFAULT_EVENT_SOURCE] */
+  /** The producers' sources the bus rule takes. @default the default source and the seed shops' producers */
   readonly eventSources?: readonly string[];
   /** How long the functions keep a shop they read. @default LOCAL_SHOP_CACHE_SECONDS */
   readonly shopCacheSeconds?: number;
@@ -309,7 +309,10 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
   const maxReceiveCount = options.maxReceiveCount;
   const visibility = options.visibilityTimeoutSeconds ?? LOCAL_VISIBILITY_TIMEOUT_SECONDS;
   const eventBusName = 'orders';
-  const eventSources = options.eventSources ?? [DEFAULT_EVENT_SOURCE];
+  // The default source and every producer a seed shop is bound to, as a deployment lists its platforms.
+  const eventSources = options.eventSources ?? [
+    ...new Set([DEFAULT_EVENT_SOURCE, ...(options.shops ?? []).flatMap((shop) => shop.producers ?? [])]),
+  ];
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);

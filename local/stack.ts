@@ -9,6 +9,7 @@
  * run, which runs each function in a process of its own; here the handlers run in this process. They read
  * their configuration when first imported, so one stack runs per process.
  */
+
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,6 +22,7 @@ import type {
   DynamoDBStreamEvent,
   SQSEvent,
 } from 'aws-lambda';
+import type { DynamoDbShopRegistry } from '../functions/adapters/dynamodb-shop-registry.js';
 import type { ShopConfigInput } from '../functions/domain/shop-config.js';
 import type { QueueRole } from '../lib/wiring.js';
 import { assertPortFree, LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.js';
@@ -65,6 +67,10 @@ export interface LocalStackOptions {
   readonly maxReceiveCount?: number;
   /** How long a failed message stays hidden before its next delivery. @default 5 seconds */
   readonly visibilityTimeoutSeconds?: number;
+  /** The producers' sources the bus rule takes. @default the default source and the seed shops' producers */
+  readonly eventSources?: readonly string[];
+  /** How long the functions keep a shop they read. @default LOCAL_SHOP_CACHE_SECONDS (5) */
+  readonly shopCacheSeconds?: number;
 }
 
 export interface LocalStack {
@@ -80,6 +86,9 @@ export interface LocalStack {
   readonly eventBusName: string;
   readonly eventSource: string;
   readonly tableName: string;
+  readonly shopRegistryTableName: string;
+  /** The registry (consistent reads) for this process: tests, the outbox. */
+  readonly shopRegistry: DynamoDbShopRegistry;
   /** The URL of each queue of lib/wiring.ts. */
   readonly queues: Readonly<Record<QueueRole, string>>;
   readonly ses: SesLocal;
@@ -146,6 +155,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       tableName: options.tableName,
       maxReceiveCount: options.maxReceiveCount,
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+      eventSources: options.eventSources,
+      shopCacheSeconds: options.shopCacheSeconds,
       shops: applyQuietHours(
         JSON.parse(readFileSync(shopsFile, 'utf8')) as ShopConfigInput[],
         options.quietHours ?? 'on',
@@ -239,6 +250,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       urls: { ...services.urls, api: gateway.url, outbox: `${outboxServer.url}/outbox` },
       eventBusName: services.eventBusName,
       eventSource: services.eventSource,
+      shopRegistryTableName: services.shopRegistryTableName,
+      shopRegistry: services.shopRegistry,
       tableName: services.tableName,
       queues,
       ses: services.ses,
