@@ -8,6 +8,7 @@ import type { ShopConfigInput } from '../functions/domain/shop-config.js';
 export const EXAMPLE_SHOPS: readonly ShopConfigInput[] = [
   {
     shopId: 'sklep-pod-debem',
+    producers: ['shop.orders'],
     name: 'Sklep Pod Dębem',
     defaultLanguage: 'pl',
     brand: { primaryColor: '#2e5e3a', logoUrl: 'https://podebem.example.pl/logo-600.png' },
@@ -31,8 +32,19 @@ export const EXAMPLE_SHOPS: readonly ShopConfigInput[] = [
     email: {
       from: 'Sklep Pod Dębem <zamowienia@podebem.example.pl>',
       replyTo: 'pomoc@podebem.example.pl',
+      identityArn: 'arn:aws:ses:eu-central-1:123456789012:identity/podebem.example.pl',
+      configurationSet: 'podebem',
     },
-    sms: { senderId: 'PodDebem', polishCharacters: 'keep' },
+    sms: {
+      senderId: 'PodDebem',
+      originationNumber: 'arn:aws:sms-voice:eu-central-1:123456789012:sender-id/PodDebem/PL',
+      polishCharacters: 'keep',
+    },
+    push: {
+      apns: 'arn:aws:sns:eu-central-1:123456789012:app/APNS/podebem-ios',
+      apns_sandbox: 'arn:aws:sns:eu-central-1:123456789012:app/APNS_SANDBOX/podebem-ios-dev',
+      fcm: 'arn:aws:sns:eu-central-1:123456789012:app/GCM/podebem-android',
+    },
     channels: { 'Order Preparing': [], 'Payment Received': ['email', 'push'] },
     quietHours: { start: '21:00', end: '08:00' },
     fallbacks: { sms: ['email'], push: ['email'], email: [] },
@@ -57,6 +69,8 @@ export const EXAMPLE_SHOPS: readonly ShopConfigInput[] = [
 /** What each field does, by its path in a shop (`contact.hours`); shown as comments by `config example`. */
 export const FIELD_DOCS: Readonly<Record<string, string>> = {
   shopId: 'Required. The shop id the events carry (lower-case letters, digits, -). Part of every key.',
+  producers:
+    'Optional. The EventBridge sources that may write this shop’s orders, one per platform (default: the deployment’s default source, shop.orders). Each producer’s IAM policy allows its own source only; docs/shop-registry.md.',
   name: 'Required. The shop name in messages and on the tracking page (1-100 characters).',
   defaultLanguage: 'pl | en (default pl): for customers whose locale is neither.',
   brand: 'Optional. The colour and logo of the e-mails and the tracking page.',
@@ -85,12 +99,22 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
     'Days after the last change when the page shows less (0-3650, default 30).',
   email: 'Optional, but without it no e-mail is sent (the notifications are recorded as skipped).',
   'email.from':
-    'Required with email. Sender, "Name <address>"; the domain must be the verified SES identity.',
+    'Required with email. Sender, "Name <address>"; the domain must belong to the shop’s SES identity (or the deployment’s).',
   'email.replyTo': 'Where replies go.',
+  'email.identityArn':
+    'The shop’s own verified SES identity (its domain); email.from must belong to it. Default: the deployment’s. Tag it for the deployment (docs/deploy.md).',
+  'email.configurationSet':
+    'The shop’s own SES configuration set (publishing to the default event bus); default: the deployment’s.',
   sms: 'Optional.',
   'sms.senderId': '1-11 letters and digits, at least one letter; not every country shows it.',
+  'sms.originationNumber':
+    'The shop’s own origination identity where the country allows one: a number in E.164 or the ARN of a number, sender ID or pool. Default: the account’s.',
   'sms.polishCharacters':
     'keep | transliterate (default keep): transliterate sends ą as a, ł as l… so texts stay GSM-7 (160 characters a segment instead of 70).',
+  push: 'Optional. The shop’s own SNS platform applications (its apps); default: the deployment’s.',
+  'push.apns': 'APNs (production) platform application ARN.',
+  'push.apns_sandbox': 'APNs sandbox platform application ARN (development builds).',
+  'push.fcm': 'Firebase Cloud Messaging platform application ARN.',
   channels:
     'Optional. Overrides of the channel matrix per event type (e.g. no message for "Order Preparing", push for payments). Defaults: docs/configuration.md.',
   quietHours:

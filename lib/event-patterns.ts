@@ -4,7 +4,10 @@
  * pattern the deployed rule uses.
  */
 
+import { EMAIL_TAGS } from '../functions/adapters/ses-email-sender.js';
 import { ORDER_PK_PREFIX, STATE_SK } from '../functions/adapters/table-keys.js';
+
+const EMAIL_DEPLOYMENT_TAG = EMAIL_TAGS.deployment;
 
 export interface OrderEventPattern {
   readonly source: readonly string[];
@@ -34,18 +37,33 @@ export interface SesFeedbackPattern {
   readonly source: readonly ['aws.ses'];
   readonly 'detail-type': typeof SES_FEEDBACK_DETAIL_TYPES;
   readonly detail: {
-    readonly mail: { readonly tags: { readonly 'ses:configuration-set': readonly string[] } };
+    readonly mail: {
+      readonly tags: {
+        readonly $or: readonly [
+          { readonly 'ses:configuration-set': readonly string[] },
+          { readonly [EMAIL_DEPLOYMENT_TAG]: readonly string[] },
+        ];
+      };
+    };
   };
 }
 
 /**
- * SES feedback of one configuration set. SES publishes to the account's default bus, which carries
- * every configuration set's events; SES tags each e-mail with the name of its own.
+ * SES feedback of this deployment's e-mails. SES publishes to the account's default bus, which carries
+ * every configuration set's events; SES tags each e-mail with the name of its configuration set, and the
+ * sender tags each one with the deployment's (EMAIL_TAGS.deployment), so e-mails a shop sends through its
+ * own configuration set (which must publish to the default bus) come back here too.
  */
 export const sesFeedbackPattern = (configurationSetName: string): SesFeedbackPattern => ({
   source: ['aws.ses'],
   'detail-type': SES_FEEDBACK_DETAIL_TYPES,
-  detail: { mail: { tags: { 'ses:configuration-set': [configurationSetName] } } },
+  detail: {
+    mail: {
+      tags: {
+        $or: [{ 'ses:configuration-set': [configurationSetName] }, { [EMAIL_DEPLOYMENT_TAG]: [configurationSetName] }],
+      },
+    },
+  },
 });
 
 /**

@@ -15,6 +15,7 @@ import {
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTION_TIMEOUT_SECONDS } from '../functions/commons/function-timeouts.js';
+import { EMAIL_TAGS } from '../functions/adapters/ses-email-sender.js';
 import { sesFeedbackPattern } from './event-patterns.js';
 import { sqsEventSource, streamEventSource } from './event-sources.js';
 import { grantItemAccess, type ItemAccess } from './order-table-access.js';
@@ -81,6 +82,13 @@ const SES_FEEDBACK_EVENTS = [
 const SENDER_TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS['send-notifications']);
 const FOURTEEN_DAYS = Duration.seconds(MESSAGE_RETENTION_SECONDS);
 
+/**
+ * The tag a shop's own SES identity and configuration set carry, with this deployment's configuration set
+ * name as its value, for the sender to be allowed to send through them (the same name the sender tags
+ * each e-mail with for the feedback rule).
+ */
+export const SHOP_IDENTITY_TAG = EMAIL_TAGS.deployment;
+
 export interface NotificationPipelineProps {
   /** The order table; its stream (new and old images) drives the planner. */
   readonly table: ITableV2;
@@ -144,6 +152,8 @@ export class NotificationPipeline extends Construct {
   readonly senderMaxReceiveCount: number;
   /** The sender's SNS statement on Resource "*", in a policy of its own. */
   readonly senderSnsPolicy: Policy;
+  /** `ses:SendEmail` on the shops' own identities and configuration sets tagged for this deployment. */
+  readonly senderShopIdentityPolicy: Policy;
   readonly configurationSet: ConfigurationSet;
   readonly feedbackRule: Rule;
   /** SES events EventBridge could not deliver to the feedback function. */
@@ -287,6 +297,38 @@ export class NotificationPipeline extends Construct {
           resourceName: this.configurationSet.configurationSetName,
         }),
       ],
+    });
+    // A shop's own identity and configuration set (the registry's email.identityArn/configurationSet):
+    // any in the account and region that carries this deployment's tag, so onboarding a shop needs a
+    // tag, not a deploy (docs/deploy.md, "Onboarding a shop").
+    this.senderShopIdentityPolicy = new Policy(this, 'SenderShopIdentityPolicy', {
+      roles: [this.senderFunction.role],
+      statements: [
+        new PolicyStatement({
+          actions: ['ses:SendEmail'],
+          resources: [
+            Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: '*' }),
+            Stack.of(this).formatArn({ service: 'ses', resource: 'configuration-set', resourceName: '*' }),
+          ],
+          conditions: {
+            StringEquals: {
+              [`aws:ResourceTag/${SHOP_IDENTITY_TAG}`]: this.configurationSet.configurationSetName,
+            },
+          },
+        }),
+      ],
+    });
+    Validations.of(this.senderShopIdentityPolicy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
+      reason:
+        'Shops are onboarded without a deploy, so the identities they send from cannot be listed here; the ' +
+        'statement allows only identities tagged for this deployment (aws:ResourceTag condition, SES v2 ' +
+        'tag-based authorization), which an operator tags when onboarding the shop.',
+    });
+    Validations.of(this.senderShopIdentityPolicy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:configuration-set/*]',
+      reason:
+        'As for the identities: a shop’s own configuration set is allowed only when tagged for this deployment.',
     });
     const platformArns = Object.values(platformApplications);
     if (platformArns.length > 0) {

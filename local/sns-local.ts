@@ -60,6 +60,8 @@ export interface SmsRecord {
   /** `AWS.SNS.SMS.SMSType`; SNS's account default is Promotional. */
   readonly smsType: 'Transactional' | 'Promotional';
   readonly senderId?: string | undefined;
+  /** `AWS.MM.SMS.OriginationNumber`: the shop's own number, sender ID or pool, when it has one. */
+  readonly originationNumber?: string | undefined;
   /** Billed parts, as the network counts them. */
   readonly segments: number;
   readonly encoding: SmsEncoding;
@@ -315,6 +317,7 @@ export const startSnsLocal = async (options: SnsLocalOptions = {}): Promise<SnsL
       text,
       smsType,
       senderId,
+      originationNumber: attributes.get('AWS.MM.SMS.OriginationNumber'),
       segments,
       encoding,
       delivered: !blocked,

@@ -18,7 +18,17 @@ const PERMANENT = new Set([
 export const encodeTag = (value: string): string => Buffer.from(value, 'utf8').toString('base64url');
 export const decodeTag = (value: string): string => Buffer.from(value, 'base64url').toString('utf8');
 
-export const EMAIL_TAGS = { shop: 'shop', order: 'order', event: 'event' } as const;
+export const EMAIL_TAGS = {
+  shop: 'shop',
+  order: 'order',
+  event: 'event',
+  /**
+   * The deployment's configuration set name, on every e-mail whatever configuration set it goes
+   * through: the feedback rule matches on it, so a shop's own configuration set reaches the feedback
+   * function too (lib/event-patterns.ts sesFeedbackPattern).
+   */
+  deployment: 'order-notifications',
+} as const;
 
 export class SesEmailSender implements EmailSender {
   constructor(
@@ -43,8 +53,12 @@ export class SesEmailSender implements EmailSender {
               Headers: email.headers.map((header) => ({ Name: header.name, Value: header.value })),
             },
           },
-          ConfigurationSetName: this.configurationSetName,
+          ConfigurationSetName: email.configurationSet ?? this.configurationSetName,
+          FromEmailAddressIdentityArn: email.identityArn,
           EmailTags: [
+            ...(this.configurationSetName
+              ? [{ Name: EMAIL_TAGS.deployment, Value: this.configurationSetName }]
+              : []),
             { Name: EMAIL_TAGS.shop, Value: email.reference.shopId },
             { Name: EMAIL_TAGS.order, Value: encodeTag(email.reference.orderId) },
             { Name: EMAIL_TAGS.event, Value: encodeTag(email.reference.eventId) },

@@ -40,7 +40,8 @@ export class SnsPushSender implements PushSender {
   ) {}
 
   async send(push: OutgoingPush): Promise<{ messageId: string }> {
-    const application = this.applications[push.platform];
+    // The shop's own app first, else the deployment's.
+    const application = push.application ?? this.applications[push.platform];
     if (!application)
       throw new PermanentDeliveryError(`no SNS platform application is configured for ${push.platform}`);
     try {

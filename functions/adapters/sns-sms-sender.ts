@@ -22,6 +22,9 @@ export class SnsSmsSender implements SmsSender {
             ...(sms.senderId
               ? { 'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: sms.senderId } }
               : {}),
+            ...(sms.originationNumber
+              ? { 'AWS.MM.SMS.OriginationNumber': { DataType: 'String', StringValue: sms.originationNumber } }
+              : {}),
           },
         }),
       );

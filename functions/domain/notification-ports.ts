@@ -13,12 +13,17 @@ export interface OutgoingEmail {
   readonly headers: ReadonlyArray<{ readonly name: string; readonly value: string }>;
   /** Ties provider feedback (bounces, complaints) back to the notification. */
   readonly reference: { readonly shopId: string; readonly orderId: string; readonly eventId: string };
+  /** The shop's own SES identity and configuration set; the deployment's when left out. */
+  readonly identityArn?: string | undefined;
+  readonly configurationSet?: string | undefined;
 }
 
 export interface OutgoingSms {
   readonly phoneNumber: string;
   readonly text: string;
   readonly senderId?: string | undefined;
+  /** The shop's own origination identity (a number, or the ARN of a number, sender ID or pool). */
+  readonly originationNumber?: string | undefined;
 }
 
 export interface OutgoingPush {
@@ -27,6 +32,8 @@ export interface OutgoingPush {
   readonly title: string;
   readonly body: string;
   readonly data: Readonly<Record<string, string>>;
+  /** The shop's own SNS platform application for this platform; the deployment's when left out. */
+  readonly application?: string | undefined;
 }
 
 export interface EmailSender {

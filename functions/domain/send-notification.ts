@@ -171,6 +171,8 @@ const deliver = async (
           { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
         ],
         reference: { shopId: job.shopId, orderId: job.orderId, eventId: job.eventId },
+        identityArn: input.shop.email?.identityArn,
+        configurationSet: input.shop.email?.configurationSet,
       });
     }
     case 'sms':
@@ -178,6 +180,7 @@ const deliver = async (
         phoneNumber: address.phoneNumber,
         text: renderSms(input).text,
         senderId: input.shop.sms.senderId,
+        originationNumber: input.shop.sms.originationNumber,
       });
     case 'push': {
       const message = renderPush(input);
@@ -185,7 +188,8 @@ const deliver = async (
       const refusals: PermanentDeliveryError[] = [];
       for (const target of address.targets) {
         try {
-          ids.push((await deps.push.send({ ...target, ...message })).messageId);
+          const application = input.shop.push?.[target.platform];
+          ids.push((await deps.push.send({ ...target, ...message, application })).messageId);
         } catch (error) {
           if (!(error instanceof PermanentDeliveryError)) throw error;
           if (error.disabledTarget) {

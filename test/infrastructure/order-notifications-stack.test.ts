@@ -146,6 +146,16 @@ describe('OrderNotificationsStack', () => {
           'SES configuration set',
         ],
         ['*', '*'],
+        [
+          stack.resolve(stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })),
+          'any SES identity',
+        ],
+        [
+          stack.resolve(
+            stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: '*' }),
+          ),
+          'any SES configuration set',
+        ],
       ];
       for (const [queue, name] of [
         [ingest.queue, 'OrderEventsQueue'],
@@ -175,7 +185,13 @@ describe('OrderNotificationsStack', () => {
         expect(statement.Effect).toBe('Allow');
         const condition = statement.Condition;
         let suffix = '';
-        if (condition) {
+        if (condition?.StringEquals) {
+          // Tag-based: the resource must carry this deployment's tag, valued its configuration set's name.
+          expect(condition).toEqual({
+            StringEquals: { 'aws:ResourceTag/order-notifications': refOf(n.pipeline.configurationSet) },
+          });
+          suffix = ' if tagged for this deployment';
+        } else if (condition) {
           expect(Object.keys(condition)).toEqual(['ForAllValues:StringLike']);
           const keys = condition['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as string[];
           suffix = ` if pk like ${[...keys].sort().join(' | ')}`;
@@ -237,6 +253,8 @@ describe('OrderNotificationsStack', () => {
         'events:PutEvents on order bus',
         'ses:SendEmail on SES identity',
         'ses:SendEmail on SES configuration set',
+        'ses:SendEmail on any SES identity if tagged for this deployment',
+        'ses:SendEmail on any SES configuration set if tagged for this deployment',
         'sns:Publish on *',
         'sns:CheckIfPhoneNumberIsOptedOut on *',
       ],
@@ -651,7 +669,17 @@ describe('OrderNotificationsStack', () => {
       expect(Properties.EventPattern).toEqual({
         source: ['aws.ses'],
         'detail-type': ['Email Bounced', 'Email Complaint Received', 'Email Delivered'],
-        detail: { mail: { tags: { 'ses:configuration-set': [refOf(n.pipeline.configurationSet)] } } },
+        detail: {
+          mail: {
+            tags: {
+              // Its own configuration set's, or a shop's own set's, tagged by the sender for this deployment.
+              $or: [
+                { 'ses:configuration-set': [refOf(n.pipeline.configurationSet)] },
+                { 'order-notifications': [refOf(n.pipeline.configurationSet)] },
+              ],
+            },
+          },
+        },
       });
     });
 
@@ -989,6 +1017,9 @@ describe('OrderNotificationsStack', () => {
           ...functions.map((fn) => `AwsSolutions-IAM5[Resource::*] at ${fn}/Role/DefaultPolicy`),
           // SMS to a phone number has no ARN; CheckIfPhoneNumberIsOptedOut has no resource type.
           'AwsSolutions-IAM5[Resource::*] at NotificationPipeline/SenderSnsPolicy',
+          // Shops' own identities and configuration sets: any tagged for this deployment.
+          'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*] at NotificationPipeline/SenderShopIdentityPolicy',
+          'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:configuration-set/*] at NotificationPipeline/SenderShopIdentityPolicy',
           // Node 22 on purpose.
           ...functions.map((fn) => `AwsSolutions-L1 at ${fn}/Function`),
           // Dead-letter queues that nag recognises only as redrive targets.

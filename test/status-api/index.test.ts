@@ -8,15 +8,18 @@ import { lambdaContext } from '../../fixtures/lambda.js';
 import { orderRef } from '../../fixtures/order-events.js';
 import { apiEvent, eventsUntil, SHOP_INPUT, seedOrder } from '../../fixtures/status-api.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
+import { DynamoDbShopRegistry } from '../../functions/adapters/dynamodb-shop-registry.js';
+import { parseShopConfig } from '../../functions/domain/shop-config.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
-import { createOrderTable, type TestTable } from '../support/dynamodb.js';
+import { createOrderTable, createShopRegistryTable, type TestTable } from '../support/dynamodb.js';
 
 let table: TestTable;
+let shops: TestTable;
 let token: string;
 
 const ENV = () => ({
   ORDERS_TABLE_NAME: table.tableName,
-  SHOPS_CONFIG: JSON.stringify([SHOP_INPUT]),
+  SHOP_REGISTRY_TABLE_NAME: shops.tableName,
   RATE_LIMIT_SALT: 'index-test-salt-0001',
 });
 
@@ -28,6 +31,13 @@ const loadEntryPoint = async (env: Record<string, string | undefined>) => {
 
 beforeAll(async () => {
   table = await createOrderTable();
+  shops = await createShopRegistryTable();
+  await new DynamoDbShopRegistry(shops.documents, shops.tableName).put({
+    config: parseShopConfig(SHOP_INPUT),
+    state: 'active',
+    updatedBy: 'test',
+    expectedVersion: undefined,
+  });
   token = await seedOrder(
     new DynamoDbOrderRepository(table.documents, table.tableName),
     eventsUntil(orderRef(501), 'happyPath', 'Order Shipped'),
@@ -36,6 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await table.drop();
+  await shops.drop();
 });
 
 afterEach(() => {
@@ -66,11 +77,9 @@ describe('Module: status-api/index', () => {
   });
 
   it.each([
-    [{ SHOPS_CONFIG: '[{"shopId": ' }, 'SHOPS_CONFIG: is not valid JSON'],
-    [
-      { SHOPS_CONFIG: '[{"shopId": "Bad Shop"}]' },
-      'shops[0].shopId: use lower-case letters, digits and - only',
-    ],
+    [{ SHOP_REGISTRY_TABLE_NAME: undefined }, 'SHOP_REGISTRY_TABLE_NAME'],
+    [{ SHOP_CACHE_SECONDS: '3601' }, 'SHOP_CACHE_SECONDS'],
+    [{ SHOP_CACHE_SECONDS: 'soon' }, 'SHOP_CACHE_SECONDS'],
     [{ RATE_LIMIT_SALT: 'short' }, 'RATE_LIMIT_SALT'],
     [{ ORDERS_TABLE_NAME: undefined }, 'ORDERS_TABLE_NAME'],
     [{ LOOKUP_RATE_LIMIT: '0' }, 'LOOKUP_RATE_LIMIT'],
