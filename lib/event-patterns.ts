@@ -60,7 +60,10 @@ export const sesFeedbackPattern = (configurationSetName: string): SesFeedbackPat
   detail: {
     mail: {
       tags: {
-        $or: [{ 'ses:configuration-set': [configurationSetName] }, { [EMAIL_DEPLOYMENT_TAG]: [configurationSetName] }],
+        $or: [
+          { 'ses:configuration-set': [configurationSetName] },
+          { [EMAIL_DEPLOYMENT_TAG]: [configurationSetName] },
+        ],
       },
     },
   },

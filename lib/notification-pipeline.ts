@@ -14,8 +14,8 @@ import {
 } from 'aws-cdk-lib/aws-ses';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FUNCTION_TIMEOUT_SECONDS } from '../functions/commons/function-timeouts.js';
 import { EMAIL_TAGS } from '../functions/adapters/ses-email-sender.js';
+import { FUNCTION_TIMEOUT_SECONDS } from '../functions/commons/function-timeouts.js';
 import { sesFeedbackPattern } from './event-patterns.js';
 import { sqsEventSource, streamEventSource } from './event-sources.js';
 import { grantItemAccess, type ItemAccess } from './order-table-access.js';
