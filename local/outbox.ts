@@ -6,12 +6,14 @@
  * not the whole table and SES store per refresh. Local only: it shows full addresses because they are
  * the developer's test data, so it has a port of its own.
  */
+
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { documentClient } from '../functions/adapters/aws-clients.js';
 import { DynamoDbNotificationLog } from '../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../functions/adapters/dynamodb-order-repository.js';
 import { replay } from '../functions/domain/order-lifecycle.js';
+import { producerSourcesOf, type ShopRegistryStore } from '../functions/domain/shop-registry.js';
 import { contentSecurityPolicy, SECURITY_HEADERS, styleHash } from '../functions/domain/web/headers.js';
 import { html, type SafeHtml, styleElement } from '../functions/domain/web/html.js';
 import {
@@ -25,6 +27,8 @@ import {
 
 export interface OutboxDeps {
   readonly index: OutboxIndex;
+  /** The shop registry, for the list of shops the stack serves (and their states). */
+  readonly shops: Pick<ShopRegistryStore, 'list'>;
   readonly dynamo: DynamoDBClient;
   readonly tableName: string;
 }
@@ -110,7 +114,28 @@ const messageRow = (message: OutboxMessageView) => {
 
 const CHANNEL_LABELS = { email: 'E-mails', sms: 'SMS', push: 'Push' } as const;
 
-const overview = (deps: OutboxDeps, query: Record<string, string | undefined>): APIGatewayProxyResultV2 => {
+/** The registry's shops as the outbox shows them: no configuration beyond what tells them apart. */
+const shopSummaries = async (deps: OutboxDeps) =>
+  (await deps.shops.list({ includeDeleted: true })).map((shop) => ({
+    shopId: shop.config.shopId,
+    name: shop.config.name,
+    state: shop.state,
+    version: shop.version,
+    producers: producerSourcesOf(shop.config),
+    updatedAt: shop.updatedAt,
+    updatedBy: shop.updatedBy,
+    ...(shop.note ? { note: shop.note } : {}),
+  }));
+
+const overview = async (
+  deps: OutboxDeps,
+  query: Record<string, string | undefined>,
+): Promise<APIGatewayProxyResultV2> => {
+  const shops = await shopSummaries(deps);
+  const shopRows = shops.map(
+    (shop) =>
+      html`<tr><td><code>${shop.shopId}</code></td><td>${shop.name}</td><td><span class="pill">${shop.state}</span>${shop.note ? html` <span class="muted">${shop.note}</span>` : ''}</td><td>${shop.version}</td><td><code>${shop.producers.join(', ')}</code></td><td class="muted">${time(shop.updatedAt)} · ${shop.updatedBy}</td></tr>`,
+  );
   const channel = parseChannel(query.channel);
   const q = query.q?.trim() || undefined;
   const counts = deps.index.counts();
@@ -145,7 +170,8 @@ const overview = (deps: OutboxDeps, query: Record<string, string | undefined>): 
     'Local outbox',
     html`<form method="get" action="/outbox"><input type="search" name="q" value="${q ?? ''}" placeholder="order id or number, recipient, text" aria-label="Search"> <select name="channel" aria-label="Channel"><option value="">all channels</option>${(['email', 'sms', 'push'] as const).map((name) => html`<option value="${name}"${name === channel ? html` selected` : ''}>${name}</option>`)}</select> <button>Search</button> <a href="/outbox">clear</a> · <a href="/outbox/api/messages${q || channel ? `?${new URLSearchParams({ ...(q ? { q } : {}), ...(channel ? { channel } : {}) }).toString()}` : ''}">JSON</a></form>
 ${heldSection}<section><h2>Messages (${messages.total})</h2><nav>${tabs}</nav><table><tr><th>Sent</th><th>Channel</th><th>To</th><th>Message</th><th>Order</th></tr>${messages.items.map(messageRow)}</table>${more(messages.nextCursor, 'cursor', 'messages')}</section>
-<section><h2>Orders (${orders.total})</h2><table><tr><th>Order</th><th>Shop</th><th>Status</th><th>Customer view</th><th>Updated</th></tr>${orderRows}</table>${more(orders.nextCursor, 'orders', 'orders')}</section>`,
+<section><h2>Orders (${orders.total})</h2><table><tr><th>Order</th><th>Shop</th><th>Status</th><th>Customer view</th><th>Updated</th></tr>${orderRows}</table>${more(orders.nextCursor, 'orders', 'orders')}</section>
+<section><h2>Shops (${shops.length})</h2><p class="muted">The shop registry (<code>npm run cli -- shops list</code>; change one with <code>shops put</code>: live within 5 s) · <a href="/outbox/api/shops">JSON</a></p><table><tr><th>Shop</th><th>Name</th><th>State</th><th>Version</th><th>Producers</th><th>Updated</th></tr>${shopRows}</table></section>`,
     // A page further back stays put; the first page follows new messages.
     !paging,
   );
@@ -234,9 +260,10 @@ const api = async (
     });
   }
   if (rawPath === '/outbox/api/held') return json(200, { held: deps.index.held() });
+  if (rawPath === '/outbox/api/shops') return json(200, { shops: await shopSummaries(deps) });
   return json(404, {
     error:
-      'unknown outbox API path: /outbox/api/messages, /outbox/api/messages/{id}, /outbox/api/orders, /outbox/api/orders/{shopId}/{orderId}, /outbox/api/held',
+      'unknown outbox API path: /outbox/api/messages, /outbox/api/messages/{id}, /outbox/api/orders, /outbox/api/orders/{shopId}/{orderId}, /outbox/api/held, /outbox/api/shops',
   });
 };
 
@@ -279,7 +306,7 @@ export const makeOutboxHandler =
       if (event.rawPath === '/') return { statusCode: 302, headers: { location: '/outbox' }, body: '' };
       await deps.index.sync();
       if (isApi) return await api(deps, event.rawPath, query);
-      if (event.rawPath === '/outbox' || event.rawPath === '/outbox/') return overview(deps, query);
+      if (event.rawPath === '/outbox' || event.rawPath === '/outbox/') return await overview(deps, query);
       const body = /^\/outbox\/emails\/([^/]+)\/html$/.exec(event.rawPath);
       if (body?.[1]) return emailBody(deps, decodeURIComponent(body[1]));
       const email = /^\/outbox\/emails\/([^/]+)$/.exec(event.rawPath);

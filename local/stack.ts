@@ -234,6 +234,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       functionName: 'local-outbox',
       handler: makeOutboxHandler({
         index: outboxIndex,
+        shops: services.shopRegistry,
         dynamo: services.dynamo,
         tableName: services.tableName,
       }),

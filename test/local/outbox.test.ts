@@ -3,6 +3,7 @@
  * SES and SNS with the production senders, the index kept as messages arrive. Checks escaping, search,
  * paging, the JSON API, held messages, what survives a restart, and that a refresh scans nothing.
  */
+
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,7 +19,12 @@ import { SnsSmsSender } from '../../functions/adapters/sns-sms-sender.js';
 import { orderPk, STATE_SK } from '../../functions/adapters/table-keys.js';
 import type { Channel, NotificationRecord } from '../../functions/domain/notification-log.js';
 import { quietHoursEnd } from '../../functions/domain/notification-planning.js';
-import { parseShopConfigs, type ShopConfigInput } from '../../functions/domain/shop-config.js';
+import {
+  parseShopConfig,
+  parseShopConfigs,
+  type ShopConfigInput,
+} from '../../functions/domain/shop-config.js';
+import { staticShopDirectory } from '../../functions/domain/shop-registry.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
 import { makeOutboxHandler } from '../../local/outbox.js';
 import { type OutboxIndex, startOutboxIndex } from '../../local/outbox-index.js';
@@ -159,8 +165,40 @@ const orderWithMessages = async (orderId: string, orderNumber: string, to: strin
   return { email, sms };
 };
 
+/** The registry the outbox lists: two shops, one suspended, with a name that must be escaped. */
+const SHOPS = staticShopDirectory([
+  parseShopConfig({
+    shopId: SHOP,
+    name: 'Sklep <b>Pod</b> Dębem',
+    statusPage: { baseUrl: 'https://s.example.pl' },
+  }),
+]);
+const registry = {
+  list: async () => [
+    { ...(await SHOPS.get(SHOP))!, version: 3, note: 'price list' },
+    {
+      config: parseShopConfig({
+        shopId: 'constructor',
+        name: 'Suspended',
+        producers: ['platform.x'],
+        statusPage: { baseUrl: 'https://c.example.pl' },
+      }),
+      state: 'suspended' as const,
+      version: 2,
+      updatedAt: '2026-12-02T09:00:00.000Z',
+      updatedBy: 'ops',
+      note: 'unpaid',
+    },
+  ],
+};
+
 const get = async (rawPath: string, query: Record<string, string> = {}, outbox = index) =>
-  (await makeOutboxHandler({ index: outbox, dynamo: table.client, tableName: table.tableName })({
+  (await makeOutboxHandler({
+    index: outbox,
+    shops: registry,
+    dynamo: table.client,
+    tableName: table.tableName,
+  })({
     rawPath,
     queryStringParameters: query,
     requestContext: { http: { method: 'GET' } },
@@ -379,6 +417,25 @@ describe('Function: makeOutboxHandler', () => {
       order: { orderId: 'order-j', orderNumber: 'ZAM/3001' },
     });
     expect(badPath.statusCode).toBe(400);
+  });
+
+  it('lists the registry’s shops with state, version and producers, escaped, on the page and as JSON', async () => {
+    const page = String((await get('/outbox')).body);
+    const api = await getJson('/outbox/api/shops');
+
+    expect(page).toContain('Shops (2)');
+    expect(page).toContain('Sklep &lt;b&gt;Pod&lt;/b&gt; Dębem');
+    expect(page).not.toContain('<b>Pod</b>');
+    expect(api.status).toBe(200);
+    expect(api.body.shops).toEqual([
+      expect.objectContaining({ shopId: SHOP, state: 'active', version: 3, producers: ['shop.orders'] }),
+      expect.objectContaining({
+        shopId: 'constructor',
+        state: 'suspended',
+        note: 'unpaid',
+        producers: ['platform.x'],
+      }),
+    ]);
   });
 
   it('scans the table once when it starts and never on a refresh', async () => {
