@@ -1,8 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lambdaContext, sqsEvent } from '../../fixtures/lambda.js';
@@ -26,13 +24,15 @@ import { type IngestDeps, makeIngestHandler } from '../../functions/ingest-order
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
 import { fixtureShops } from '../fixtures/shops.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
+import { drainQueue, type LocalSqs, startLocalSqs } from '../support/local-sqs.js';
 
-const DLQ_URL = 'https://sqs.eu-central-1.amazonaws.com/123456789012/order-events-dead-letters';
 const MAX_RECEIVE_COUNT = 5;
 
 let table: TestTable;
 let repository: DynamoDbOrderRepository;
-const sqs = mockClient(SQSClient);
+/** The project's local SQS: the dead letters go to a real queue, a fresh one per test. */
+let sqs: LocalSqs;
+let dlqUrl: string;
 let logs: string[];
 
 const makeDeps = (overrides: Partial<IngestDeps['record']> = {}): IngestDeps => ({
@@ -43,7 +43,7 @@ const makeDeps = (overrides: Partial<IngestDeps['record']> = {}): IngestDeps => 
     ...overrides,
   },
   shops: fixtureShops,
-  deadLetters: new SqsDeadLetterSink(new SQSClient({ region: 'eu-central-1' }), DLQ_URL),
+  deadLetters: new SqsDeadLetterSink(sqs.client, dlqUrl),
   logger: new Logger({ serviceName: 'order-ingest' }),
   maxReceiveCount: MAX_RECEIVE_COUNT,
 });
@@ -70,28 +70,29 @@ const itemsMentioning = async (text: string): Promise<string[]> => {
   return found;
 };
 
-const deadLetters = () =>
-  sqs.commandCalls(SendMessageCommand).map((call) => {
-    const input = call.args[0].input;
-    return {
-      queue: input.QueueUrl,
-      body: input.MessageBody,
-      reason: input.MessageAttributes?.reason?.StringValue,
-      errorType: input.MessageAttributes?.errorType?.StringValue,
-    };
-  });
+/** What reached the dead-letter queue so far in this test, received from it in arrival order. */
+let received: Awaited<ReturnType<typeof drainQueue>> = [];
+const deadLetters = async () => {
+  received.push(...(await drainQueue(sqs.client, dlqUrl)));
+  return received.map((message) => ({
+    body: message.Body,
+    reason: message.MessageAttributes?.reason?.StringValue,
+    errorType: message.MessageAttributes?.errorType?.StringValue,
+  }));
+};
 
 beforeAll(async () => {
-  table = await createOrderTable();
+  [table, sqs] = await Promise.all([createOrderTable(), startLocalSqs()]);
   repository = new DynamoDbOrderRepository(table.documents, table.tableName);
 });
 
 afterAll(async () => {
-  await table.drop();
+  await Promise.all([table.drop(), sqs.stop()]);
 });
 
 beforeEach(() => {
-  sqs.on(SendMessageCommand).resolves({ MessageId: 'dead-letter-1' });
+  dlqUrl = sqs.newQueue('order-events-dead-letters');
+  received = [];
   logs = [];
   const capture = (chunk: string | Uint8Array) => {
     logs.push(String(chunk));
@@ -102,7 +103,6 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  sqs.reset();
   vi.restoreAllMocks();
 });
 
@@ -126,7 +126,7 @@ describe('Handler: ingest order events', () => {
     const stored = replay((snapshot?.events ?? []).map((entry) => entry.event));
     expect(stored).toEqual(replay(lifecycle));
     expect(stored.state.status).toBe('delivered');
-    expect(deadLetters()).toEqual([]);
+    expect(await deadLetters()).toEqual([]);
   });
 
   it('changes nothing when a batch is delivered again', async () => {
@@ -176,9 +176,8 @@ describe('Handler: ingest order events', () => {
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(deadLetters()).toEqual([
+    expect(await deadLetters()).toEqual([
       {
-        queue: DLQ_URL,
         body,
         reason: 'invalid order event: detail.customer.email: expected an e-mail address',
         errorType: 'InvalidEventError',
@@ -201,7 +200,7 @@ describe('Handler: ingest order events', () => {
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(deadLetters()[0]?.reason).toContain(reason);
+    expect((await deadLetters())[0]?.reason).toContain(reason);
   });
 
   it('refuses every event of a shop this deployment does not serve, storing nothing of it', async () => {
@@ -218,13 +217,13 @@ describe('Handler: ingest order events', () => {
     // Act & Assess
     await fc.assert(
       fc.asyncProperty(unknownShop, anyEvent, async (shopId, event) => {
-        sqs.resetHistory();
+        dlqUrl = sqs.newQueue('order-events-dead-letters');
+        received = [];
         const body = bodyOf({ ...event, shopId, orderId: `unknown-shop-${run++}` });
         const response = await handle([body]);
         expect(response).toEqual({ batchItemFailures: [] });
-        expect(deadLetters()).toEqual([
+        expect(await deadLetters()).toEqual([
           {
-            queue: DLQ_URL,
             body,
             reason: `shop ${shopId} is not configured in this deployment; nothing was stored`,
             errorType: 'EventRefusedError',
@@ -249,7 +248,7 @@ describe('Handler: ingest order events', () => {
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(deadLetters()).toMatchObject([
+    expect(await deadLetters()).toMatchObject([
       {
         errorType: 'EventRefusedError',
         reason: `order number of order ${second.orderId} is already held by another order of shop ${SHOP_ID}; nothing was stored`,
@@ -274,7 +273,7 @@ describe('Handler: ingest order events', () => {
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(deadLetters()).toMatchObject([
+    expect(await deadLetters()).toMatchObject([
       {
         errorType: 'EventIdConflictError',
         reason: `event id ${paid.eventId} was already used for a different event`,
@@ -302,7 +301,7 @@ describe('Handler: ingest order events', () => {
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(deadLetters()).toMatchObject([
+    expect(await deadLetters()).toMatchObject([
       {
         errorType: 'EventRefusedError',
         reason: `order ${ref.orderId} already has a placement (event ${placed.eventId}); a second Order Placed is refused`,
@@ -335,7 +334,7 @@ describe('Handler: ingest order events', () => {
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(deadLetters()).toMatchObject([
+    expect(await deadLetters()).toMatchObject([
       {
         errorType: 'EventRefusedError',
         reason: `the order already has ${limit} complaints, the most one order may have (${limit}); nothing was stored`,
@@ -359,7 +358,7 @@ describe('Handler: ingest order events', () => {
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(deadLetters()).toEqual([]);
+    expect(await deadLetters()).toEqual([]);
     const snapshot = await repository.load({ shopId: SHOP_ID, orderId: ref.orderId });
     const history = replay((snapshot?.events ?? []).map((entry) => entry.event));
     expect(history.state.status).toBe('cancelled');
@@ -392,7 +391,7 @@ describe('Handler: ingest order events', () => {
 
       // Assess: a batch where every record failed is thrown whole, so Lambda retries it
       expect(response).toBeInstanceOf(Error);
-      expect(deadLetters()).toEqual([]);
+      expect(await deadLetters()).toEqual([]);
     });
 
     it('keeps the good messages of a batch and returns the failed one for retry', async () => {
@@ -431,14 +430,14 @@ describe('Handler: ingest order events', () => {
 
       // Assess
       expect(response).toEqual({ batchItemFailures: [] });
-      expect(deadLetters()).toHaveLength(1);
-      expect(deadLetters()[0]?.reason).toMatch(/^gave up after 5 deliveries: /);
-      expect(deadLetters()[0]?.body).toBe(body);
+      expect(await deadLetters()).toHaveLength(1);
+      expect((await deadLetters())[0]?.reason).toMatch(/^gave up after 5 deliveries: /);
+      expect((await deadLetters())[0]?.body).toBe(body);
     });
 
     it('fails the message when even the dead-letter queue refuses it, so it is never dropped', async () => {
-      // Prepare
-      sqs.on(SendMessageCommand).rejects(new Error('AccessDenied'));
+      // Prepare: the dead-letter queue is gone (SQS answers QueueDoesNotExist)
+      dlqUrl = `${sqs.sqs.endpoint}/000000000000/deleted-dead-letters`;
       const body = bodyOf({ type: 'Order Placed', hello: 'world' });
       const event = sqsEvent([body, bodyOf(lifecycleEvents(orderRef(111), 'happyPath')[0] as OrderEvent)]);
 

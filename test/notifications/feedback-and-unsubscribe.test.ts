@@ -1,9 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, EventBridgeEvent } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../fixtures/lambda.js';
 import { SHOP_ID } from '../../fixtures/order-events.js';
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
@@ -18,11 +16,13 @@ import { signSubscription } from '../../functions/domain/signed-links.js';
 import { type FeedbackDeps, makeFeedbackHandler } from '../../functions/email-feedback/feedback.js';
 import { makeUnsubscribeHandler } from '../../functions/unsubscribe/unsubscribe.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
+import { type OutcomeBus, startOutcomeBus } from '../support/outcome-bus.js';
 
 const SECRET = 'unsubscribe-secret-for-tests-only-0123456789';
-const eventBridge = mockClient(EventBridgeClient);
 const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
 let table: TestTable;
+/** The local bus the outcome events go to, with a rule that hands them back. */
+let outcomes: OutcomeBus;
 
 const shops = staticShopDirectory(
   parseShopConfigs([
@@ -33,16 +33,13 @@ const log = () => new DynamoDbNotificationLog(table.documents, table.tableName);
 const suppressions = () => new DynamoDbSuppressionList(table.documents, table.tableName);
 
 beforeAll(async () => {
-  table = await createOrderTable();
+  [table, outcomes] = await Promise.all([createOrderTable(), startOutcomeBus('orders')]);
 });
 afterAll(async () => {
-  await table.drop();
-});
-beforeEach(() => {
-  eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+  await Promise.all([table.drop(), outcomes.stop()]);
 });
 afterEach(() => {
-  eventBridge.reset();
+  outcomes.clear();
 });
 
 describe('Handler: e-mail feedback', () => {
@@ -50,7 +47,7 @@ describe('Handler: e-mail feedback', () => {
     orders: new DynamoDbOrderRepository(table.documents, table.tableName),
     notifications: log(),
     suppressions: suppressions(),
-    outcomes: new EventBridgeOutcomePublisher(new EventBridgeClient({ region: 'eu-central-1' }), 'orders'),
+    outcomes: new EventBridgeOutcomePublisher(outcomes.client, 'orders'),
     clock: { now: () => new Date('2026-11-20T12:00:00Z') },
     logger,
   });
@@ -121,9 +118,13 @@ describe('Handler: e-mail feedback', () => {
     expect(await suppressions().check(SHOP_ID, 'email', 'GONE@example.pl')).toBe(
       'suppressed after a permanent bounce',
     );
-    expect(eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0]?.DetailType).toBe(
-      'Notification Failed',
-    );
+    expect(await outcomes.delivered()).toMatchObject([
+      {
+        source: 'order-notifications',
+        'detail-type': 'Notification Failed',
+        detail: { orderId: 'ord-fb-1', outcome: 'bounced', reason: 'permanent bounce (General)' },
+      },
+    ]);
   });
 
   it('marks a complaint even after a delivery report, and ignores transient bounces', async () => {
@@ -159,6 +160,8 @@ describe('Handler: e-mail feedback', () => {
     expect(await suppressions().check(SHOP_ID, 'email', 'angry@example.pl')).toBe(
       'suppressed after a complaint',
     );
+    // A transient bounce and a delivery report put no outcome event; the complaint does
+    expect((await outcomes.delivered()).map((event) => event.detail.outcome)).toEqual(['complained']);
   });
 
   it('ignores e-mails the notifier did not send', async () => {
@@ -170,6 +173,7 @@ describe('Handler: e-mail feedback', () => {
 
     // Assess
     expect(result.result).toBe('ignored: the e-mail was not sent by the notifier');
+    expect(await outcomes.delivered()).toEqual([]);
   });
 });
 

@@ -1,20 +1,23 @@
 /**
  * The notification pipeline end to end: events recorded in DynamoDB Local, the table's real stream read
  * back into the planner, jobs run through the sender, e-mails into the local SES (read back and parsed
- * as MIME), SMS and push into mocked SNS clients, outcome events into a mocked EventBridge client.
+ * as MIME), SMS and push into the project's local SNS, jobs and dead letters into its local SQS, outcome
+ * events onto its local EventBridge, all with the real clients. Provider failures are the local SNS's own
+ * (`failNext`, `optOut`, `disableEndpoint`); a fault proxy in front of SNS counts the Publish calls that
+ * reached it, and one in front of SQS reads each accepted job's delay off the wire (a delayed message
+ * cannot be received before its delay ends, and the test's clock is not SQS's).
  */
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SNSClient } from '@aws-sdk/client-sns';
 import {
-  CheckIfPhoneNumberIsOptedOutCommand,
-  CreatePlatformEndpointCommand,
-  PublishCommand,
-  SNSClient,
-} from '@aws-sdk/client-sns';
-import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
+  PurgeQueueCommand,
+  type SendMessageBatchRequest,
+  type SendMessageBatchResult,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { simpleParser } from 'mailparser';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { lambdaContext, sqsEvent } from '../../fixtures/lambda.js';
@@ -40,21 +43,43 @@ import { makePlanHandler } from '../../functions/plan-notifications/plan.js';
 import { makeSendHandler } from '../../functions/send-notifications/send.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
 import { openStream, type StreamReader } from '../../local/dynamodb-stream.js';
+import {
+  type Exchange,
+  type FaultProxy,
+  type ProxiedResponse,
+  snsActionOf,
+  startFaultProxy,
+} from '../../local/fault-proxy.js';
 import { type SesLocal, startSesLocal } from '../../local/ses-local.js';
+import { type SnsLocal, startSnsLocal } from '../../local/sns-local.js';
 import { createOrderTable, type TestTable } from '../support/dynamodb.js';
+import { drainQueue, type LocalSqs, startLocalSqs } from '../support/local-sqs.js';
+import { type OutcomeBus, startOutcomeBus } from '../support/outcome-bus.js';
 
 const MAX_RECEIVE_COUNT = 4;
 const SECRET = 'unsubscribe-secret-for-tests-only-0123456789';
 const NOON_IN_WARSAW = new Date('2026-11-20T11:00:00Z');
 
-const sns = mockClient(SNSClient);
-const sqs = mockClient(SQSClient);
-const eventBridge = mockClient(EventBridgeClient);
-
 let table: TestTable;
 let ses: SesLocal;
 let stream: StreamReader;
 let now: Date;
+
+/** The local SQS for the file, a fault proxy in front of it (no faults: it records), fresh queues per test. */
+let sqs: LocalSqs;
+let sqsProxy: FaultProxy;
+let sqsExchanges: Exchange[] = [];
+let sqsClient: SQSClient;
+let jobsQueue: { name: string; url: string };
+let dlqUrl: string;
+/** A fresh local SNS per test (opt-outs and disabled devices do not leak), behind its recording proxy. */
+let sns: SnsLocal;
+let snsProxy: FaultProxy;
+let snsExchanges: Exchange[] = [];
+let snsClient: SNSClient;
+/** Answers the proxy gives the next Publish calls instead of SNS (a failure the local SNS cannot make). */
+let publishFaults: ProxiedResponse[] = [];
+let outcomes: OutcomeBus;
 
 const [shop] = parseShopConfigs([
   {
@@ -74,7 +99,6 @@ const notificationLog = () => new DynamoDbNotificationLog(table.documents, table
 const suppressions = () => new DynamoDbSuppressionList(table.documents, table.tableName);
 
 const sendDeps = (overrides: Partial<SendNotificationDeps> = {}): SendNotificationDeps => {
-  const snsClient = new SNSClient({ region: LOCAL_REGION });
   return {
     orders: repository(),
     notifications: notificationLog(),
@@ -86,8 +110,8 @@ const sendDeps = (overrides: Partial<SendNotificationDeps> = {}): SendNotificati
     sms: new SnsSmsSender(snsClient),
     push: new SnsPushSender(snsClient, { fcm: 'arn:aws:sns:eu-central-1:123456789012:app/GCM/shop-app' }),
     suppressions: suppressions(),
-    jobs: new SqsJobQueue(new SQSClient({ region: LOCAL_REGION }), 'https://sqs.local/notification-jobs'),
-    outcomes: new EventBridgeOutcomePublisher(new EventBridgeClient({ region: LOCAL_REGION }), 'orders'),
+    jobs: new SqsJobQueue(sqsClient, jobsQueue.url),
+    outcomes: new EventBridgeOutcomePublisher(outcomes.client, 'orders'),
     links: signedLinks(SECRET),
     clock: { now: () => now },
     ...overrides,
@@ -96,17 +120,55 @@ const sendDeps = (overrides: Partial<SendNotificationDeps> = {}): SendNotificati
 
 const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
 
-/** Jobs the planner or the sender queued since the last call, with their delay. */
-const takeQueuedJobs = (): Array<{ job: NotificationJob; delay: number }> => {
-  const jobs = sqs.commandCalls(SendMessageBatchCommand).flatMap((call) =>
-    (call.args[0].input.Entries ?? []).map((entry) => ({
-      job: JSON.parse(entry.MessageBody ?? '{}') as NotificationJob,
-      delay: entry.DelaySeconds ?? 0,
-    })),
+/**
+ * Jobs the planner or the sender queued since the last call, with their delay: the entries of the
+ * SendMessageBatch requests SQS answered as successful, as they went over the wire. The queue must hold
+ * exactly those messages; it is purged afterwards, so the next call starts from an empty queue.
+ */
+const takeQueuedJobs = async (): Promise<Array<{ job: NotificationJob; delay: number }>> => {
+  const accepted = sqsExchanges.splice(0).flatMap(({ request, response }) => {
+    if (request.headers['x-amz-target'] !== 'AmazonSQS.SendMessageBatch') return [];
+    const input = JSON.parse(request.body.toString('utf8')) as SendMessageBatchRequest;
+    if (input.QueueUrl !== jobsQueue.url || response.status !== 200) return [];
+    const result = JSON.parse(response.body.toString('utf8')) as SendMessageBatchResult;
+    const successful = new Set((result.Successful ?? []).map((entry) => entry.Id));
+    return (input.Entries ?? []).filter((entry) => successful.has(entry.Id));
+  });
+  expect(sqs.sqs.peek(jobsQueue.name).map((message) => message.body)).toEqual(
+    accepted.map((entry) => entry.MessageBody),
   );
-  sqs.resetHistory();
-  return jobs;
+  await sqs.client.send(new PurgeQueueCommand({ QueueUrl: jobsQueue.url }));
+  return accepted.map((entry) => ({
+    job: JSON.parse(entry.MessageBody ?? '{}') as NotificationJob,
+    delay: entry.DelaySeconds ?? 0,
+  }));
 };
+
+/** Publish calls that reached SNS (through the proxy) in this test. */
+const publishCalls = () => snsExchanges.filter((exchange) => snsActionOf(exchange.request) === 'Publish');
+
+/** The SMS the local SNS took, oldest first. */
+const smsSent = () => [...sns.sms()].reverse();
+
+/** What reached the notification dead-letter queue in this test, received from it in arrival order. */
+let deadLettered: Awaited<ReturnType<typeof drainQueue>> = [];
+const deadLetters = async () => {
+  deadLettered.push(...(await drainQueue(sqs.client, dlqUrl)));
+  return deadLettered;
+};
+
+/**
+ * SNS's Query error answer with a message of the test's choosing: the local SNS's `failNext` gives every
+ * injected error the same message, and a provider message that names the phone number needs its own.
+ */
+const snsError = (code: string, status: number, message: string): ProxiedResponse => ({
+  status,
+  headers: { 'content-type': 'text/xml' },
+  body:
+    '<?xml version="1.0"?>\n<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error>' +
+    `<Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${code}</Code><Message>${message}</Message>` +
+    `</Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+});
 
 const record = async (...events: OrderEvent[]) => {
   for (const event of events) {
@@ -123,20 +185,17 @@ const plan = async (): Promise<NotificationJob[]> => {
   const response = await makePlanHandler({
     orders: repository(),
     shops: staticShopDirectory([shop]),
-    jobs: new SqsJobQueue(new SQSClient({ region: LOCAL_REGION }), 'https://sqs.local/notification-jobs'),
+    jobs: new SqsJobQueue(sqsClient, jobsQueue.url),
     logger,
   })(event, lambdaContext('plan'));
   expect(response.batchItemFailures).toEqual([]);
-  return takeQueuedJobs().map((queued) => queued.job);
+  return (await takeQueuedJobs()).map((queued) => queued.job);
 };
 
 const send = async (jobs: readonly NotificationJob[], receiveCount = 1, deps = sendDeps()) =>
   makeSendHandler({
     send: deps,
-    deadLetters: new SqsDeadLetterSink(
-      new SQSClient({ region: LOCAL_REGION }),
-      'https://sqs.local/notification-dlq',
-    ),
+    deadLetters: new SqsDeadLetterSink(sqsClient, dlqUrl),
     logger,
     maxReceiveCount: MAX_RECEIVE_COUNT,
   })(
@@ -155,7 +214,7 @@ const sendSettled = async (jobs: readonly NotificationJob[]) => {
   await send(jobs);
   const later: Array<{ job: NotificationJob; delay: number }> = [];
   for (let round = 0; round < 30; round++) {
-    const queued = takeQueuedJobs();
+    const queued = await takeQueuedJobs();
     later.push(...queued.filter((entry) => entry.delay > ORDER_WAIT.stepSeconds));
     const waiting = queued.filter((entry) => entry.delay <= ORDER_WAIT.stepSeconds);
     if (waiting.length === 0) break;
@@ -190,8 +249,24 @@ const emailsTo = async (orderNumber: string) =>
   (await ses.emails()).filter((email) => email.subject.includes(orderNumber));
 
 beforeAll(async () => {
-  table = await createOrderTable();
-  ses = await startSesLocal();
+  [table, ses, sqs, outcomes] = await Promise.all([
+    createOrderTable(),
+    startSesLocal(),
+    startLocalSqs(),
+    startOutcomeBus('orders'),
+  ]);
+  sqsProxy = await startFaultProxy({
+    target: sqs.sqs.endpoint,
+    onExchange: (exchange) => sqsExchanges.push(exchange),
+  });
+  // No retries in the clients of the provider and the queue: one injected failure is one failed call,
+  // which the handler sees at once (the SDK's retries are the production config's business, not this test's).
+  sqsClient = new SQSClient({
+    endpoint: sqsProxy.endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 1,
+  });
   const streams = new DynamoDBStreamsClient({
     endpoint: inject('dynamoDbEndpoint'),
     region: LOCAL_REGION,
@@ -201,28 +276,40 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await ses.stop();
-  await table.drop();
+  sqsClient.destroy();
+  await Promise.all([ses.stop(), sqsProxy.stop(), sqs.stop(), outcomes.stop(), table.drop()]);
 });
 
 beforeEach(async () => {
   now = NOON_IN_WARSAW;
-  sns.on(PublishCommand).resolves({ MessageId: 'sns-message-1' });
-  sns.on(CheckIfPhoneNumberIsOptedOutCommand).resolves({ isOptedOut: false });
-  sns
-    .on(CreatePlatformEndpointCommand)
-    .resolves({ EndpointArn: 'arn:aws:sns:eu-central-1:123456789012:endpoint/GCM/shop-app/1' });
-  sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
-  sqs.on(SendMessageCommand).resolves({ MessageId: 'dlq-1' });
-  eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+  jobsQueue = { name: `notification-jobs-${randomUUID()}`, url: '' };
+  jobsQueue.url = sqs.sqs.createQueue(jobsQueue.name).url;
+  dlqUrl = sqs.newQueue('notification-dead-letters');
+  sqsExchanges = [];
+  deadLettered = [];
+  sns = await startSnsLocal();
+  snsExchanges = [];
+  publishFaults = [];
+  snsProxy = await startFaultProxy({
+    target: sns.endpoint,
+    decide: (request) => (snsActionOf(request) === 'Publish' ? publishFaults.shift() : undefined),
+    onExchange: (exchange) => snsExchanges.push(exchange),
+  });
+  snsClient = new SNSClient({
+    endpoint: snsProxy.endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 1,
+  });
   await plan(); // drain what earlier tests left on the stream
+  outcomes.clear();
 });
 
-afterEach(() => {
-  sns.reset();
-  sqs.reset();
-  eventBridge.reset();
+afterEach(async () => {
   vi.restoreAllMocks();
+  snsClient.destroy();
+  await snsProxy.stop();
+  await sns.stop();
 });
 
 describe('Notification pipeline', () => {
@@ -263,11 +350,11 @@ describe('Notification pipeline', () => {
       template: 'order-placed',
       language: 'pl',
     });
-    const published = eventBridge
-      .commandCalls(PutEventsCommand)
-      .map((call) => call.args[0].input.Entries?.[0]);
-    expect(published).toMatchObject([{ Source: 'order-notifications', DetailType: 'Notification Sent' }]);
-    expect(published[0]?.Detail).not.toContain('zofia');
+    const published = await outcomes.delivered();
+    expect(published).toMatchObject([
+      { source: 'order-notifications', 'detail-type': 'Notification Sent', detail: { outcome: 'sent' } },
+    ]);
+    expect(JSON.stringify(published[0]?.detail)).not.toContain('zofia');
   });
 
   it('tells every status change on the shop’s channels once, and nothing for preparation', async () => {
@@ -316,14 +403,13 @@ describe('Notification pipeline', () => {
       expect(mime.text).toContain('Sklep Pod Dębem');
       expect(mime.html).not.toMatch(/<script/i);
     }
-    const sms = sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
+    const sms = smsSent();
     expect(sms).toHaveLength(2);
     expect(sms[0]).toMatchObject({
-      PhoneNumber: '+48601234567',
-      MessageAttributes: {
-        'AWS.SNS.SMS.SMSType': { StringValue: 'Transactional' },
-        'AWS.SNS.SMS.SenderID': { StringValue: 'PodDebem' },
-      },
+      phoneNumber: '+48601234567',
+      smsType: 'Transactional',
+      senderId: 'PodDebem',
+      delivered: true,
     });
   });
 
@@ -444,7 +530,7 @@ describe('Notification pipeline', () => {
     await record(...events.slice(0, 5));
     now = new Date('2026-11-20T22:30:00Z');
     await send(await plan());
-    const requeued = takeQueuedJobs().map((queued) => queued.job);
+    const requeued = (await takeQueuedJobs()).map((queued) => queued.job);
 
     // Act: delivered before the customer woke up
     await record(...events.slice(5));
@@ -453,7 +539,7 @@ describe('Notification pipeline', () => {
 
     // Assess
     expect(await outcomeOf(ref.orderId, '-shipped', 'sms')).toMatchObject({ outcome: 'superseded' });
-    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(publishCalls()).toHaveLength(0);
   });
 
   it('retries a throttled provider and records the attempts', async () => {
@@ -462,8 +548,7 @@ describe('Notification pipeline', () => {
     const events = lifecycleEvents(ref, 'happyPath');
     await record(...events.slice(0, 5));
     const jobs = (await plan()).filter((job) => job.eventId.endsWith('-shipped') && job.channel === 'sms');
-    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-    sns.on(PublishCommand).rejectsOnce(throttled).resolves({ MessageId: 'sns-2' });
+    sns.failNext('Publish', 'Throttled');
 
     // Act
     const first = await send(jobs, 1).catch((error: Error) => error);
@@ -472,7 +557,10 @@ describe('Notification pipeline', () => {
 
     // Assess
     expect(first).toBeInstanceOf(Error);
-    expect(afterFirst).toMatchObject({ outcome: 'retrying', reason: 'Rate exceeded' });
+    expect(afterFirst).toMatchObject({
+      outcome: 'retrying',
+      reason: 'Throttled (injected by the local SNS)',
+    });
     expect(second.batchItemFailures).toEqual([]);
     expect(await outcomeOf(ref.orderId, '-shipped', 'sms')).toMatchObject({ outcome: 'sent', attempts: 2 });
   });
@@ -483,15 +571,12 @@ describe('Notification pipeline', () => {
     const events = lifecycleEvents(ref, 'happyPath');
     await record(...events.slice(0, 5));
     const jobs = (await plan()).filter((job) => job.channel === 'sms');
-    sns
-      .on(PublishCommand)
-      .rejects(Object.assign(new Error('Service unavailable'), { name: 'InternalErrorException' }));
+    sns.failNext('Publish', 'InternalError');
 
     // Act
     const last = await send(jobs, MAX_RECEIVE_COUNT);
     const failed = await outcomeOf(ref.orderId, '-shipped', 'sms');
-    const deadLetters = sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input);
-    sns.on(PublishCommand).resolves({ MessageId: 'sns-redriven' });
+    const dead = await deadLetters();
     await send(jobs, 1);
 
     // Assess
@@ -499,15 +584,17 @@ describe('Notification pipeline', () => {
     expect(failed).toMatchObject({
       outcome: 'failed',
       retriable: true,
-      reason: 'gave up after the last attempt: Service unavailable',
+      reason: 'gave up after the last attempt: InternalError (injected by the local SNS)',
     });
-    expect(deadLetters).toHaveLength(1);
-    expect(deadLetters[0]?.MessageAttributes?.reason?.StringValue).toBe(
-      `gave up after ${MAX_RECEIVE_COUNT} deliveries: Service unavailable`,
+    expect(dead).toHaveLength(1);
+    expect(dead[0]?.MessageAttributes?.reason?.StringValue).toBe(
+      `gave up after ${MAX_RECEIVE_COUNT} deliveries: InternalError (injected by the local SNS)`,
     );
+    expect(JSON.parse(dead[0]?.Body ?? '{}')).toEqual(jobs[0]);
+    expect(smsSent()).toHaveLength(1);
     expect(await outcomeOf(ref.orderId, '-shipped', 'sms')).toMatchObject({
       outcome: 'sent',
-      providerMessageId: 'sns-redriven',
+      providerMessageId: smsSent()[0]?.messageId,
     });
   });
 
@@ -516,15 +603,11 @@ describe('Notification pipeline', () => {
     const ref = orderRef(209);
     await record(...lifecycleEvents(ref, 'happyPath').slice(0, 6));
     const outSms = (await plan()).filter((job) => job.eventId.endsWith('-out') && job.channel === 'sms');
-    sns
-      .on(PublishCommand)
-      .rejects(
-        Object.assign(new Error('Invalid parameter: PhoneNumber'), { name: 'InvalidParameterException' }),
-      );
+    sns.failNext('Publish', 'InvalidParameter');
 
     // Act
     await send(outSms);
-    const fallbacks = takeQueuedJobs().map((queued) => queued.job);
+    const fallbacks = (await takeQueuedJobs()).map((queued) => queued.job);
     await send(fallbacks);
 
     // Assess
@@ -542,7 +625,7 @@ describe('Notification pipeline', () => {
       outcome: 'sent',
       fallbackFor: 'sms',
     });
-    expect(takeQueuedJobs()).toEqual([]);
+    expect(await takeQueuedJobs()).toEqual([]);
   });
 
   it('honours opt-outs: an unsubscribed e-mail address and a number that replied STOP', async () => {
@@ -555,7 +638,7 @@ describe('Notification pipeline', () => {
       'Zofia.Wasowska@example.pl',
       'unsubscribed by the customer',
     );
-    sns.on(CheckIfPhoneNumberIsOptedOutCommand).resolves({ isOptedOut: true });
+    sns.optOut('+48601234567');
     await record(...events.slice(0, 5));
 
     // Act
@@ -574,7 +657,7 @@ describe('Notification pipeline', () => {
       'the number opted out of SMS (STOP)',
     );
     expect(await emailsTo(ref.orderNumber)).toHaveLength(0);
-    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(publishCalls()).toHaveLength(0);
   });
 
   it('records a push device SNS reports disabled and never uses it again', async () => {
@@ -591,9 +674,7 @@ describe('Notification pipeline', () => {
     });
     const shipped = toEvent('Order Shipped', details['Order Shipped']);
     const delivered = toEvent('Order Delivered', details['Order Delivered']);
-    sns
-      .on(PublishCommand)
-      .rejects(Object.assign(new Error('Endpoint is disabled'), { name: 'EndpointDisabledException' }));
+    sns.disableEndpoint('fcm-device-token-0001');
     await record(placed, shipped);
     await send((await plan()).filter((job) => job.channel === 'push'));
 
@@ -607,7 +688,8 @@ describe('Notification pipeline', () => {
       outcome: 'skipped',
       reason: 'every push device of the order is disabled',
     });
-    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+    expect(publishCalls()).toHaveLength(1);
+    expect(sns.pushes()).toEqual([]);
   });
 
   it('closes a record abandoned during the provider call as failed with an unknown outcome, never sending twice', async () => {
@@ -669,10 +751,8 @@ describe('Notification pipeline', () => {
         }),
       };
     };
-    const deadLetterReasons = () =>
-      sqs
-        .commandCalls(SendMessageCommand)
-        .map((call) => call.args[0].input.MessageAttributes?.reason?.StringValue);
+    const deadLetterReasons = async () =>
+      (await deadLetters()).map((message) => message.MessageAttributes?.reason?.StringValue);
 
     it('closes its record as failed when the store fails after the claim, and a redrive sends it', async () => {
       // Prepare
@@ -691,7 +771,7 @@ describe('Notification pipeline', () => {
 
       // Assess
       expect(last.batchItemFailures).toEqual([]);
-      expect(deadLetterReasons()).toEqual([
+      expect(await deadLetterReasons()).toEqual([
         `gave up after ${MAX_RECEIVE_COUNT} deliveries: Throughput exceeds the current capacity`,
       ]);
       expect(closed).toMatchObject({
@@ -763,7 +843,7 @@ describe('Notification pipeline', () => {
 
       // Act
       const last = await send(jobs, MAX_RECEIVE_COUNT);
-      const requeued = takeQueuedJobs();
+      const requeued = await takeQueuedJobs();
       const meanwhile = await outcomeOf(ref.orderId, '-placed', 'email');
       now = new Date(now.getTime() + 120_000);
       await send(
@@ -773,7 +853,7 @@ describe('Notification pipeline', () => {
 
       // Assess
       expect(last.batchItemFailures).toEqual([]);
-      expect(deadLetterReasons()).toEqual([]);
+      expect(await deadLetterReasons()).toEqual([]);
       expect(requeued).toEqual([{ job: jobs[0], delay: 60 }]);
       expect(meanwhile).toMatchObject({ outcome: 'sending' });
       expect(await outcomeOf(ref.orderId, '-placed', 'email')).toMatchObject({ outcome: 'sent' });
@@ -788,10 +868,12 @@ describe('Notification pipeline', () => {
       if (placed.type !== 'Order Placed') throw new Error('fixture');
       await record({ ...placed, customer: { ...placed.customer, phone: '+48605111222' } }, ...rest);
       const jobs = (await plan()).filter((job) => job.channel === 'sms');
-      sns.on(PublishCommand).rejects(
-        Object.assign(new Error('Invalid parameter: PhoneNumber Reason: +48605111222 is not reachable'), {
-          name: 'InternalErrorException',
-        }),
+      publishFaults.push(
+        snsError(
+          'InternalError',
+          500,
+          'Invalid parameter: PhoneNumber Reason: +48605111222 is not reachable',
+        ),
       );
 
       // Act
@@ -800,7 +882,7 @@ describe('Notification pipeline', () => {
       // Assess
       const closed = await outcomeOf(ref.orderId, '-shipped', 'sms');
       expect(closed).toMatchObject({ outcome: 'failed', retriable: true });
-      const reasons = [closed?.reason, ...deadLetterReasons()];
+      const reasons = [closed?.reason, ...(await deadLetterReasons())];
       expect(reasons).toHaveLength(2);
       for (const text of reasons) {
         expect(text).toContain('PhoneNumber Reason: [phone] is not reachable');
