@@ -173,6 +173,11 @@ const SHOPS = staticShopDirectory([
     statusPage: { baseUrl: 'https://s.example.pl' },
   }),
 ]);
+const fixtureShop = async () => {
+  const shop = await SHOPS.get(SHOP);
+  if (!shop) throw new Error('the fixture shop is missing');
+  return shop;
+};
 const registry = {
   list: async () => [
     { ...(await fixtureShop()), version: 3, note: 'price list' },
