@@ -3,7 +3,7 @@
  * concurrently, SES and SNS throttle and fail, and the functions' processes are killed mid-batch; then
  * the audit, whose must-be-zero counts decide the exit code.
  *
- *   npm run chaos -- --orders 1000 [--seed 7] [--duplicates 0.2] [--out-of-order 0.3] [--faults 0.1]
+ *   npm run chaos -- --orders 1000 [--shops 1] [--seed 7] [--duplicates 0.2] [--out-of-order 0.3] [--faults 0.1]
  *                    [--producers 4] [--rate 250] [--kill-every 3000-8000] [--max-kills N]
  *                    [--sender-concurrency 5] [--ingest-concurrency 3] [--visibility 3] [--record]
  *
@@ -28,6 +28,7 @@ const main = async () => {
   const options = {
     ...defaults,
     orders: numberArgument('orders', 1000),
+    shops: numberArgument('shops', 1),
     seed: numberArgument('seed', defaults.seed),
     duplicateRate: numberArgument('duplicates', defaults.duplicateRate),
     outOfOrderRate: numberArgument('out-of-order', defaults.outOfOrderRate),

@@ -131,14 +131,23 @@ const isStale = (history: OrderHistory, event: OrderEvent): boolean => {
 
 export const auditChaosRun = async (input: AuditInput): Promise<ChaosAudit> => {
   const { services } = input;
-  const [shop] = parseShopConfigs(services.shops);
-  if (!shop) throw new Error('the chaos run needs its shop');
+  const shops = new Map(parseShopConfigs(services.shops).map((shop) => [shop.shopId, shop]));
+  const shopOf = (order: { readonly shopId: string; readonly orderId: string }) => {
+    const shop = shops.get(order.shopId);
+    if (!shop)
+      throw new Error(
+        `chaos order ${order.orderId} belongs to shop ${order.shopId}, which the run did not configure`,
+      );
+    return shop;
+  };
 
   // --- What was stored ----------------------------------------------------------------------------
   const documents = documentClient(services.dynamo);
   const states = new Map<string, Record<string, unknown>>();
   const storedEvents = new Map<string, StoredEventItem[]>();
   const records = new Map<string, Map<string, NotificationRecord>>();
+  /** The shops each order's items were stored under: exactly its own in a sound run. */
+  const storedShops = new Map<string, Set<string>>();
   for await (const page of paginateScan(
     { client: documents },
     { TableName: services.tableName, ConsistentRead: true },
@@ -149,6 +158,12 @@ export const auditChaosRun = async (input: AuditInput): Promise<ChaosAudit> => {
       const order = parseOrderPk(pk);
       const notified = parseNotificationsPk(pk);
       const orderId = order?.orderId ?? notified?.orderId ?? '';
+      const itemShop = order?.shopId ?? notified?.shopId;
+      if (itemShop !== undefined) {
+        const seen = storedShops.get(orderId) ?? new Set<string>();
+        seen.add(itemShop);
+        storedShops.set(orderId, seen);
+      }
       if (order && sk === STATE_SK) states.set(orderId, item);
       else if (order && parseEventSk(sk) !== undefined) {
         const list = storedEvents.get(orderId) ?? [];
@@ -352,7 +367,7 @@ export const auditChaosRun = async (input: AuditInput): Promise<ChaosAudit> => {
     const eventsById = new Map(stored.map((item) => [item.event.eventId, item.event]));
     for (const entry of history.timeline) {
       if (entry.outcome.kind !== 'applied') continue;
-      for (const channel of channelsFor(shop, entry.event.type)) {
+      for (const channel of channelsFor(shopOf(order), entry.event.type)) {
         const key = `${entry.event.eventId}#${channel}`;
         if (log.has(key)) continue;
         if (deadLetteredJobs.has(`${order.orderId}|${key}`))
@@ -459,7 +474,7 @@ export const auditChaosRun = async (input: AuditInput): Promise<ChaosAudit> => {
           .filter(
             (candidate) =>
               candidate.command === 'QueryCommand' &&
-              candidate.keys?.[0] === `${orderPk({ shopId: shop.shopId, orderId: order.orderId })}|*` &&
+              candidate.keys?.[0] === `${orderPk({ shopId: order.shopId, orderId: order.orderId })}|*` &&
               candidate.end <= call.start,
           )
           .at(-1)
@@ -522,8 +537,17 @@ export const auditChaosRun = async (input: AuditInput): Promise<ChaosAudit> => {
     }
   }
 
+  const wrongShop = new Check('orders with items stored under another shop than their own');
+  for (const order of input.orders) {
+    const other = [...(storedShops.get(order.orderId) ?? [])].filter((shopId) => shopId !== order.shopId);
+    if (other.length > 0)
+      wrongShop.add(`${order.orderId} of ${order.shopId}: also under ${other.join(', ')}`);
+  }
+  tally.set('shops', shops.size);
+
   const checks = [
     wrongState,
+    wrongShop,
     missingEvents,
     extraEvents,
     duplicates,

@@ -29,7 +29,7 @@ import { startLocalServices } from '../../local/stack-services.js';
 import { PIPELINE_FUNCTIONS, type PipelineFunction, startLocalWorkers } from '../../local/stack-workers.js';
 import { waitUntilSettled } from '../settle.js';
 import { type AuditInput, auditChaosRun, type ChaosAudit } from './audit.js';
-import { buildWorkload, seededRandom, type WorkloadOptions } from './workload.js';
+import { buildWorkload, chaosShopIds, seededRandom, type WorkloadOptions } from './workload.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -107,11 +107,54 @@ export interface ChaosResult {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The example shop, with quiet hours off: a deferral would make the run wait for the morning. */
-const chaosShops = (): ShopConfigInput[] =>
-  (
-    JSON.parse(readFileSync(path.join(ROOT, 'config', 'shops.example.json'), 'utf8')) as ShopConfigInput[]
-  ).map((shop) => ({ ...shop, quietHours: null }));
+/** The hour it is now in Warsaw, the fixtures' customers' time zone. */
+const warsawHour = (now: Date): number =>
+  Number(
+    new Intl.DateTimeFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone: 'Europe/Warsaw' }).format(
+      now,
+    ),
+  );
+
+const clock = (hour: number): string => `${String(((hour % 24) + 24) % 24).padStart(2, '0')}:00`;
+
+/**
+ * The run's shops: the example shop with quiet hours off (a deferral would make the run wait for the
+ * morning), and in multi-shop mode more shops unlike it: English by default, their own channel matrix
+ * (no SMS when shipped, SMS and push for payments, nothing on preparing), quiet hours set to a window
+ * hours away from now, templates of their own, each bound to its own producer source as well.
+ */
+export const chaosShops = (count = 1, now = new Date()): ShopConfigInput[] => {
+  const [example] = JSON.parse(
+    readFileSync(path.join(ROOT, 'config', 'shops.example.json'), 'utf8'),
+  ) as ShopConfigInput[];
+  if (!example) throw new Error('config/shops.example.json holds no shop');
+  const hour = warsawHour(now);
+  return chaosShopIds(count).map((shopId, index): ShopConfigInput => {
+    if (index === 0) return { ...example, quietHours: null };
+    const variant = index % 3;
+    return {
+      ...example,
+      shopId,
+      name: `Chaos Shop ${index + 1}`,
+      producers: ['shop.orders', `platform.chaos-${index + 1}`],
+      defaultLanguage: index % 2 === 0 ? 'pl' : 'en',
+      quietHours: variant === 0 ? null : { start: clock(hour + 6 + variant), end: clock(hour + 9 + variant) },
+      channels:
+        variant === 1
+          ? { 'Order Shipped': ['email', 'push'], 'Payment Received': ['email', 'sms', 'push'] }
+          : variant === 2
+            ? { 'Order Preparing': [], 'Order Delivered': ['email', 'sms'] }
+            : {},
+      email: { from: `Chaos Shop ${index + 1} <zamowienia@podebem.example.pl>` },
+      templates: {
+        'order-shipped': {
+          pl: { subject: `[${shopId}] Paczka {{orderNumber}} w drodze` },
+          en: { subject: `[${shopId}] Parcel {{orderNumber}} is on its way` },
+        },
+      },
+    };
+  });
+};
 
 export const runChaos = async (options: ChaosOptions): Promise<ChaosResult> => {
   const log = options.log ?? (() => undefined);
@@ -124,7 +167,7 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosResult> => {
   const services = await startLocalServices({
     dynamoDbEndpoint: options.dynamoDbEndpoint,
     tableName: `chaos-${Date.now()}`,
-    shops: chaosShops(),
+    shops: chaosShops(options.shops),
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     maxReceiveCount: options.maxReceiveCount,
     snsLogSize: 10_000_000,

@@ -11,6 +11,7 @@ import {
   type LifecycleName,
   lifecycleEvents,
   orderRef,
+  SHOP_ID,
   toEvent,
 } from '../../fixtures/order-events.js';
 import type { OrderEvent, OrderEventOf, OrderEventType } from '../../functions/domain/order-events.js';
@@ -35,9 +36,21 @@ export interface WorkloadOptions {
   readonly window?: number;
   /** The number of the first order (orders are numbered on from it). @default 1 */
   readonly firstOrder?: number;
+  /**
+   * Shops the orders are spread over, round robin (multi-shop mode: see chaosShopIds). Order ids stay
+   * unique across shops, so every provider message still traces back to one order. @default 1
+   */
+  readonly shops?: number;
 }
 
+/** The shop ids of a run: the example shop first, then chaos-shop-2, chaos-shop-3, … */
+export const chaosShopIds = (count = 1): string[] =>
+  Array.from({ length: Math.max(1, count) }, (_, index) =>
+    index === 0 ? SHOP_ID : `chaos-shop-${index + 1}`,
+  );
+
 export interface ChaosOrder {
+  readonly shopId: string;
   readonly orderId: string;
   readonly orderNumber: string;
   readonly lifecycle: LifecycleName;
@@ -104,33 +117,40 @@ const orderOf = (
   extras: { readonly contradiction: boolean; readonly invalid: boolean },
 ): ChaosOrder => {
   const ref = orderRef(n);
+  const shopIds = chaosShopIds(options.shops);
+  const shopId = shopIds[(n - 1) % shopIds.length] as string;
+  const ofShop = <E extends OrderEvent>(event: E): E => ({ ...event, shopId });
   const lifecycle = LIFECYCLE_NAMES[(n - 1) % LIFECYCLE_NAMES.length] as LifecycleName;
   const sms = random() < 0.6;
   const push = random() < 0.4;
   const email = `klient.${n}@example.pl`;
   const phone = `+48 60${String(n).padStart(7, '0')}`;
   const deviceToken = `device-${String(n).padStart(6, '0')}-${Math.floor(random() * 1e9).toString(36)}`;
-  const lifecycleOrder = lifecycleEvents(ref, lifecycle).map((event) => {
-    if (event.type !== 'Order Placed') return event;
-    const { type, ...detail } = event as OrderEventOf<'Order Placed'>;
-    const parsed = parseOrderEvent(type, {
-      ...detail,
-      customer: {
-        ...detail.customer,
-        email,
-        phone,
-        locale: random() < 0.2 ? 'en-GB' : 'pl-PL',
-        pushTargets: push ? [{ platform: random() < 0.5 ? 'fcm' : 'apns', deviceToken }] : [],
-        channels: { email: true, sms, push },
-      },
+  const lifecycleOrder = lifecycleEvents(ref, lifecycle)
+    .map(ofShop)
+    .map((event) => {
+      if (event.type !== 'Order Placed') return event;
+      const { type, ...detail } = event as OrderEventOf<'Order Placed'>;
+      const parsed = parseOrderEvent(type, {
+        ...detail,
+        customer: {
+          ...detail.customer,
+          email,
+          phone,
+          locale: random() < 0.2 ? 'en-GB' : 'pl-PL',
+          pushTargets: push ? [{ platform: random() < 0.5 ? 'fcm' : 'apns', deviceToken }] : [],
+          channels: { email: true, sms, push },
+        },
+      });
+      if (!parsed.ok) throw new Error(`chaos order ${n} is invalid: ${JSON.stringify(parsed.problems)}`);
+      return parsed.event;
     });
-    if (!parsed.ok) throw new Error(`chaos order ${n} is invalid: ${JSON.stringify(parsed.problems)}`);
-    return parsed.event;
-  });
   const details = exampleDetails(ref);
   const after = new Date(Date.UTC(2026, 10, 20, 9, lifecycleOrder.length * 5 + 1)).toISOString();
   const late = <T extends OrderEventType>(type: T, suffix: string) =>
-    toEvent(type, { ...details[type], eventId: `${ref.orderId}-${suffix}`, occurredAt: after } as never);
+    ofShop(
+      toEvent(type, { ...details[type], eventId: `${ref.orderId}-${suffix}`, occurredAt: after } as never),
+    );
   // A producer's mistake the lifecycle must absorb: shipping a cancelled order, cancelling a delivered
   // one, accepting or holding an order that has moved on.
   const contradictions =
@@ -148,6 +168,7 @@ const orderOf = (
     ? {
         event: {
           ...details['Order Shipped'],
+          shopId,
           type: 'Order Shipped',
           eventId: `${ref.orderId}-bad-shipped`,
           trackingUrl: 'http://inpost.pl/sledzenie',
@@ -156,6 +177,7 @@ const orderOf = (
       }
     : undefined;
   return {
+    shopId,
     orderId: ref.orderId,
     orderNumber: ref.orderNumber,
     lifecycle,

@@ -1,5 +1,5 @@
 /**
- * The chaos run, small: 40 orders through the whole local backend with every fault of `npm run chaos`
+ * The chaos run, small: 40 orders of four shops through the whole local backend with every fault of `npm run chaos`
  * (duplicated, out-of-order and concurrent events, SES and SNS throttling and outages, functions killed
  * mid-batch) and the same audit. Every must-be-zero count must be zero.
  */
@@ -13,6 +13,8 @@ describe('Chaos: the pipeline under duplicates, disorder, provider faults and ki
     const options = {
       ...DEFAULT_CHAOS_OPTIONS,
       orders: 40,
+      // Multi-shop mode: four shops with their own languages, channel matrices, quiet hours, templates.
+      shops: 4,
       seed: 7,
       contradictionRate: 0.2,
       invalidRate: 0.1,
@@ -44,5 +46,6 @@ describe('Chaos: the pipeline under duplicates, disorder, provider faults and ki
     expect(failing, report).toEqual([]);
     const sent = result.audit.facts.filter(([label]) => label.startsWith('notifications sent'));
     expect(sent.length, report).toBeGreaterThan(0);
+    expect(result.audit.facts, report).toContainEqual(['shops', 4]);
   }, 120_000);
 });
