@@ -16,6 +16,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../functions/adapters/aws-clients.js';
+import { DynamoDbShopRegistry } from '../functions/adapters/dynamodb-shop-registry.js';
 import {
   InvalidShopConfigError,
   parseShopConfigs,
@@ -26,6 +27,7 @@ import { type CliIo, Output, usageError } from './io.js';
 
 export interface GlobalOptions {
   readonly table?: string | undefined;
+  readonly shopRegistryTable?: string | undefined;
   readonly region?: string | undefined;
   readonly json?: boolean | undefined;
 }
@@ -161,6 +163,22 @@ export class CommandContext {
     const name = this.options.table ?? this.env.ORDERS_TABLE_NAME;
     if (!name) throw usageError('no order table: pass --table <name> or set ORDERS_TABLE_NAME');
     return name;
+  }
+
+  /** The shop registry table: --shop-registry-table, else SHOP_REGISTRY_TABLE_NAME (the local stack sets it). */
+  shopRegistryTableName(): string {
+    const name = this.options.shopRegistryTable ?? this.env.SHOP_REGISTRY_TABLE_NAME;
+    if (!name) {
+      throw usageError(
+        'no shop registry table: pass --shop-registry-table <name> or set SHOP_REGISTRY_TABLE_NAME (the stack output ShopRegistryTableName)',
+      );
+    }
+    return name;
+  }
+
+  /** The shop registry, read consistently (what an operator writes on must be the latest). */
+  shopRegistry(): DynamoDbShopRegistry {
+    return new DynamoDbShopRegistry(this.dynamo(), this.shopRegistryTableName());
   }
 
   dynamo(): DynamoDBDocumentClient {

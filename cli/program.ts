@@ -10,6 +10,7 @@ import { registerEventsSend } from './commands/events-send.js';
 import { registerOrderReindex } from './commands/order-reindex.js';
 import { registerOrderReplay } from './commands/order-replay.js';
 import { registerOrderShow } from './commands/order-show.js';
+import { registerShops } from './commands/shops.js';
 import { CommandContext, type GlobalOptions } from './context.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 
@@ -43,6 +44,7 @@ export const buildProgram = (io: CliIo, state: RunState): Command => {
     )
     .version(version(), '--version', 'print the version')
     .option('--table <name>', 'the order table (default: $ORDERS_TABLE_NAME)')
+    .option('--shop-registry-table <name>', 'the shop registry table (default: $SHOP_REGISTRY_TABLE_NAME)')
     .option('--region <region>', "the AWS region (default: $AWS_REGION, else the profile's)")
     .option('--json', 'print one JSON document for scripts instead of tables; no progress bars')
     .exitOverride()
@@ -85,6 +87,11 @@ configuration error; 3 not found (order, queue, customer). See docs/operations.m
 
   const config = program.command('config').description('The shops configuration');
   registerConfig(config, action);
+
+  const shops = program
+    .command('shops')
+    .description('The shop registry: list, show, put, diff, history, rollback, suspend, resume, delete');
+  registerShops(shops, action);
 
   return program;
 };

@@ -164,6 +164,9 @@ export const discoverStack = (env: Env = process.env, isAlive = isProcessAlive):
 };
 
 /** The standard AWS variables that point an SDK client (the CLI's) at the discovered stack. */
+/** The local shop registry's table, next to the order table it serves (the local stack creates both). */
+export const localShopRegistryTableName = (orderTableName: string): string => `${orderTableName}-shops`;
+
 export const awsEnvironmentOf = (stack: StackInfo): Record<string, string> => ({
   AWS_REGION: stack.region,
   AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -174,4 +177,5 @@ export const awsEnvironmentOf = (stack: StackInfo): Record<string, string> => ({
   AWS_ENDPOINT_URL_SNS: stack.urls.sns,
   AWS_ENDPOINT_URL_SESV2: stack.urls.ses,
   ORDERS_TABLE_NAME: stack.tableName,
+  SHOP_REGISTRY_TABLE_NAME: localShopRegistryTableName(stack.tableName),
 });

@@ -36,6 +36,7 @@ import { type EventBridgeLocal, startEventBridgeLocal } from './eventbridge-loca
 import { type SesLocal, startSesLocal } from './ses-local.js';
 import { type SnsLocal, startSnsLocal } from './sns-local.js';
 import { type SqsLocal, startSqsLocal } from './sqs-local.js';
+import { localShopRegistryTableName } from './stack-discovery.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -363,7 +364,7 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
       credentials: LOCAL_CREDENTIALS,
     });
     stops.push(async () => dynamo.destroy());
-    const shopRegistryTableName = `${tableName}-shops`;
+    const shopRegistryTableName = localShopRegistryTableName(tableName);
     for (const definition of [
       orderTableDefinition(tableName),
       shopRegistryTableDefinition(shopRegistryTableName),
