@@ -273,7 +273,7 @@ const main = async () => {
       '',
       `machine: ${machine()} (2 cores shared with other work); DynamoDB Local (in memory), SES, SQS, SNS and EventBridge in one process, each function in its own; ingest 3 pollers × 10 messages, sender 5 × 1 job (the CDK's maxConcurrency); quiet hours off`,
       '',
-      `workload: ${SHOP_COUNT} shops; each of the ${quietShops.length} quiet shops places an order every ${QUIET_PERIOD_SECONDS} s for ${SECONDS} s (${quietPerShop} each, ${(quietShops.length / QUIET_PERIOD_SECONDS).toFixed(1)} orders/s in all); in B, ${noisyShop} places ${noisyOrders} orders (${NOISY_FACTOR}× a quiet shop's) within ${BURST_SECONDS} s, ${BURST_AT_SECONDS} s in. Every event is an Order Placed (e-mail, and SMS or push where the customer has them).`,
+      `workload: ${SHOP_COUNT} shops; each of the ${quietShops.length} quiet shops places an order every ${QUIET_PERIOD_SECONDS} s for ${SECONDS} s (${quietPerShop} each, ${(quietShops.length / QUIET_PERIOD_SECONDS).toFixed(1)} orders/s in all); in B, ${noisyShop} places ${noisyOrders} orders (${NOISY_FACTOR}× a quiet shop's) within ${BURST_SECONDS} s, ${BURST_AT_SECONDS} s in. Every event is an Order Placed of a new order: one e-mail each (its default channels).`,
       '',
       ...markdownTable([
         ['quiet shops, ms', 'A: quiet only', 'B: with the flash sale', 'B / A'],
