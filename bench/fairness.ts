@@ -14,8 +14,8 @@
  * when it waited longest). Latency is from the PutEvents call to the provider's answer to the sender's
  * SendEmail / Publish (local/sdk-trace.ts records each call's end in the sender's process); the sender's
  * invocation names the job (shop, event) the call was for. The report gives the quiet shops' p50 / p99 in
- * A and B and the ratio B / A, and how long jobs waited in the notification queue (SentTimestamp to the
- * sender's invocation).
+ * A and B and the ratio B / A, how long the stages before the notification queue took (PutEvents to the
+ * job's SentTimestamp) and how long jobs waited in it (SentTimestamp to the sender's invocation).
  *
  * Each function runs in its own process (local/stack-workers.ts), ingest 3 pollers × 10 messages and the
  * sender 5 × 1 job, as in bench/pipeline.ts.
@@ -90,9 +90,13 @@ interface Message {
   readonly shopId: string;
   /** PutEvents to the provider's answer, ms. */
   readonly latency: number;
+  /** PutEvents until the planner sent the job to the notification queue (ingest, stream, planner), ms. */
+  readonly upstream: number;
   /** Job sent to the notification queue until the sender's invocation began, ms. */
   readonly dwell: number;
 }
+
+type Measure = 'latency' | 'upstream' | 'dwell';
 
 const main = async () => {
   const shops = benchShops(SHOP_COUNT);
@@ -194,6 +198,7 @@ const main = async () => {
         {
           shopId: job.shopId,
           latency: call.end - at,
+          upstream: Number(record.attributes.SentTimestamp) - at,
           dwell: invocation.start - Number(record.attributes.SentTimestamp),
         },
       ];
@@ -260,14 +265,13 @@ const main = async () => {
     const a = await run('A (quiet shops only)', false);
     const b = await run('B (with the flash sale)', true);
 
-    const p = (messages: readonly Message[], key: 'latency' | 'dwell', q: number) =>
+    const p = (messages: readonly Message[], key: Measure, q: number) =>
       percentile(
         messages.map((message) => message[key]),
         q,
       );
     const ms = (value: number) => (Number.isNaN(value) ? '–' : value.toFixed(0));
-    const ratio = (key: 'latency' | 'dwell', q: number) =>
-      (p(b.quiet, key, q) / p(a.quiet, key, q)).toFixed(2);
+    const ratio = (key: Measure, q: number) => (p(b.quiet, key, q) / p(a.quiet, key, q)).toFixed(2);
     const text = [
       `### ${today()}: ${LABEL ?? 'run'}`,
       '',
@@ -288,6 +292,12 @@ const main = async () => {
           ms(p(a.quiet, 'latency', 0.99)),
           ms(p(b.quiet, 'latency', 0.99)),
           ratio('latency', 0.99),
+        ],
+        [
+          'PutEvents to the job queued (ingest, stream, planner), p99',
+          ms(p(a.quiet, 'upstream', 0.99)),
+          ms(p(b.quiet, 'upstream', 0.99)),
+          ratio('upstream', 0.99),
         ],
         [
           'wait in the notification queue, p99',
