@@ -10,6 +10,18 @@
  * stale when a message is received again, retention, and the MD5 digests of bodies and message attributes
  * (the SDK checks MD5OfMessageBody / MD5OfBody on every send and receive).
  *
+ * Fair queues (a standard queue's messages with a MessageGroupId), as AWS documents them in "How Amazon
+ * SQS fair queues work" (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-fair-queues-detailed.html):
+ * the MessageGroupId names the tenant; at every ReceiveMessage a tenant with messages waiting is noisy
+ * when it holds more than 10% of the queue's messages in flight and at least 30 of its own, or more than
+ * 10% of the consumers' recent processing time (receive to delete), unless it has sent nothing for
+ * 5 minutes; quiet tenants' messages (and those without a group, each its own tenant) are then delivered
+ * first, oldest first, and noisy tenants' only when no quiet message waits, the noisy tenant with the
+ * fewest messages in flight first. Nothing is dropped or throttled, delivery stays at least once, and
+ * there is no ordering promise within a group. Local choices where AWS gives no figure: "recent" is a
+ * 30-second half-life, and this bookkeeping is not journaled (after a restart the recent processing
+ * times start again from zero). CloudWatch's fair-queue metrics are not emitted.
+ *
  * Queue URLs are `http://127.0.0.1:<port>/000000000000/<name>`, ARNs `arn:aws:sqs:<region>:000000000000:<name>`.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -41,6 +53,8 @@ export interface QueuedMessage {
   readonly sentAt: string;
   /** Whether a ReceiveMessage could return it now. */
   readonly visible: boolean;
+  /** Its fair-queue tenant, when it was sent with one. */
+  readonly messageGroupId?: string;
 }
 
 export interface SqsLocalOptions {
@@ -162,6 +176,8 @@ interface StoredMessage {
   readonly md5OfBody: string;
   readonly attributes: Record<string, SqsMessageAttribute>;
   readonly traceHeader?: string | undefined;
+  /** The fair-queue tenant (kept in the journal with the message). */
+  readonly messageGroupId?: string | undefined;
   readonly senderId: string;
   readonly sentAt: number;
   visibleAt: number;
@@ -178,7 +194,161 @@ interface Queue {
   messages: StoredMessage[];
   /** Long polls waiting for a message to become visible. */
   readonly waiters: Set<() => void>;
+  readonly fairness: Fairness;
 }
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Fair queues                                                                                       */
+/* ------------------------------------------------------------------------------------------------ */
+
+/** AWS's documented thresholds for a noisy tenant, and the local choice for "recent". */
+export const FAIR_QUEUE = {
+  /** Share of the queue's in-flight messages, or of its consumers' recent processing time. */
+  noisyShare: 0.1,
+  /** A tenant's own messages in flight before its in-flight share counts. */
+  noisyMinInFlight: 30,
+  /** A tenant that sent nothing for this long is quiet again. */
+  quietAfterSilenceMs: 5 * 60_000,
+  /** Local choice: AWS says "recent" processing time without a figure. */
+  processingHalfLifeMs: 30_000,
+} as const;
+
+/** A sum that halves every FAIR_QUEUE.processingHalfLifeMs. */
+interface Decaying {
+  readonly value: number;
+  readonly at: number;
+}
+
+const decayed = (sum: Decaying | undefined, now: number): number =>
+  sum === undefined ? 0 : sum.value * 2 ** (-(now - sum.at) / FAIR_QUEUE.processingHalfLifeMs);
+
+const plus = (sum: Decaying | undefined, amount: number, now: number): Decaying => ({
+  value: decayed(sum, now) + amount,
+  at: now,
+});
+
+interface Tenant {
+  /** Consumer time of its finished receipts (receive to delete or to the end of the visibility timeout). */
+  processing?: Decaying;
+  lastSentAt: number;
+}
+
+/** A queue's fair-queue bookkeeping: in memory only. */
+interface Fairness {
+  /** By MessageGroupId. */
+  readonly tenants: Map<string, Tenant>;
+  /** Consumer time of every finished receipt, grouped or not. */
+  total?: Decaying;
+  /** When each message received and not yet deleted was last received, by message id. */
+  readonly receivedAt: Map<string, number>;
+}
+
+const newQueue = (name: string, createdAt: number, attributes: Record<string, string>): Queue => ({
+  name,
+  createdAt,
+  modifiedAt: createdAt,
+  attributes,
+  messages: [],
+  waiters: new Set(),
+  fairness: { tenants: new Map(), receivedAt: new Map() },
+});
+
+/** Books the consumer time of a message's receipt that ended at `endedAt` (deleted, released, expired). */
+const endReceipt = (queue: Queue, message: StoredMessage, endedAt: number, now: number) => {
+  const { fairness } = queue;
+  const receivedAt = fairness.receivedAt.get(message.messageId);
+  if (receivedAt === undefined) return;
+  fairness.receivedAt.delete(message.messageId);
+  const held = Math.max(0, endedAt - receivedAt);
+  fairness.total = plus(fairness.total, held, now);
+  const tenant =
+    message.messageGroupId === undefined ? undefined : fairness.tenants.get(message.messageGroupId);
+  if (tenant) tenant.processing = plus(tenant.processing, held, now);
+};
+
+/**
+ * The tenants that are noisy now, each with its messages in flight: of the tenants with messages
+ * waiting and a send in the last 5 minutes, those above AWS's in-flight or processing-time thresholds.
+ */
+const noisyTenants = (queue: Queue, now: number): Map<string, number> => {
+  const { fairness } = queue;
+  const noisy = new Map<string, number>();
+  if (fairness.tenants.size === 0) return noisy;
+  const inFlight = new Map<string, number>();
+  const holding = new Map<string, number>();
+  const waiting = new Set<string>();
+  let totalInFlight = 0;
+  let totalHolding = 0;
+  for (const message of queue.messages) {
+    const group = message.messageGroupId;
+    const flying = message.receiveCount > 0 && message.visibleAt > now;
+    if (flying) totalInFlight += 1;
+    const receivedAt = fairness.receivedAt.get(message.messageId);
+    // Time held by a receipt still open (in flight, or expired and not yet received again).
+    const held = receivedAt === undefined ? 0 : Math.max(0, Math.min(now, message.visibleAt) - receivedAt);
+    totalHolding += held;
+    if (group === undefined) continue;
+    if (flying) inFlight.set(group, (inFlight.get(group) ?? 0) + 1);
+    else waiting.add(group);
+    if (held > 0) holding.set(group, (holding.get(group) ?? 0) + held);
+  }
+  const totalProcessing = decayed(fairness.total, now) + totalHolding;
+  for (const [group, tenant] of fairness.tenants) {
+    const silent = now - tenant.lastSentAt >= FAIR_QUEUE.quietAfterSilenceMs;
+    if (!waiting.has(group)) {
+      // Forgotten once it has no message left and its recent processing time has faded.
+      if (!inFlight.has(group) && decayed(tenant.processing, now) < 1) fairness.tenants.delete(group);
+      continue;
+    }
+    if (silent) continue;
+    const flying = inFlight.get(group) ?? 0;
+    const byConcurrency =
+      flying >= FAIR_QUEUE.noisyMinInFlight && flying > FAIR_QUEUE.noisyShare * totalInFlight;
+    const processing = decayed(tenant.processing, now) + (holding.get(group) ?? 0);
+    const byProcessingTime = totalProcessing > 0 && processing > FAIR_QUEUE.noisyShare * totalProcessing;
+    if (byConcurrency || byProcessingTime) noisy.set(group, flying);
+  }
+  return noisy;
+};
+
+/**
+ * The visible messages in the order a fair queue delivers them: quiet tenants' (and ungrouped) oldest
+ * first, then noisy tenants', the one with the fewest in flight first (counting what this receive took).
+ * `took(message)` is to be called for each message actually received.
+ */
+const deliveryOrder = (queue: Queue, now: number) => {
+  const visible = queue.messages.filter((message) => message.visibleAt <= now);
+  const noisy = noisyTenants(queue, now);
+  if (noisy.size === 0) {
+    let next = 0;
+    return { next: () => visible[next++], took: (_message: StoredMessage) => {} };
+  }
+  const quiet: StoredMessage[] = [];
+  const backlogs = new Map<string, StoredMessage[]>();
+  for (const message of visible) {
+    const group = message.messageGroupId;
+    if (group === undefined || !noisy.has(group)) quiet.push(message);
+    else backlogs.set(group, [...(backlogs.get(group) ?? []), message]);
+  }
+  let nextQuiet = 0;
+  const next = (): StoredMessage | undefined => {
+    if (nextQuiet < quiet.length) return quiet[nextQuiet++];
+    let best: string | undefined;
+    for (const [group, backlog] of backlogs) {
+      const head = backlog[0];
+      if (!head) continue;
+      const bestHead = best === undefined ? undefined : backlogs.get(best)?.[0];
+      const fewer = (noisy.get(group) ?? 0) - (best === undefined ? 0 : (noisy.get(best) ?? 0));
+      if (!bestHead || fewer < 0 || (fewer === 0 && head.sentAt < bestHead.sentAt)) best = group;
+    }
+    return best === undefined ? undefined : backlogs.get(best)?.shift();
+  };
+  const took = (message: StoredMessage) => {
+    const group = message.messageGroupId;
+    if (group !== undefined && noisy.has(group)) noisy.set(group, (noisy.get(group) ?? 0) + 1);
+  };
+  return { next, took };
+};
 
 /** One change to the queues, as the journal keeps it. */
 type JournalEntry =
@@ -220,6 +390,8 @@ type JournalEntry =
 const COMPACT_AFTER = 20_000;
 
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
+/** Letters, digits and punctuation (printable ASCII but the space), 1-128 of them. */
+const MESSAGE_GROUP_ID = /^[\x21-\x7E]{1,128}$/;
 const BATCH_ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
 /** The characters SQS allows in a body or string attribute (XML 1.0's). */
 const INVALID_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
@@ -257,6 +429,7 @@ const SYSTEM_ATTRIBUTES = [
   'ApproximateReceiveCount',
   'ApproximateFirstReceiveTimestamp',
   'AWSTraceHeader',
+  'MessageGroupId',
 ] as const;
 
 type Input = Record<string, unknown>;
@@ -323,14 +496,7 @@ const replay = (queues: Map<string, Queue>, entries: readonly JournalEntry[]) =>
     const queue = queues.get(entry.name);
     switch (entry.op) {
       case 'queue':
-        queues.set(entry.name, {
-          name: entry.name,
-          createdAt: entry.createdAt,
-          modifiedAt: entry.createdAt,
-          attributes: entry.attributes,
-          messages: [],
-          waiters: new Set(),
-        });
+        queues.set(entry.name, newQueue(entry.name, entry.createdAt, entry.attributes));
         break;
       case 'attributes':
         if (queue) Object.assign(queue, { attributes: entry.attributes, modifiedAt: entry.modifiedAt });
@@ -504,14 +670,7 @@ export const startSqsLocal = async (options: SqsLocalOptions = {}): Promise<SqsL
       return existing;
     }
     const now = Date.now();
-    const queue: Queue = {
-      name,
-      createdAt: now,
-      modifiedAt: now,
-      attributes: checked,
-      messages: [],
-      waiters: new Set(),
-    };
+    const queue = newQueue(name, now, checked);
     record({ op: 'queue', name, createdAt: now, attributes: checked });
     queues.set(name, queue);
     return queue;
@@ -607,6 +766,13 @@ export const startSqsLocal = async (options: SqsLocalOptions = {}): Promise<SqsL
     const delaySeconds = integerOf(input, 'DelaySeconds', [0, 900]) ?? numberAttribute(queue, 'DelaySeconds');
     const attributes = checkedMessageAttributes(input.MessageAttributes);
     const traceHeader = traceHeaderOf(input.MessageSystemAttributes);
+    const messageGroupId = stringOf(input, 'MessageGroupId');
+    if (messageGroupId !== undefined && !MESSAGE_GROUP_ID.test(messageGroupId)) {
+      throw new SqsError(
+        'InvalidParameterValue',
+        'Value for parameter MessageGroupId is invalid. Reason: use 1 to 128 letters, digits and punctuation.',
+      );
+    }
     const maxSize = numberAttribute(queue, 'MaximumMessageSize');
     if (Buffer.byteLength(body) + attributesSize(attributes) > maxSize) {
       throw new SqsError(
@@ -621,6 +787,7 @@ export const startSqsLocal = async (options: SqsLocalOptions = {}): Promise<SqsL
       md5OfBody: md5(body),
       attributes,
       traceHeader,
+      ...(messageGroupId === undefined ? {} : { messageGroupId }),
       senderId,
       sentAt: now,
       visibleAt: now + delaySeconds * 1000,
@@ -628,6 +795,11 @@ export const startSqsLocal = async (options: SqsLocalOptions = {}): Promise<SqsL
     };
     record({ op: 'send', name: queue.name, message });
     queue.messages.push(message);
+    if (messageGroupId !== undefined) {
+      const tenant = queue.fairness.tenants.get(messageGroupId);
+      if (tenant) tenant.lastSentAt = now;
+      else queue.fairness.tenants.set(messageGroupId, { lastSentAt: now });
+    }
     if (delaySeconds === 0) notify(queue);
     return {
       MessageId: message.messageId,
@@ -708,11 +880,20 @@ export const startSqsLocal = async (options: SqsLocalOptions = {}): Promise<SqsL
 
   const dropExpired = (queue: Queue, now: number) => {
     const retentionMs = numberAttribute(queue, 'MessageRetentionPeriod') * 1000;
+    const before = queue.messages.length;
     queue.messages = queue.messages.filter((message) => message.sentAt + retentionMs > now);
+    if (queue.messages.length < before) forgetReceipts(queue);
+  };
+
+  /** Drops the receive times of messages no longer in the queue (expired, purged). */
+  const forgetReceipts = (queue: Queue) => {
+    const ids = new Set(queue.messages.map((message) => message.messageId));
+    for (const id of queue.fairness.receivedAt.keys()) if (!ids.has(id)) queue.fairness.receivedAt.delete(id);
   };
 
   const moveToDeadLetterQueue = (queue: Queue, message: StoredMessage, target: Queue, now: number) => {
     record({ op: 'move', name: queue.name, to: target.name, id: message.messageId, visibleAt: now });
+    endReceipt(queue, message, message.visibleAt, now);
     queue.messages = queue.messages.filter((candidate) => candidate !== message);
     // Same id, body, attributes and enqueue time (standard queues); receivable at once in the DLQ.
     target.messages.push({ ...message, visibleAt: now, receiptHandle: undefined });
@@ -725,14 +906,19 @@ export const startSqsLocal = async (options: SqsLocalOptions = {}): Promise<SqsL
     const redrive = parseRedrivePolicy(queue.attributes.RedrivePolicy ?? '');
     const deadLetterQueue = redrive && queueByArn(redrive.deadLetterTargetArn);
     const taken: StoredMessage[] = [];
-    for (const message of [...queue.messages]) {
-      if (taken.length >= max) break;
-      if (message.visibleAt > now) continue;
+    const order = deliveryOrder(queue, now);
+    while (taken.length < max) {
+      const message = order.next();
+      if (!message) break;
       // The receive that would exceed maxReceiveCount moves the message instead of returning it.
       if (redrive && deadLetterQueue && message.receiveCount >= redrive.maxReceiveCount) {
         moveToDeadLetterQueue(queue, message, deadLetterQueue, now);
         continue;
       }
+      // A receipt whose visibility timeout ran out held the consumer until then.
+      endReceipt(queue, message, message.visibleAt, now);
+      queue.fairness.receivedAt.set(message.messageId, now);
+      order.took(message);
       message.receiveCount += 1;
       message.firstReceivedAt ??= now;
       message.visibleAt = now + visibilityTimeout * 1000;
@@ -773,6 +959,7 @@ export const startSqsLocal = async (options: SqsLocalOptions = {}): Promise<SqsL
       ApproximateReceiveCount: String(message.receiveCount),
       ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt ?? message.sentAt),
       AWSTraceHeader: message.traceHeader,
+      MessageGroupId: message.messageGroupId,
     };
     const selected = Object.fromEntries(
       SYSTEM_ATTRIBUTES.filter((name) => (all || names.has(name)) && values[name] !== undefined).map(
@@ -840,6 +1027,7 @@ export const startSqsLocal = async (options: SqsLocalOptions = {}): Promise<SqsL
     // A stale handle (the message was received again since) succeeds without deleting, as SQS allows.
     if (message && current) {
       record({ op: 'delete', name: queue.name, id: message.messageId });
+      endReceipt(queue, message, Date.now(), Date.now());
       queue.messages = queue.messages.filter((candidate) => candidate !== message);
     }
     return {};
@@ -859,6 +1047,8 @@ export const startSqsLocal = async (options: SqsLocalOptions = {}): Promise<SqsL
         'Message does not exist or is not available for visibility timeout change.',
       );
     }
+    // Released (timeout 0): the consumer's hold on it ends now.
+    if (timeout === 0) endReceipt(queue, message, Date.now(), Date.now());
     message.visibleAt = Date.now() + timeout * 1000;
     record({ op: 'visible', name: queue.name, id: message.messageId, visibleAt: message.visibleAt });
     if (timeout === 0) notify(queue);
@@ -947,6 +1137,7 @@ export const startSqsLocal = async (options: SqsLocalOptions = {}): Promise<SqsL
       const queue = queueOf(input);
       record({ op: 'purge', name: queue.name });
       queue.messages = [];
+      forgetReceipts(queue);
       return {};
     },
     SendMessage: (input, request) => enqueue(queueOf(input), input, senderOf(request)),
@@ -1071,6 +1262,7 @@ export const startSqsLocal = async (options: SqsLocalOptions = {}): Promise<SqsL
         receiveCount: message.receiveCount,
         sentAt: new Date(message.sentAt).toISOString(),
         visible: message.visibleAt <= now,
+        ...(message.messageGroupId === undefined ? {} : { messageGroupId: message.messageGroupId }),
       }));
     },
     stop: async () => {

@@ -2,7 +2,14 @@ import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { NotificationJob } from '../domain/notification-planning.js';
 import type { JobQueue } from '../domain/notification-ports.js';
 
-/** Notification jobs on SQS, ten to a request; a partial failure fails the call so the caller retries. */
+/**
+ * Notification jobs on SQS, ten to a request; a partial failure fails the call so the caller retries.
+ *
+ * Each job's MessageGroupId is its shop: on a standard queue that makes the shop a fair-queue tenant, so
+ * when one shop's burst builds a backlog SQS delivers the other shops' jobs first (no ordering promise,
+ * still at least once; see docs/architecture.md, "Fairness between shops"). A shopId always fits
+ * MessageGroupId's 128 characters of letters, digits and punctuation (the contract allows a-z, 0-9, -).
+ */
 export class SqsJobQueue implements JobQueue {
   constructor(
     private readonly client: SQSClient,
@@ -19,6 +26,7 @@ export class SqsJobQueue implements JobQueue {
             Id: String(index),
             MessageBody: JSON.stringify(job),
             DelaySeconds: delaySeconds,
+            MessageGroupId: job.shopId,
           })),
         }),
       );

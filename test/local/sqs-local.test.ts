@@ -1,12 +1,17 @@
 /**
  * The local SQS with the real SDK client (which checks the body MD5 of every send and receive) and the
  * production SqsJobQueue and SqsDeadLetterSink: visibility, delays, long polls, redrive after
- * maxReceiveCount, batches with per-entry failures, and errors mapped to the SDK's exceptions.
+ * maxReceiveCount, batches with per-entry failures, errors mapped to the SDK's exceptions, and fair-queue
+ * delivery for messages with a MessageGroupId (the tenant; the production SqsJobQueue names the shop).
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
+  DeleteMessageBatchCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
@@ -17,7 +22,7 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SqsDeadLetterSink } from '../../functions/adapters/sqs-dead-letters.js';
 import { SqsJobQueue } from '../../functions/adapters/sqs-job-queue.js';
 import type { NotificationJob } from '../../functions/domain/notification-planning.js';
@@ -49,7 +54,38 @@ const receive = (
     }),
   );
 
-const job = (n: number) => ({ kind: 'test-job', n }) as unknown as NotificationJob;
+const job = (n: number, shopId = 'shop-a') => ({ kind: 'test-job', shopId, n }) as unknown as NotificationJob;
+
+/** Sends `count` messages of one tenant, bodies `<group>-1`, `<group>-2`, … */
+const sendAs = async (QueueUrl: string, group: string, count: number, first = 1) => {
+  for (let n = first; n < first + count; n++) {
+    await client.send(
+      new SendMessageCommand({ QueueUrl, MessageBody: `${group}-${n}`, MessageGroupId: group }),
+    );
+  }
+};
+
+/** Receives up to `max` messages (no wait) and answers their bodies and receipt handles. */
+const take = async (QueueUrl: string, max: number) => {
+  const { Messages = [] } = await client.send(
+    new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: max, WaitTimeSeconds: 0 }),
+  );
+  return {
+    bodies: Messages.map((message) => message.Body),
+    handles: Messages.map((message) => message.ReceiptHandle ?? ''),
+  };
+};
+
+const deleteAll = async (QueueUrl: string, handles: readonly string[]) => {
+  for (let i = 0; i < handles.length; i += 10) {
+    await client.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl,
+        Entries: handles.slice(i, i + 10).map((ReceiptHandle, n) => ({ Id: String(n), ReceiptHandle })),
+      }),
+    );
+  }
+};
 
 beforeAll(async () => {
   sqs = await startSqsLocal();
@@ -395,6 +431,198 @@ describe('Class: SqsLocal', () => {
       expect(sqs.peek(QueueUrl.split('/').at(-1) ?? '')).toEqual([
         expect.objectContaining({ receiveCount: 1, visible: false }),
       ]);
+    });
+  });
+
+  describe('fair queues', () => {
+    // The local SQS reads Date.now(): a fake clock makes the consumers' processing times exact.
+    let start = 0;
+    const at = (ms: number) => vi.setSystemTime(start + ms);
+    beforeEach(() => {
+      start = Date.now();
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(start);
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it("delivers a quiet tenant's message before the backlog of a tenant that took the consumers' time", async () => {
+      // Prepare: a flash sale's backlog, then one message of a quiet shop
+      const QueueUrl = await newQueue();
+      await sendAs(QueueUrl, 'flash', 4);
+      await sendAs(QueueUrl, 'quiet', 1);
+
+      // Act: the consumers spend 200 ms on the flash sale's first message
+      const first = await take(QueueUrl, 1);
+      at(200);
+      await deleteAll(QueueUrl, first.handles);
+      const next = await take(QueueUrl, 10);
+
+      // Assess: oldest first until a tenant is noisy; then the quiet one first, the noisy ones still delivered
+      expect(first.bodies).toEqual(['flash-1']);
+      expect(next.bodies).toEqual(['quiet-1', 'flash-2', 'flash-3', 'flash-4']);
+    });
+
+    it('counts a tenant by its share of messages in flight once it has 30 of its own in flight', async () => {
+      // Prepare: the clock stands still, so no tenant has any processing time
+      const QueueUrl = await newQueue();
+      await sendAs(QueueUrl, 'flash', 35);
+      await sendAs(QueueUrl, 'quiet', 1);
+      for (const max of [10, 10, 9]) await take(QueueUrl, max);
+
+      // Act
+      const with29 = await take(QueueUrl, 1);
+      const with30 = await take(QueueUrl, 1);
+      const after = await take(QueueUrl, 1);
+
+      // Assess
+      expect(with29.bodies).toEqual(['flash-30']);
+      expect(with30.bodies).toEqual(['quiet-1']);
+      expect(after.bodies).toEqual(['flash-31']);
+    });
+
+    it('keeps arrival order among tenants with at most a tenth of the processing time', async () => {
+      // Prepare: 12 shops, each 100 ms of the consumers' time (8% each)
+      const QueueUrl = await newQueue();
+      for (let shop = 1; shop <= 12; shop++) await sendAs(QueueUrl, `shop${shop}`, 1);
+      const received = [...(await take(QueueUrl, 10)).handles, ...(await take(QueueUrl, 2)).handles];
+      at(100);
+      await deleteAll(QueueUrl, received);
+      await sendAs(QueueUrl, 'shop1', 1, 2);
+      await sendAs(QueueUrl, 'newcomer', 1);
+
+      // Act
+      const next = await take(QueueUrl, 10);
+
+      // Assess
+      expect(received).toHaveLength(12);
+      expect(next.bodies).toEqual(['shop1-2', 'newcomer-1']);
+    });
+
+    it('serves noisy tenants by the fewest messages in flight when no quiet message waits', async () => {
+      // Prepare: y took 100 ms of processing; then x's and y's backlogs
+      const QueueUrl = await newQueue();
+      await sendAs(QueueUrl, 'y', 1, 0);
+      const warm = await take(QueueUrl, 1);
+      at(100);
+      await deleteAll(QueueUrl, warm.handles);
+      await sendAs(QueueUrl, 'x', 4);
+      await sendAs(QueueUrl, 'y', 2);
+
+      // Act: x (quiet) gets two consumers; 200 ms later both x and y are noisy, x with 2 in flight
+      const quietFirst = await take(QueueUrl, 2);
+      at(300);
+      const bothNoisy = await take(QueueUrl, 3);
+
+      // Assess
+      expect(quietFirst.bodies).toEqual(['x-1', 'x-2']);
+      expect(bothNoisy.bodies).toEqual(['y-1', 'y-2', 'x-3']);
+    });
+
+    it('treats a tenant as quiet again once it has sent nothing for 5 minutes', async () => {
+      // Prepare: n is noisy (all the processing time, a backlog), then silent
+      const QueueUrl = await newQueue();
+      await sendAs(QueueUrl, 'n', 3);
+      const first = await take(QueueUrl, 1);
+      at(100);
+      await deleteAll(QueueUrl, first.handles);
+      at(5 * 60_000 + 1000);
+      await sendAs(QueueUrl, 'q', 1);
+
+      // Act
+      const next = await take(QueueUrl, 1);
+
+      // Assess: n's older message first again
+      expect(next.bodies).toEqual(['n-2']);
+    });
+
+    it('refuses a MessageGroupId that is empty, longer than 128 characters or not ASCII punctuation', async () => {
+      // Prepare
+      const QueueUrl = await newQueue();
+
+      // Act
+      const result = await client.send(
+        new SendMessageBatchCommand({
+          QueueUrl,
+          Entries: [
+            { Id: 'ok', MessageBody: 'x', MessageGroupId: `shop-${'a'.repeat(123)}` },
+            { Id: 'empty', MessageBody: 'x', MessageGroupId: '' },
+            { Id: 'long', MessageBody: 'x', MessageGroupId: 'a'.repeat(129) },
+            { Id: 'space', MessageBody: 'x', MessageGroupId: 'sklep pod dębem' },
+          ],
+        }),
+      );
+
+      // Assess
+      expect(result.Successful?.map((entry) => entry.Id)).toEqual(['ok']);
+      expect(result.Failed?.map((entry) => [entry.Id, entry.Code])).toEqual([
+        ['empty', 'InvalidParameterValue'],
+        ['long', 'InvalidParameterValue'],
+        ['space', 'InvalidParameterValue'],
+      ]);
+    });
+
+    it("gives each of the production SqsJobQueue's jobs its shop as MessageGroupId", async () => {
+      // Prepare
+      const QueueUrl = await newQueue();
+
+      // Act
+      await new SqsJobQueue(client, QueueUrl).enqueue([job(1, 'shop-a'), job(2, 'shop-b')]);
+      const { Messages = [] } = await receive(QueueUrl, { MessageSystemAttributeNames: ['MessageGroupId'] });
+
+      // Assess
+      expect(Messages.map((message) => message.Attributes)).toEqual([
+        { MessageGroupId: 'shop-a' },
+        { MessageGroupId: 'shop-b' },
+      ]);
+      expect(sqs.peek(QueueUrl.split('/').at(-1) ?? '').map((message) => message.messageGroupId)).toEqual([
+        'shop-a',
+        'shop-b',
+      ]);
+    });
+
+    it('keeps the MessageGroupId in its journal across a restart', async () => {
+      // Prepare
+      const dir = mkdtempSync(path.join(tmpdir(), 'sqs-fair-'));
+      const journalFile = path.join(dir, 'sqs.jsonl');
+      try {
+        const first = await startSqsLocal({ journalFile });
+        const firstClient = new SQSClient({
+          endpoint: first.endpoint,
+          region: LOCAL_REGION,
+          credentials: LOCAL_CREDENTIALS,
+        });
+        const url = first.createQueue('jobs').url;
+        await firstClient.send(
+          new SendMessageCommand({ QueueUrl: url, MessageBody: 'a', MessageGroupId: 'shop-a' }),
+        );
+        firstClient.destroy();
+        await first.stop();
+
+        // Act
+        const second = await startSqsLocal({ journalFile });
+        const secondClient = new SQSClient({
+          endpoint: second.endpoint,
+          region: LOCAL_REGION,
+          credentials: LOCAL_CREDENTIALS,
+        });
+        const { Messages = [] } = await secondClient.send(
+          new ReceiveMessageCommand({
+            QueueUrl: second.queueUrl('jobs'),
+            MessageSystemAttributeNames: ['All'],
+          }),
+        );
+        secondClient.destroy();
+        await second.stop();
+
+        // Assess
+        expect(Messages.map((message) => [message.Body, message.Attributes?.MessageGroupId])).toEqual([
+          ['a', 'shop-a'],
+        ]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 });
