@@ -17,6 +17,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../functions/adapters/aws-clients.js';
 import { DynamoDbShopRegistry } from '../functions/adapters/dynamodb-shop-registry.js';
+import { SHOP_ID_MAX_LENGTH, SHOP_ID_PATTERN } from '../functions/domain/order-events.js';
 import {
   InvalidShopConfigError,
   parseShopConfigs,
@@ -250,11 +251,9 @@ export const loadShopConfigs = (file: string): ShopConfig[] => {
   }
 };
 
-const SHOP_ID = /^[a-z0-9][a-z0-9-]*$/;
-
 /** Shop ids become parts of keys: refuse anything the contract would refuse before touching the table. */
 export const checkShopId = (shopId: string): string => {
-  if (!SHOP_ID.test(shopId) || shopId.length > 64) {
+  if (!SHOP_ID_PATTERN.test(shopId) || shopId.length > SHOP_ID_MAX_LENGTH) {
     throw usageError(`invalid shop id ${JSON.stringify(shopId)}: use lower-case letters, digits and - only`);
   }
   return shopId;

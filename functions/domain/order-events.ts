@@ -52,11 +52,17 @@ const identifier = (max: number) =>
     .max(max)
     .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'use letters, digits and . _ : / - only');
 
-const shopId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and - only');
+/**
+ * The one rule for a shop id, wherever one arrives (events, the shop registry, the lookup, the CLI): it
+ * becomes part of table keys, so it holds no `#` and nothing a key could be confused by.
+ */
+export const SHOP_ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+export const SHOP_ID_MAX_LENGTH = 64;
+export const SHOP_ID_MESSAGE = 'use lower-case letters, digits and - only';
+
+export const ShopIdSchema = z.string().min(1).max(SHOP_ID_MAX_LENGTH).regex(SHOP_ID_PATTERN, SHOP_ID_MESSAGE);
+
+const shopId = ShopIdSchema;
 
 const timestamp = z.iso.datetime({
   offset: true,

@@ -5,7 +5,12 @@
  */
 import * as z from 'zod';
 import { validateTemplateOverrides } from './messages/overrides.js';
-import { type OrderEventType, PhoneNumberSchema, producerSourceProblem } from './order-events.js';
+import {
+  type OrderEventType,
+  PhoneNumberSchema,
+  producerSourceProblem,
+  ShopIdSchema,
+} from './order-events.js';
 import { multiLineText, refineSingleLine, singleLineText } from './text-fields.js';
 
 const httpsUrl = z
@@ -91,10 +96,7 @@ const TemplateTextsSchema = z
   .partial();
 
 export const ShopConfigSchema = z.object({
-  shopId: z
-    .string()
-    .max(64)
-    .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and - only'),
+  shopId: ShopIdSchema,
   producers: z
     .array(producerSource)
     .min(1)

@@ -3,6 +3,7 @@
  * from the order view schema by scripts/generate-openapi.ts.
  */
 import * as z from 'zod';
+import { SHOP_ID_MESSAGE, SHOP_ID_PATTERN } from '../domain/order-events.js';
 import {
   ContactViewSchema,
   LocalizedDateSchema,
@@ -25,7 +26,7 @@ export const LookupRequestSchema = z
   .strictObject(
     {
       shopId: text(1, 64)
-        .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and - only')
+        .regex(SHOP_ID_PATTERN, SHOP_ID_MESSAGE)
         .describe('The shop the order was placed in.'),
       orderNumber: text(1, 64).describe('The order number the customer sees, e.g. ZAM/2026/11/0042.'),
       contact: text(3, 254)
