@@ -58,6 +58,13 @@ export const mailtoHref = (email: string | undefined): string | undefined =>
  * page opens in (`?lang=`). Without a language the page opens in the order's locale (the page's own
  * rule). Messages, the CLI and the status lookup build it here.
  */
+/**
+ * One path segment: percent-encoded, and `.` or `..` spelt %2E, which URL parsers (and browsers) would
+ * otherwise resolve away, turning `/t/..` into `/`.
+ */
+const pathSegment = (value: string): string =>
+  value === '.' || value === '..' ? value.replaceAll('.', '%2E') : encodeURIComponent(value);
+
 export const trackingPageUrl = (baseUrl: string, token: string, language?: string): string =>
-  `${baseUrl.replace(/\/+$/, '')}/t/${encodeURIComponent(token)}` +
+  `${baseUrl.replace(/\/+$/, '')}/t/${pathSegment(token)}` +
   (language === undefined ? '' : `?lang=${encodeURIComponent(language)}`);

@@ -166,6 +166,13 @@ describe('trackingPageUrl, the one builder of tracking links', () => {
     );
   });
 
+  it('keeps a token of dots in its segment: a parser would resolve /t/.. to /', () => {
+    for (const token of ['.', '..']) {
+      const url = new URL(trackingPageUrl('https://status.example.pl', token));
+      expect(decodeURIComponent(url.pathname)).toBe(`/t/${token}`);
+    }
+  });
+
   it('keeps whatever token or language it is given inside its own path segment and parameter', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 30 }), fc.string({ maxLength: 10 }), (token, language) => {
