@@ -59,11 +59,15 @@ export const mailtoHref = (email: string | undefined): string | undefined =>
  * rule). Messages, the CLI and the status lookup build it here.
  */
 /**
- * One path segment: percent-encoded, and `.` or `..` spelt %2E, which URL parsers (and browsers) would
- * otherwise resolve away, turning `/t/..` into `/`.
+ * One path segment, percent-encoded. `.` and `..` (spelt plainly or as %2E) are dot segments that URL
+ * parsers and browsers resolve away (`/t/..` is `/`), so no encoding keeps them: they are refused. A
+ * tracking token is never one (tracking-token.ts).
  */
-const pathSegment = (value: string): string =>
-  value === '.' || value === '..' ? value.replaceAll('.', '%2E') : encodeURIComponent(value);
+const pathSegment = (value: string): string => {
+  if (value === '.' || value === '..')
+    throw new Error(`${JSON.stringify(value)} cannot be a path segment of a link`);
+  return encodeURIComponent(value);
+};
 
 export const trackingPageUrl = (baseUrl: string, token: string, language?: string): string =>
   `${baseUrl.replace(/\/+$/, '')}/t/${pathSegment(token)}` +
