@@ -51,6 +51,9 @@ export default defineConfig({
           include: UNIT,
           exclude: SYSTEM,
           setupFiles: ['test/support/unit-tier-guard.ts'],
+          // Pure code: the files share their workers' module graph instead of importing zod, the
+          // domain and the templates again for each file (most of the tier's time was imports).
+          isolate: false,
         },
       },
       {
