@@ -13,7 +13,7 @@ import { documentClient } from '../functions/adapters/aws-clients.js';
 import { DynamoDbNotificationLog } from '../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../functions/adapters/dynamodb-order-repository.js';
 import { replay } from '../functions/domain/order-lifecycle.js';
-import { producerSourcesOf, type ShopRegistryStore } from '../functions/domain/shop-registry.js';
+import { type ShopRegistryStore, shopSummary } from '../functions/domain/shop-registry.js';
 import { contentSecurityPolicy, SECURITY_HEADERS, styleHash } from '../functions/domain/web/headers.js';
 import { html, type SafeHtml, styleElement } from '../functions/domain/web/html.js';
 import {
@@ -116,16 +116,7 @@ const CHANNEL_LABELS = { email: 'E-mails', sms: 'SMS', push: 'Push' } as const;
 
 /** The registry's shops as the outbox shows them: no configuration beyond what tells them apart. */
 const shopSummaries = async (deps: OutboxDeps) =>
-  (await deps.shops.list({ includeDeleted: true })).map((shop) => ({
-    shopId: shop.config.shopId,
-    name: shop.config.name,
-    state: shop.state,
-    version: shop.version,
-    producers: producerSourcesOf(shop.config),
-    updatedAt: shop.updatedAt,
-    updatedBy: shop.updatedBy,
-    ...(shop.note ? { note: shop.note } : {}),
-  }));
+  (await deps.shops.list({ includeDeleted: true })).map(shopSummary);
 
 const overview = async (
   deps: OutboxDeps,

@@ -13,10 +13,10 @@ import {
 import {
   type ConfigChange,
   diffShopConfigs,
-  producerSourcesOf,
   type RegisteredShop,
   type ShopState,
   ShopVersionConflictError,
+  shopSummary,
 } from '../../functions/domain/shop-registry.js';
 import { textProblem } from '../../functions/domain/text-fields.js';
 import { type CommandContext, checkShopId, positiveInteger } from '../context.js';
@@ -73,16 +73,7 @@ const printChanges = (context: CommandContext, shopId: string, changes: readonly
   }
 };
 
-const summary = (shop: RegisteredShop) => ({
-  shopId: shop.config.shopId,
-  name: shop.config.name,
-  state: shop.state,
-  version: shop.version,
-  producers: producerSourcesOf(shop.config),
-  updatedAt: shop.updatedAt,
-  updatedBy: shop.updatedBy,
-  ...(shop.note ? { note: shop.note } : {}),
-});
+const summary = shopSummary;
 
 const required = async (context: CommandContext, shopId: string): Promise<RegisteredShop> => {
   const shop = await context.shopRegistry().get(checkShopId(shopId));

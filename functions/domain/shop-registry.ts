@@ -138,6 +138,18 @@ export const staticShopDirectory = (
   return { get: async (shopId) => byId.get(shopId) };
 };
 
+/** A shop as listings show it (the CLI, the outbox): who and what it is, not its whole configuration. */
+export const shopSummary = (shop: RegisteredShop) => ({
+  shopId: shop.config.shopId,
+  name: shop.config.name,
+  state: shop.state,
+  version: shop.version,
+  producers: producerSourcesOf(shop.config),
+  updatedAt: shop.updatedAt,
+  updatedBy: shop.updatedBy,
+  ...(shop.note ? { note: shop.note } : {}),
+});
+
 /** One change between two versions of a configuration: the path and both values (JSON). */
 export interface ConfigChange {
   readonly path: string;
