@@ -220,6 +220,25 @@ export class CommandContext {
     return { file, shops: loadShopConfigs(file) };
   }
 
+  /**
+   * One shop's configuration for links and previews: from the shops file when --shops names one, else
+   * from the shop registry when one is known (--shop-registry-table, SHOP_REGISTRY_TABLE_NAME, the local
+   * stack), else from the default shops file. `source` says which, for the messages.
+   */
+  async shopFor(
+    shopId: string,
+    shopsOption: string | undefined,
+  ): Promise<{ shop?: ShopConfig; source: string }> {
+    const registryTable = this.options.shopRegistryTable ?? this.env.SHOP_REGISTRY_TABLE_NAME;
+    if (shopsOption === undefined && registryTable) {
+      const entry = await this.shopRegistry().get(shopId);
+      return { ...(entry ? { shop: entry.config } : {}), source: `the shop registry ${registryTable}` };
+    }
+    const { shops, file } = this.shops(shopsOption);
+    const shop = shops.find((candidate) => candidate.shopId === shopId);
+    return { ...(shop ? { shop } : {}), source: file };
+  }
+
   close(): void {
     for (const client of this.clients) client.destroy();
   }

@@ -44,9 +44,8 @@ const replayOrder = async (
   reference: string,
   shopsOption: string | undefined,
 ): Promise<ExitCode> => {
-  const { shops, file } = context.shops(shopsOption);
+  const { shop, source: file } = await context.shopFor(shopId, shopsOption);
   const order = await loadOrder(context, shopId, reference);
-  const shop = shops.find((candidate) => candidate.shopId === shopId);
   if (!shop) context.out.warn(`shop ${shopId} is not in ${file}: the sender would skip every notification`);
   const suppressions = new DynamoDbSuppressionList(context.dynamo(), context.tableName());
   const rows = await previewNotifications(
@@ -120,7 +119,7 @@ export const registerOrderReplay = (order: Command, action: Action): void => {
     .argument('<orderIdOrNumber>', 'the order id, or the number the customer sees')
     .option(
       '--shops <file>',
-      'the shops configuration to preview with (default: $SHOPS_CONFIG_FILE, else config/shops.example.json)',
+      'the shops configuration to preview with (default: the shop registry when one is known, else $SHOPS_CONFIG_FILE, else config/shops.example.json)',
     )
     .addHelpText(
       'after',

@@ -244,7 +244,7 @@ const show = async (
   options: ShowOptions,
 ): Promise<ExitCode> => {
   checkShopId(shopId);
-  const { shops, file } = context.shops(options.shops);
+  const { shop, source: file } = await context.shopFor(shopId, options.shops);
   let references = [...given];
   if (options.fromFile !== undefined) {
     references.push(...referencesOf(await readTextInput(context.io, options.fromFile)));
@@ -259,7 +259,6 @@ const show = async (
     throw usageError(`${references.length} orders given; at most ${MAX_BATCH} per call`);
   }
   const single = references.length === 1 && options.fromFile === undefined;
-  const shop = shops.find((candidate) => candidate.shopId === shopId);
   if (!shop) context.out.warn(`shop ${shopId} is not in ${file}: no tracking link`);
   const localApi = context.localStack()?.urls.api;
   const linkOf = (order: LoadedOrder) =>
@@ -333,7 +332,7 @@ export const registerOrderShow = (order: Command, action: Action): void => {
     .option('--from-file <file>', 'also the orders listed in a file, one id or number per line (- for stdin)')
     .option(
       '--shops <file>',
-      'shops configuration, for the tracking link (default: $SHOPS_CONFIG_FILE, else config/shops.example.json)',
+      'shops configuration, for the tracking link (default: the shop registry when one is known, else $SHOPS_CONFIG_FILE, else config/shops.example.json)',
     )
     .addHelpText(
       'after',

@@ -5,8 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createShopRegistryTable, type TestTable } from '../support/dynamodb.js';
-import { type CliEnv, localEnv, runCli } from './harness.js';
+import { lifecycleEvents, orderRef, SHOP_ID } from '../../fixtures/order-events.js';
+import { createOrderTable, createShopRegistryTable, type TestTable } from '../support/dynamodb.js';
+import { type CliEnv, localEnv, runCli, seed } from './harness.js';
 
 let table: TestTable;
 let dir: string;
@@ -184,6 +185,41 @@ describe('Command: shops', () => {
 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('ResourceNotFoundException');
+  });
+
+  it('gives order show the tracking link of the shop as the registry holds it, unless --shops names a file', async () => {
+    // Prepare: the fixtures' shop in the registry with its own status domain, and one order of it
+    const orders = await createOrderTable();
+    try {
+      await cli(
+        'shops',
+        'put',
+        file(shop(SHOP_ID, { statusPage: { baseUrl: 'https://track.registry.example.pl' } })),
+      );
+      await seed(orders, lifecycleEvents(orderRef(77), 'happyPath').slice(0, 2));
+      const withTable = { ...env, ORDERS_TABLE_NAME: orders.tableName };
+
+      // Act
+      const fromRegistry = await runCli(
+        ['order', 'show', SHOP_ID, orderRef(77).orderId, '--json'],
+        withTable,
+      );
+      const fromFile = await runCli(
+        ['order', 'show', SHOP_ID, orderRef(77).orderId, '--json', '--shops', 'config/shops.example.json'],
+        withTable,
+      );
+
+      // Assess
+      type Shown = { order: { trackingUrl: string } };
+      expect(fromRegistry.json<Shown>().order.trackingUrl).toMatch(
+        /^https:\/\/track\.registry\.example\.pl\/t\//,
+      );
+      expect(fromFile.json<Shown>().order.trackingUrl).toMatch(
+        /^https:\/\/status\.podebem\.example\.pl\/t\//,
+      );
+    } finally {
+      await orders.drop();
+    }
   });
 
   it('says which option or variable names the registry when none does', async () => {
