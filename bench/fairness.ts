@@ -67,7 +67,7 @@ const now = () => performance.timeOrigin + performance.now();
 /**
  * The bench's shops: copies of the example shop, each with an id and a name of its own; quiet hours off
  * (a deferral would measure the clock, not the pipeline). The one place that makes them: the shops reach
- * the stack as startLocalServices's `shops` (today the functions' SHOPS_CONFIG).
+ * the stack as startLocalServices's `shops`, which seeds them into the local shop registry.
  */
 const benchShops = (count: number): ShopConfigInput[] => {
   const [template] = JSON.parse(

@@ -43,9 +43,8 @@ const ENVIRONMENT: Record<string, string> = {
   UNSUBSCRIBE_SECRET: 'bench-unsubscribe-secret-0123456789abcdef',
   RATE_LIMIT_SALT: 'bench-rate-limit-salt-0123456789',
   SES_CONFIGURATION_SET: 'bench',
-  SHOPS_CONFIG: JSON.stringify([
-    { shopId: 'bench-shop', name: 'Bench Shop', statusPage: { baseUrl: 'https://status.example.pl' } },
-  ]),
+  // Read at the first event, not at init: the registry's table name is all the cold start needs.
+  SHOP_REGISTRY_TABLE_NAME: 'shops',
 };
 
 interface Bundle {
