@@ -5,20 +5,23 @@
  * (esbuildOptionsFrom(SERVICE_FUNCTION_BUNDLING)), then imported in a fresh Node process with the
  * environment it needs, `runs` times, round-robin over the bundles so that machine noise hits them alike.
  * The time is the `import()` of index.mjs alone (what Lambda's INIT phase spends in the module), not
- * Node's own start-up.
+ * Node's own start-up. The functions that read a secret at cold start read it from the local Secrets
+ * Manager (one GetSecretValue over loopback), so their time includes that request.
  *
  *   npm run bench:init -- [--runs 21] [--no-append]
  *
  * Appends the table to bench/RESULTS.md under "## Lambda bundles: size and init time".
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { REPO_ROOT, SERVICE_FUNCTION_BUNDLING } from '../lib/service-function.js';
+import { startSecretsLocal } from '../local/secrets-local.js';
 import { esbuildOptionsFrom } from '../scripts/lambda-esbuild-options.js';
 import { appendResult, machine, markdownTable, median, numberArgument, percentile, today } from './report.js';
 
@@ -40,8 +43,6 @@ const ENVIRONMENT: Record<string, string> = {
   NOTIFICATION_QUEUE_URL: 'https://sqs.eu-central-1.amazonaws.com/123456789012/jobs',
   MAX_RECEIVE_COUNT: '5',
   EVENT_BUS_NAME: 'orders',
-  UNSUBSCRIBE_SECRET: 'bench-unsubscribe-secret-0123456789abcdef',
-  RATE_LIMIT_SALT: 'bench-rate-limit-salt-0123456789',
   SES_CONFIGURATION_SET: 'bench',
   // Read at the first event, not at init: the registry's table name is all the cold start needs.
   SHOP_REGISTRY_TABLE_NAME: 'shops',
@@ -55,16 +56,16 @@ interface Bundle {
   readonly initMs: number[];
 }
 
+const run = promisify(execFile);
+
 /** One fresh process: the milliseconds `import()` of the bundle took. */
-const importOnce = (file: string): number => {
+const importOnce = async (file: string, env: Record<string, string>): Promise<number> => {
   const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
-  const output = execFileSync(
+  // Asynchronous: the local Secrets Manager answers from this process while the child starts.
+  const { stdout: output } = await run(
     process.execPath,
     ['--enable-source-maps', '--input-type=module', '-e', script],
-    {
-      env: ENVIRONMENT,
-      encoding: 'utf8',
-    },
+    { env, encoding: 'utf8' },
   );
   const ms = Number(output.trim().split('\n').at(-1));
   if (!Number.isFinite(ms)) throw new Error(`${file}: no timing in ${JSON.stringify(output)}`);
@@ -73,6 +74,16 @@ const importOnce = (file: string): number => {
 
 const main = async () => {
   const outdir = await mkdtemp(path.join(tmpdir(), 'lambda-init-'));
+  const secrets = await startSecretsLocal();
+  const env = {
+    ...ENVIRONMENT,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+    UNSUBSCRIBE_SECRET_ARN: secrets.createSecret(
+      'bench/unsubscribe',
+      'bench-unsubscribe-secret-0123456789abcdef',
+    ),
+    RATE_LIMIT_SALT_ARN: secrets.createSecret('bench/rate-limit-salt', 'bench-rate-limit-salt-0123456789'),
+  };
   try {
     const options = esbuildOptionsFrom(SERVICE_FUNCTION_BUNDLING);
     const names = (await readdir(path.join(REPO_ROOT, 'functions'), { withFileTypes: true }))
@@ -128,9 +139,9 @@ const main = async () => {
       });
     }
     // A warm-up import each (file-system caches), then the measured runs, round-robin.
-    for (const bundle of bundles) importOnce(bundle.file);
-    for (let run = 0; run < runs; run++)
-      for (const bundle of bundles) bundle.initMs.push(importOnce(bundle.file));
+    for (const bundle of bundles) await importOnce(bundle.file, env);
+    for (let round = 0; round < runs; round++)
+      for (const bundle of bundles) bundle.initMs.push(await importOnce(bundle.file, env));
 
     const baseline = bundles.find((bundle) => bundle.name === BASELINE) as Bundle;
     const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -160,6 +171,7 @@ const main = async () => {
     }
   } finally {
     await rm(outdir, { recursive: true, force: true });
+    await secrets.stop();
   }
 };
 

@@ -18,6 +18,7 @@ import { EMAIL_TAGS } from '../functions/adapters/ses-email-sender.js';
 import { FUNCTION_TIMEOUT_SECONDS } from '../functions/commons/function-timeouts.js';
 import { sesFeedbackPattern } from './event-patterns.js';
 import { sqsEventSource, streamEventSource } from './event-sources.js';
+import { grantSecretValue, secretEnvironment } from './function-secrets.js';
 import { grantItemAccess, type ItemAccess } from './order-table-access.js';
 import { ServiceFunction } from './service-function.js';
 import type { ShopRegistry } from './shop-registry.js';
@@ -266,9 +267,8 @@ export class NotificationPipeline extends Construct {
         MAX_RECEIVE_COUNT: String(this.senderMaxReceiveCount),
         EVENT_BUS_NAME: props.eventBus.eventBusName,
         ...props.shopRegistry.environment(),
-        // Resolved by CloudFormation at deploy time into the function's configuration (see the
-        // acknowledgement on the secret and docs/deploy.md: the handlers should fetch it at init).
-        UNSUBSCRIBE_SECRET: props.unsubscribeSecret.secretValue.unsafeUnwrap(),
+        // The ARN only: the function reads the value at cold start and after a rotation.
+        ...secretEnvironment('UNSUBSCRIBE_SECRET', props.unsubscribeSecret),
         SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
         PUSH_PLATFORM_APPLICATIONS: JSON.stringify(platformApplications),
       }),
@@ -281,6 +281,7 @@ export class NotificationPipeline extends Construct {
       }),
     );
     grantItemAccess(this.senderFunction, props.table, SENDER_TABLE_ACCESS);
+    grantSecretValue(this.senderFunction, props.unsubscribeSecret);
     props.shopRegistry.grantRead(this.senderFunction);
     // Its own queue too: a job held for the customer's quiet hours is sent back with a delay.
     grantSendMessage(this.senderFunction, this.notificationQueue);

@@ -167,11 +167,10 @@ export class OrderNotifications extends Construct {
     Validations.of(this.unsubscribeSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'Not rotated on a schedule: every unsubscribe link already sent is signed with this key, so ' +
-        'rotating it breaks them all (mailbox providers and anti-spam rules expect them to keep working). ' +
-        'The functions get the value in their environment at deploy time (a CloudFormation dynamic ' +
-        'reference), where a rotation would not reach them anyway; if it ever leaks it is replaced ' +
-        'deliberately, as docs/deploy.md describes.',
+        'Not rotated by a Lambda on a schedule: the functions read it at run time and accept the previous ' +
+        'keys the secret lists, so an operator rotates it without a deploy and without breaking the links ' +
+        'already sent (docs/deploy.md, "Rotating the secrets"); a scheduled rotation that dropped old keys ' +
+        'would break every unsubscribe link in mailboxes, which mailbox providers expect to keep working.',
     });
     this.rateLimitSalt = new Secret(this, 'RateLimitSalt', {
       description: 'Keys the HMAC of client addresses in the status API rate-limit counters',
@@ -182,9 +181,8 @@ export class OrderNotifications extends Construct {
       id: 'AwsSolutions-SMG4',
       reason:
         'Not rotated on a schedule: it only pseudonymises client addresses in rate-limit counters that ' +
-        'live for minutes, and the status function gets it in its environment at deploy time (a ' +
-        'CloudFormation dynamic reference), where a rotation would not reach it; if it leaks, it is ' +
-        'replaced as the unsubscribe secret is.',
+        'live for minutes; the status function reads it at run time, so an operator replaces it without a ' +
+        'deploy (docs/deploy.md, "Rotating the secrets"), which restarts the counters.',
     });
 
     this.pipeline = new NotificationPipeline(this, 'NotificationPipeline', {

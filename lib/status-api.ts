@@ -17,6 +17,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { TRACKING_TOKEN_INDEX } from '../functions/adapters/dynamodb-order-repository.js';
 import { FUNCTION_TIMEOUT_SECONDS } from '../functions/commons/function-timeouts.js';
+import { grantSecretValue, secretEnvironment } from './function-secrets.js';
 import { grantIndexQuery, grantItemAccess, type ItemAccess } from './order-table-access.js';
 import { ServiceFunction } from './service-function.js';
 import type { ShopRegistry } from './shop-registry.js';
@@ -161,9 +162,10 @@ export class StatusApi extends Construct {
       environment: functionEnvironment('status-api', {
         ORDERS_TABLE_NAME: props.table.tableName,
         ...props.shopRegistry.environment(),
-        RATE_LIMIT_SALT: props.rateLimitSalt.secretValue.unsafeUnwrap(),
+        ...secretEnvironment('RATE_LIMIT_SALT', props.rateLimitSalt),
       }),
     });
+    grantSecretValue(this.statusFunction, props.rateLimitSalt);
     grantItemAccess(this.statusFunction, props.table, STATUS_API_TABLE_ACCESS);
     props.shopRegistry.grantRead(this.statusFunction);
     grantIndexQuery(this.statusFunction, props.table, [TRACKING_TOKEN_INDEX]);
@@ -177,9 +179,10 @@ export class StatusApi extends Construct {
       environment: functionEnvironment('unsubscribe', {
         ORDERS_TABLE_NAME: props.table.tableName,
         ...props.shopRegistry.environment(),
-        UNSUBSCRIBE_SECRET: props.unsubscribeSecret.secretValue.unsafeUnwrap(),
+        ...secretEnvironment('UNSUBSCRIBE_SECRET', props.unsubscribeSecret),
       }),
     });
+    grantSecretValue(this.unsubscribeFunction, props.unsubscribeSecret);
     grantItemAccess(this.unsubscribeFunction, props.table, UNSUBSCRIBE_TABLE_ACCESS);
     props.shopRegistry.grantRead(this.unsubscribeFunction);
 

@@ -221,13 +221,13 @@ export const FUNCTION_ENVIRONMENT = {
     'MAX_RECEIVE_COUNT',
     'EVENT_BUS_NAME',
     ...SHOP_REGISTRY_VARIABLES,
-    'UNSUBSCRIBE_SECRET',
+    'UNSUBSCRIBE_SECRET_ARN',
     'SES_CONFIGURATION_SET',
     'PUSH_PLATFORM_APPLICATIONS',
   ],
   'email-feedback': ['ORDERS_TABLE_NAME', 'EVENT_BUS_NAME'],
-  'status-api': ['ORDERS_TABLE_NAME', ...SHOP_REGISTRY_VARIABLES, 'RATE_LIMIT_SALT'],
-  unsubscribe: ['ORDERS_TABLE_NAME', ...SHOP_REGISTRY_VARIABLES, 'UNSUBSCRIBE_SECRET'],
+  'status-api': ['ORDERS_TABLE_NAME', ...SHOP_REGISTRY_VARIABLES, 'RATE_LIMIT_SALT_ARN'],
+  unsubscribe: ['ORDERS_TABLE_NAME', ...SHOP_REGISTRY_VARIABLES, 'UNSUBSCRIBE_SECRET_ARN'],
 } as const satisfies Record<WiredFunction, readonly string[]>;
 
 /**
@@ -235,8 +235,11 @@ export const FUNCTION_ENVIRONMENT = {
  * (a visibility timeout of seconds rather than minutes); the deployed stack leaves them to the default.
  */
 export const LOCAL_TUNING_VARIABLES: Readonly<Partial<Record<WiredFunction, readonly string[]>>> = {
-  // The lease on a notification record must end within the local queue's retry budget.
-  'send-notifications': ['NOTIFICATION_LEASE_SECONDS'],
+  // The lease on a notification record must end within the local queue's retry budget; a secret
+  // rotated locally is live within seconds, not minutes.
+  'send-notifications': ['NOTIFICATION_LEASE_SECONDS', 'SECRET_CACHE_SECONDS'],
+  'status-api': ['SECRET_CACHE_SECONDS'],
+  unsubscribe: ['SECRET_CACHE_SECONDS'],
 };
 
 /** A function's own configuration: exactly the names of FUNCTION_ENVIRONMENT, each with a value. */

@@ -7,6 +7,7 @@ export const DEFAULT_PORTS = {
   sqs: 4011,
   sns: 4012,
   ses: 4013,
+  secrets: 4014,
   dynamodb: 8000,
 } as const;
 
@@ -19,6 +20,7 @@ const ENV_NAMES: Record<PortName, string> = {
   sqs: 'ORDER_NOTIFICATIONS_PORT_SQS',
   sns: 'ORDER_NOTIFICATIONS_PORT_SNS',
   ses: 'ORDER_NOTIFICATIONS_PORT_SES',
+  secrets: 'ORDER_NOTIFICATIONS_PORT_SECRETS',
   dynamodb: 'ORDER_NOTIFICATIONS_PORT_DYNAMODB',
 };
 

@@ -33,6 +33,7 @@ export interface StackInfo {
     readonly sns: string;
     readonly ses: string;
     readonly dynamodb: string;
+    readonly secrets: string;
   };
   readonly tableName: string;
   readonly eventBusName: string;
@@ -103,7 +104,7 @@ export const isProcessAlive = (pid: number): boolean => {
 };
 
 const isString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
-const URL_NAMES = ['api', 'outbox', 'eventBridge', 'sqs', 'sns', 'ses', 'dynamodb'] as const;
+const URL_NAMES = ['api', 'outbox', 'eventBridge', 'sqs', 'sns', 'ses', 'dynamodb', 'secrets'] as const;
 
 const parseInfo = (input: unknown): StackInfo | string => {
   if (typeof input !== 'object' || input === null) return 'not a JSON object';
@@ -176,6 +177,7 @@ export const awsEnvironmentOf = (stack: StackInfo): Record<string, string> => ({
   AWS_ENDPOINT_URL_EVENTBRIDGE: stack.urls.eventBridge,
   AWS_ENDPOINT_URL_SNS: stack.urls.sns,
   AWS_ENDPOINT_URL_SESV2: stack.urls.ses,
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: stack.urls.secrets,
   ORDERS_TABLE_NAME: stack.tableName,
   SHOP_REGISTRY_TABLE_NAME: localShopRegistryTableName(stack.tableName),
 });

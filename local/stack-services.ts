@@ -33,6 +33,7 @@ import {
 } from '../lib/wiring.js';
 import { assertPortFree, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local.js';
 import { type EventBridgeLocal, startEventBridgeLocal } from './eventbridge-local.js';
+import { type SecretsLocal, startSecretsLocal } from './secrets-local.js';
 import { type SesLocal, startSesLocal } from './ses-local.js';
 import { type SnsLocal, startSnsLocal } from './sns-local.js';
 import { type SqsLocal, startSqsLocal } from './sqs-local.js';
@@ -105,6 +106,7 @@ export interface LocalServicesPorts {
   readonly sqs?: number;
   readonly sns?: number;
   readonly eventBridge?: number;
+  readonly secrets?: number;
 }
 
 export interface LocalServicesOptions {
@@ -133,9 +135,14 @@ export interface LocalServicesOptions {
   readonly visibilityTimeoutSeconds?: number;
   /** SMS and pushes the local SNS keeps in memory. @default 10000 */
   readonly snsLogSize?: number;
-  /** Secrets the functions get. @default fixed local values */
+  /**
+   * The first values of the secrets the functions read from the local Secrets Manager (a secret kept in
+   * the data dir keeps its value, rotations included). @default fixed local values
+   */
   readonly unsubscribeSecret?: string;
   readonly rateLimitSalt?: string;
+  /** How long the functions keep a secret they read. @default LOCAL_SECRET_CACHE_SECONDS */
+  readonly secretCacheSeconds?: number;
 }
 
 export interface LocalServices {
@@ -145,6 +152,7 @@ export interface LocalServices {
     readonly sqs: string;
     readonly sns: string;
     readonly eventBridge: string;
+    readonly secrets: string;
   };
   readonly eventBusName: string;
   /** The first of the sources the rule takes: the demo's and the CLI's. */
@@ -162,6 +170,9 @@ export interface LocalServices {
   readonly sns: SnsLocal;
   readonly sqs: SqsLocal;
   readonly eventBridge: EventBridgeLocal;
+  /** The functions' secrets, by their configuration name (SECRET_NAMES); rotate them with PutSecretValue. */
+  readonly secrets: SecretsLocal;
+  readonly secretArns: Readonly<Record<keyof typeof SECRET_NAMES, string>>;
   /** A client on the table's DynamoDB, for readers in this process (the stream poller, audits). */
   readonly dynamo: DynamoDBClient;
   /**
@@ -181,8 +192,8 @@ export interface LocalEnvironmentInput {
   readonly eventBusName: string;
   readonly shopRegistryTableName: string;
   readonly shopCacheSeconds: number;
-  readonly unsubscribeSecret: string;
-  readonly rateLimitSalt: string;
+  readonly secretArns: Readonly<Record<keyof typeof SECRET_NAMES, string>>;
+  readonly secretCacheSeconds: number;
   /** @default lib/wiring.ts's per queue */
   readonly maxReceiveCount?: number | undefined;
   readonly visibilityTimeoutSeconds: number;
@@ -196,7 +207,8 @@ export interface LocalEnvironmentInput {
 export const localEnvironments = (
   input: LocalEnvironmentInput,
 ): ((name: FunctionName) => Record<string, string>) => {
-  const { urls, tableName, queues, eventBusName, unsubscribeSecret, rateLimitSalt } = input;
+  const { urls, tableName, queues, eventBusName, secretArns } = input;
+  const secretCache = { SECRET_CACHE_SECONDS: String(input.secretCacheSeconds) };
   const registry = {
     SHOP_REGISTRY_TABLE_NAME: input.shopRegistryTableName,
     SHOP_CACHE_SECONDS: String(input.shopCacheSeconds),
@@ -214,6 +226,7 @@ export const localEnvironments = (
     AWS_ENDPOINT_URL_SNS: urls.sns,
     AWS_ENDPOINT_URL_SESV2: urls.ses,
     AWS_ENDPOINT_URL_EVENTBRIDGE: urls.eventBridge,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: urls.secrets,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   };
   // Each function's own variables, by the names of lib/wiring.ts (functionEnvironment refuses others).
@@ -237,7 +250,7 @@ export const localEnvironments = (
         MAX_RECEIVE_COUNT: receiveCountOf('jobs'),
         EVENT_BUS_NAME: eventBusName,
         ...registry,
-        UNSUBSCRIBE_SECRET: unsubscribeSecret,
+        UNSUBSCRIBE_SECRET_ARN: secretArns.UNSUBSCRIBE_SECRET,
         SES_CONFIGURATION_SET: LOCAL_CONFIGURATION_SET,
         PUSH_PLATFORM_APPLICATIONS: JSON.stringify(PUSH_APPLICATIONS),
       }),
@@ -245,17 +258,24 @@ export const localEnvironments = (
       // end within the queue's retry budget (maxReceiveCount × visibility) so a job whose worker was
       // killed can take its record over.
       NOTIFICATION_LEASE_SECONDS: String(Math.max(10, visibility * 2)),
+      ...secretCache,
     },
-    'status-api': functionEnvironment('status-api', {
-      ORDERS_TABLE_NAME: tableName,
-      ...registry,
-      RATE_LIMIT_SALT: rateLimitSalt,
-    }),
-    unsubscribe: functionEnvironment('unsubscribe', {
-      ORDERS_TABLE_NAME: tableName,
-      ...registry,
-      UNSUBSCRIBE_SECRET: unsubscribeSecret,
-    }),
+    'status-api': {
+      ...functionEnvironment('status-api', {
+        ORDERS_TABLE_NAME: tableName,
+        ...registry,
+        RATE_LIMIT_SALT_ARN: secretArns.RATE_LIMIT_SALT,
+      }),
+      ...secretCache,
+    },
+    unsubscribe: {
+      ...functionEnvironment('unsubscribe', {
+        ORDERS_TABLE_NAME: tableName,
+        ...registry,
+        UNSUBSCRIBE_SECRET_ARN: secretArns.UNSUBSCRIBE_SECRET,
+      }),
+      ...secretCache,
+    },
   };
 
   return (name) => ({
@@ -273,6 +293,15 @@ export const localEnvironments = (
  * developer sends; the deployed default is DEFAULT_SHOP_CACHE_SECONDS.
  */
 export const LOCAL_SHOP_CACHE_SECONDS = 5;
+
+/** How long the local functions keep a secret they read: a rotation shows within seconds. */
+export const LOCAL_SECRET_CACHE_SECONDS = 5;
+
+/** The local Secrets Manager's name of each secret the functions read (the stack generates its own). */
+export const SECRET_NAMES = {
+  UNSUBSCRIBE_SECRET: 'order-notifications/unsubscribe-secret',
+  RATE_LIMIT_SALT: 'order-notifications/rate-limit-salt',
+} as const;
 
 /**
  * Puts each shop of a seed file into the registry: a shop it does not hold yet is created, one whose
@@ -357,6 +386,15 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
       journalFile: journal('eventbridge.jsonl'),
     });
     stops.push(() => eventBridge.stop());
+    if (ports.secrets !== undefined) {
+      await assertPortFree(ports.secrets, 'the local Secrets Manager', 'ORDER_NOTIFICATIONS_PORT_SECRETS');
+    }
+    const secrets = await startSecretsLocal({
+      port: ports.secrets,
+      region: LOCAL_REGION,
+      dataFile: journal('secrets.json'),
+    });
+    stops.push(() => secrets.stop());
 
     const dynamo = new DynamoDBClient({
       endpoint: dynamodbEndpoint,
@@ -424,36 +462,40 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
       : configured;
     const shopRegistry = new DynamoDbShopRegistry(documentClient(dynamo), shopRegistryTableName);
     await seedShops(shopRegistry, parseShopConfigs(shops), 'npm start (seed file)');
-    const unsubscribeSecret = options.unsubscribeSecret ?? 'local-unsubscribe-secret-0123456789abcdef';
-    const rateLimitSalt = options.rateLimitSalt ?? 'local-rate-limit-salt-0123456789';
+    const secretArns = {
+      UNSUBSCRIBE_SECRET: secrets.createSecret(
+        SECRET_NAMES.UNSUBSCRIBE_SECRET,
+        options.unsubscribeSecret ?? 'local-unsubscribe-secret-0123456789abcdef',
+      ),
+      RATE_LIMIT_SALT: secrets.createSecret(
+        SECRET_NAMES.RATE_LIMIT_SALT,
+        options.rateLimitSalt ?? 'local-rate-limit-salt-0123456789',
+      ),
+    };
+    const urls = {
+      dynamodb: dynamodbEndpoint,
+      ses: ses.endpoint,
+      sqs: sqs.endpoint,
+      sns: sns.endpoint,
+      eventBridge: eventBridge.endpoint,
+      secrets: secrets.endpoint,
+    };
 
     const environmentOf = localEnvironments({
-      urls: {
-        dynamodb: dynamodbEndpoint,
-        ses: ses.endpoint,
-        sqs: sqs.endpoint,
-        sns: sns.endpoint,
-        eventBridge: eventBridge.endpoint,
-      },
+      urls,
       tableName,
       queues,
       eventBusName,
       shopRegistryTableName,
       shopCacheSeconds: options.shopCacheSeconds ?? LOCAL_SHOP_CACHE_SECONDS,
-      unsubscribeSecret,
-      rateLimitSalt,
+      secretArns,
+      secretCacheSeconds: options.secretCacheSeconds ?? LOCAL_SECRET_CACHE_SECONDS,
       maxReceiveCount,
       visibilityTimeoutSeconds: visibility,
     });
 
     return {
-      urls: {
-        dynamodb: dynamodbEndpoint,
-        ses: ses.endpoint,
-        sqs: sqs.endpoint,
-        sns: sns.endpoint,
-        eventBridge: eventBridge.endpoint,
-      },
+      urls,
       eventBusName,
       eventSource: eventSources[0] ?? DEFAULT_EVENT_SOURCE,
       eventSources,
@@ -466,6 +508,8 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
       sns,
       sqs,
       eventBridge,
+      secrets,
+      secretArns,
       dynamo,
       environmentOf,
       stop: stopAll,

@@ -31,6 +31,7 @@ import { type ApiHandler, startHttpGateway } from './http-gateway.js';
 import { makeOutboxHandler } from './outbox.js';
 import { startOutboxIndex } from './outbox-index.js';
 import { applyQuietHours, type QuietHoursSwitch } from './quiet-hours.js';
+import type { SecretsLocal } from './secrets-local.js';
 import type { SesLocal } from './ses-local.js';
 import type { SnsLocal } from './sns-local.js';
 import type { SqsLocal } from './sqs-local.js';
@@ -82,6 +83,7 @@ export interface LocalStack {
     readonly ses: string;
     readonly sqs: string;
     readonly sns: string;
+    readonly secrets: string;
   };
   readonly eventBusName: string;
   readonly eventSource: string;
@@ -95,6 +97,8 @@ export interface LocalStack {
   readonly sns: SnsLocal;
   readonly sqs: SqsLocal;
   readonly eventBridge: EventBridgeLocal;
+  /** The functions' secrets (local/stack-services.ts SECRET_NAMES); PutSecretValue rotates one. */
+  readonly secrets: SecretsLocal;
   stop(): Promise<void>;
 }
 
@@ -259,6 +263,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       sns: services.sns,
       sqs: services.sqs,
       eventBridge: services.eventBridge,
+      secrets: services.secrets,
       stop: stopAll,
     };
   } catch (error) {

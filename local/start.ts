@@ -26,7 +26,7 @@ order-notifications is running offline.
   Or run the demo shop:   npm run demo
 
   Behind it: DynamoDB Local ${stack.urls.dynamodb} (data in ${path.relative(ROOT, dataDir) || dataDir}), SES ${stack.urls.ses},
-  SQS ${stack.urls.sqs}, SNS ${stack.urls.sns}
+  SQS ${stack.urls.sqs}, SNS ${stack.urls.sns}, Secrets Manager ${stack.urls.secrets}
 
 Ctrl-C stops everything.
 `;

@@ -8,8 +8,10 @@
  * lets DynamoDB delete the counter after its window; the key contains the window, so an expired counter
  * that TTL has not deleted yet is never read again.
  */
+
 import { createHmac } from 'node:crypto';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type KeySource, keyRingOf } from '../domain/key-ring.js';
 import type { Clock } from '../domain/ports.js';
 import { ratePk, rateWindowSk } from './table-keys.js';
 
@@ -38,15 +40,21 @@ export class DynamoDbRateLimiter implements RateLimiter {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly salt: string,
+    salt: KeySource,
     private readonly clock: Clock,
   ) {
-    if (salt.length < 16) throw new RangeError('the rate-limit salt must be at least 16 characters long');
+    this.salt = () => keyRingOf(salt).current;
+    if (this.salt().length < 16) {
+      throw new RangeError('the rate-limit salt must be at least 16 characters long');
+    }
   }
+
+  /** The salt in force: a rotation (a new current key) starts every client's counters afresh. */
+  private readonly salt: () => string;
 
   /** The stored form of a client id: a salted HMAC, 128 bits, URL-safe. */
   clientKey(client: string): string {
-    return createHmac('sha256', this.salt).update(client).digest('base64url').slice(0, 22);
+    return createHmac('sha256', this.salt()).update(client).digest('base64url').slice(0, 22);
   }
 
   async hit(

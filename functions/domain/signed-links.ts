@@ -11,6 +11,9 @@
  * Tokens of the first format (the same fields in clear base64url with an HMAC, never expiring) are
  * refused, unless the deployment accepts them until a date it chooses (`acceptLegacyUntil`), for the
  * e-mails it sent before upgrading.
+ *
+ * The secret rotates without a deploy (domain/key-ring.ts): links are made with the current key and
+ * opened with the current or any previous one, so the links in e-mails already sent keep working.
  */
 import {
   createCipheriv,
@@ -20,6 +23,7 @@ import {
   randomBytes,
   timingSafeEqual,
 } from 'node:crypto';
+import { acceptedKeys, type KeySource, keyRingOf } from './key-ring.js';
 import type { Channel } from './notification-log.js';
 import type { LinkBuilder } from './notification-ports.js';
 import type { Clock } from './ports.js';
@@ -139,16 +143,28 @@ const openLegacy = (secret: string, token: string): Subscription | undefined => 
  * (and for a first-format token, unless `acceptLegacyUntil` is still ahead).
  */
 export const verifySubscription = (
-  secret: string,
+  keys: KeySource,
   token: string,
   options: VerifyOptions = {},
 ): Subscription | undefined => {
   if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return undefined;
   const now = options.now ?? new Date();
-  if (!token.includes('.')) return openSealed(secret, token, now);
+  // A link made before the last rotation is sealed under a previous key: each accepted key is tried.
+  const secrets = acceptedKeys(keyRingOf(keys));
+  if (!token.includes('.')) {
+    for (const secret of secrets) {
+      const subscription = openSealed(secret, token, now);
+      if (subscription) return subscription;
+    }
+    return undefined;
+  }
   const until = options.acceptLegacyUntil;
   if (until === undefined || now.getTime() >= until.getTime()) return undefined;
-  return openLegacy(secret, token);
+  for (const secret of secrets) {
+    const subscription = openLegacy(secret, token);
+    if (subscription) return subscription;
+  }
+  return undefined;
 };
 
 export interface LinkOptions {
@@ -158,14 +174,19 @@ export interface LinkOptions {
   readonly ttlDays?: number;
 }
 
-export const signedLinks = (secret: string, options?: LinkOptions): LinkBuilder => {
+/** Links signed with the key ring's current key, read at each link (a rotation applies at once). */
+export const signedLinks = (keys: KeySource, options?: LinkOptions): LinkBuilder => {
   const ttlDays = checkTtl(options?.ttlDays ?? DEFAULT_UNSUBSCRIBE_TTL_DAYS);
   return {
     trackingUrl: trackingPageUrl,
     unsubscribeUrl: (baseUrl, subscription) =>
-      `${baseUrl.replace(/\/$/, '')}/v1/unsubscribe?token=${signSubscription(secret, subscription, {
-        now: options?.clock.now(),
-        ttlDays,
-      })}`,
+      `${baseUrl.replace(/\/$/, '')}/v1/unsubscribe?token=${signSubscription(
+        keyRingOf(keys).current,
+        subscription,
+        {
+          now: options?.clock.now(),
+          ttlDays,
+        },
+      )}`,
   };
 };

@@ -11,6 +11,12 @@ import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.j
 import { registryDirectory, SHOP_REGISTRY_SETTINGS } from '../adapters/dynamodb-shop-registry.js';
 import { DynamoDbSuppressionList } from '../adapters/dynamodb-suppression-list.js';
 import { EventBridgeOutcomePublisher } from '../adapters/eventbridge-outcome-publisher.js';
+import {
+  RotatingSecret,
+  refreshSecrets,
+  SECRET_SETTINGS,
+  secretsProvider,
+} from '../adapters/secrets-manager-secrets.js';
 import { SesEmailSender } from '../adapters/ses-email-sender.js';
 import { SnsPushSender } from '../adapters/sns-push-sender.js';
 import { SnsSmsSender } from '../adapters/sns-sms-sender.js';
@@ -32,7 +38,7 @@ const config = readConfig({
   MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).max(1000),
   EVENT_BUS_NAME: z.string().min(1),
   ...SHOP_REGISTRY_SETTINGS,
-  UNSUBSCRIBE_SECRET: z.string().min(32),
+  ...SECRET_SETTINGS,
   /** How long an unsubscribe link works after it was sent. */
   UNSUBSCRIBE_LINK_TTL_DAYS: z.coerce
     .number()
@@ -61,6 +67,16 @@ const documents = documentClient(new DynamoDBClient(sdk));
 const clock = { now: () => new Date() };
 const sns = new SNSClient(sdk);
 const sqs = new SQSClient(sdk);
+const logger = createLogger('sender');
+
+/** Keys the unsubscribe links: read from Secrets Manager at cold start, refreshed at run time. */
+const unsubscribeSecret = await RotatingSecret.load({
+  provider: secretsProvider(sdk),
+  name: 'UNSUBSCRIBE_SECRET',
+  minLength: 32,
+  cacheSeconds: config.SECRET_CACHE_SECONDS,
+  logger,
+});
 
 export const handler = makeSendHandler({
   send: {
@@ -73,11 +89,11 @@ export const handler = makeSendHandler({
     suppressions: new DynamoDbSuppressionList(documents, config.ORDERS_TABLE_NAME),
     jobs: new SqsJobQueue(sqs, config.NOTIFICATION_QUEUE_URL),
     outcomes: new EventBridgeOutcomePublisher(new EventBridgeClient(sdk), config.EVENT_BUS_NAME),
-    links: signedLinks(config.UNSUBSCRIBE_SECRET, { clock, ttlDays: config.UNSUBSCRIBE_LINK_TTL_DAYS }),
+    links: signedLinks(unsubscribeSecret.keys, { clock, ttlDays: config.UNSUBSCRIBE_LINK_TTL_DAYS }),
     clock,
     leaseMs: config.NOTIFICATION_LEASE_SECONDS * 1000,
   },
   deadLetters: new SqsDeadLetterSink(sqs, config.DEAD_LETTER_QUEUE_URL),
-  logger: createLogger('sender'),
+  logger,
   maxReceiveCount: config.MAX_RECEIVE_COUNT,
-});
+}).use(refreshSecrets(unsubscribeSecret));

@@ -10,6 +10,12 @@ import { DynamoDbNotificationLog } from '../adapters/dynamodb-notification-log.j
 import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.js';
 import { DynamoDbRateLimiter } from '../adapters/dynamodb-rate-limiter.js';
 import { registryDirectory, SHOP_REGISTRY_SETTINGS } from '../adapters/dynamodb-shop-registry.js';
+import {
+  RotatingSecret,
+  refreshSecrets,
+  SECRET_SETTINGS,
+  secretsProvider,
+} from '../adapters/secrets-manager-secrets.js';
 import { readConfig } from '../commons/config.js';
 import { createLogger } from '../commons/logging.js';
 import { DEFAULT_LOOKUP_MIN_RESPONSE_MS, DEFAULT_RATE_LIMITS, makeStatusApiHandler } from './status-api.js';
@@ -19,8 +25,7 @@ const count = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000
 const config = readConfig({
   ORDERS_TABLE_NAME: z.string().min(1),
   ...SHOP_REGISTRY_SETTINGS,
-  /** Keys the HMAC of client addresses in the rate-limit counters; keep it secret and stable. */
-  RATE_LIMIT_SALT: z.string().min(16),
+  ...SECRET_SETTINGS,
   LOOKUP_RATE_LIMIT: count(DEFAULT_RATE_LIMITS.lookup.limit),
   LOOKUP_RATE_WINDOW_SECONDS: count(DEFAULT_RATE_LIMITS.lookup.windowSeconds),
   /** Failed lookups per shop and order number per window, whoever asks (then 429 for everyone). */
@@ -38,13 +43,23 @@ const sdk = sdkClientConfig('status-api');
 const documents = documentClient(new DynamoDBClient(sdk));
 const shops = registryDirectory(documents, config.SHOP_REGISTRY_TABLE_NAME, config.SHOP_CACHE_SECONDS);
 const clock = { now: () => new Date() };
+const logger = createLogger('statusApi');
+
+/** Keys the HMAC of client addresses in the rate-limit counters (RATE_LIMIT_SALT_ARN names it). */
+const rateLimitSalt = await RotatingSecret.load({
+  provider: secretsProvider(sdk),
+  name: 'RATE_LIMIT_SALT',
+  minLength: 16,
+  cacheSeconds: config.SECRET_CACHE_SECONDS,
+  logger,
+});
 
 export const handler = makeStatusApiHandler({
   orders: new DynamoDbOrderRepository(documents, config.ORDERS_TABLE_NAME),
   notifications: new DynamoDbNotificationLog(documents, config.ORDERS_TABLE_NAME),
   shops,
   clock,
-  rateLimiter: new DynamoDbRateLimiter(documents, config.ORDERS_TABLE_NAME, config.RATE_LIMIT_SALT, clock),
+  rateLimiter: new DynamoDbRateLimiter(documents, config.ORDERS_TABLE_NAME, rateLimitSalt.keys, clock),
   rateLimits: {
     lookup: { limit: config.LOOKUP_RATE_LIMIT, windowSeconds: config.LOOKUP_RATE_WINDOW_SECONDS },
     lookupPerOrder: {
@@ -54,5 +69,5 @@ export const handler = makeStatusApiHandler({
     token: { limit: config.TOKEN_RATE_LIMIT, windowSeconds: config.TOKEN_RATE_WINDOW_SECONDS },
   },
   lookupMinResponseMs: config.LOOKUP_MIN_RESPONSE_MS,
-  logger: createLogger('statusApi'),
-});
+  logger,
+}).use(refreshSecrets(rateLimitSalt));

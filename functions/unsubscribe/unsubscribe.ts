@@ -10,6 +10,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { logLambdaContext } from '../commons/logging.js';
 import { type Language, languageFromAcceptLanguage } from '../domain/i18n.js';
+import type { KeySource } from '../domain/key-ring.js';
 import type { SuppressionList } from '../domain/notification-ports.js';
 import type { Clock } from '../domain/ports.js';
 import type { ShopDirectory } from '../domain/shop-registry.js';
@@ -18,7 +19,8 @@ import { html, type SafeHtml } from '../domain/web/html.js';
 import { unsubscribePage } from './unsubscribe-page.js';
 
 export interface UnsubscribeDeps {
-  readonly secret: string;
+  /** The unsubscribe secret: a key, or the key ring in force (refreshed from Secrets Manager). */
+  readonly secret: KeySource;
   readonly suppressions: SuppressionList;
   readonly shops: ShopDirectory;
   readonly logger: Logger;

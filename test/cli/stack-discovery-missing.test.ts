@@ -33,6 +33,7 @@ const GONE = {
     sns: 'http://127.0.0.1:1',
     ses: 'http://127.0.0.1:1',
     dynamodb: 'http://127.0.0.1:1',
+    secrets: 'http://127.0.0.1:1',
   },
   tableName: 'orders',
   eventBusName: 'orders',

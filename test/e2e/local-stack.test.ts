@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { lifecycleEvents, orderRef, SHOP_ID } from '../../fixtures/order-events.js';
@@ -17,9 +18,11 @@ import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order
 import type { NotificationRecord } from '../../functions/domain/notification-log.js';
 import { ORDER_EVENT_TYPES, type OrderEvent } from '../../functions/domain/order-events.js';
 import { replay } from '../../functions/domain/order-lifecycle.js';
+import { verifySubscription } from '../../functions/domain/signed-links.js';
 import { toPutEventsEntry } from '../../local/demo.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
+import { LOCAL_SECRET_CACHE_SECONDS, SECRET_NAMES } from '../../local/stack-services.js';
 
 let stack: LocalStack;
 let events: EventBridgeClient;
@@ -304,4 +307,49 @@ describe('Local stack, end to end', () => {
     expect(head.headers.get('etag')).toBe(get.headers.get('etag'));
     expect(await head.text()).toBe('');
   });
+
+  it('rotates the unsubscribe secret without a restart: old links keep working, new ones use the new key', async () => {
+    // Prepare: an e-mail sent under the first key
+    const unsubscribeToken = async (orderNumber: string) => {
+      const email = await eventually(
+        async () => (await stack.ses.emails()).find((candidate) => candidate.subject.includes(orderNumber)),
+        `the e-mail of ${orderNumber}`,
+      );
+      const header = email.headers?.find((candidate) => candidate.name.toLowerCase() === 'list-unsubscribe');
+      const token = /token=([A-Za-z0-9_-]+)/.exec(header?.value ?? '')?.[1];
+      expect(token).toBeDefined();
+      return token as string;
+    };
+    const placed = (n: number) => lifecycleEvents(orderRef(n), 'happyPath')[0] as OrderEvent;
+    await put([toPutEventsEntry(placed(9101), stack.eventBusName)]);
+    const before = await unsubscribeToken(orderRef(9101).orderNumber);
+    const oldKey = stack.secrets.currentValue(SECRET_NAMES.UNSUBSCRIBE_SECRET) as string;
+    const newKey = 'rotated-unsubscribe-key-0123456789abcdefghij';
+
+    // Act: rotate as docs/deploy.md says, wait out the functions' cache, send another order
+    const secrets = new SecretsManagerClient({
+      endpoint: stack.urls.secrets,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    await secrets.send(
+      new PutSecretValueCommand({
+        SecretId: SECRET_NAMES.UNSUBSCRIBE_SECRET,
+        SecretString: JSON.stringify({ current: newKey, previous: [oldKey] }),
+      }),
+    );
+    secrets.destroy();
+    await new Promise((resolve) => setTimeout(resolve, (LOCAL_SECRET_CACHE_SECONDS + 1) * 1000));
+    await put([toPutEventsEntry(placed(9102), stack.eventBusName)]);
+    const after = await unsubscribeToken(orderRef(9102).orderNumber);
+    const open = (token: string) => fetch(`${stack.urls.api}/v1/unsubscribe?token=${token}`);
+
+    // Assess: the new link is sealed under the new key only, and both links open
+    expect(verifySubscription(newKey, after)).toMatchObject({ shopId: SHOP_ID, channel: 'email' });
+    expect(verifySubscription(oldKey, after)).toBeUndefined();
+    expect(verifySubscription(oldKey, before)).toBeDefined();
+    expect((await open(before)).status).toBe(200);
+    expect((await open(after)).status).toBe(200);
+    expect((await open(`${after.slice(0, -4)}AAAA`)).status).toBe(400);
+  }, 90_000);
 });

@@ -16,6 +16,7 @@ import { DynamoDbSuppressionList } from '../../functions/adapters/dynamodb-suppr
 import { parseShopConfig } from '../../functions/domain/shop-config.js';
 import { signSubscription } from '../../functions/domain/signed-links.js';
 import { REPO_ROOT, SERVICE_FUNCTION_BUNDLING } from '../../lib/service-function.js';
+import { type SecretsLocal, startSecretsLocal } from '../../local/secrets-local.js';
 import { esbuildOptionsFrom } from '../../scripts/lambda-esbuild-options.js';
 import { createOrderTable, createShopRegistryTable, type TestTable } from '../support/dynamodb.js';
 
@@ -23,6 +24,7 @@ const SECRET = 'bundle-test-secret-0123456789-abcdefghij';
 let table: TestTable;
 let shops: TestTable;
 let outdir: string;
+let secrets: SecretsLocal;
 const saved = { ...process.env };
 
 beforeAll(async () => {
@@ -39,17 +41,19 @@ beforeAll(async () => {
     expectedVersion: undefined,
   });
   outdir = await mkdtemp(path.join(tmpdir(), 'bundle-'));
+  secrets = await startSecretsLocal();
 });
 
 afterAll(async () => {
   process.env = saved;
   await rm(outdir, { recursive: true, force: true });
+  await secrets.stop();
   await table.drop();
   await shops.drop();
 });
 
 describe('Bundle: unsubscribe as deployed', () => {
-  it('runs with environment credentials and writes to DynamoDB', async () => {
+  it('reads its secret from Secrets Manager at cold start, runs with environment credentials and writes to DynamoDB', async () => {
     // Prepare: the Lambda environment (the role's credentials arrive as variables)
     const options = esbuildOptionsFrom(SERVICE_FUNCTION_BUNDLING);
     const result = await build({
@@ -68,7 +72,8 @@ describe('Bundle: unsubscribe as deployed', () => {
       AWS_SESSION_TOKEN: 'session',
       AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint'),
       ORDERS_TABLE_NAME: table.tableName,
-      UNSUBSCRIBE_SECRET: SECRET,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      UNSUBSCRIBE_SECRET_ARN: secrets.createSecret('bundle/unsubscribe', SECRET),
       SHOP_REGISTRY_TABLE_NAME: shops.tableName,
     });
     const { handler } = (await import(pathToFileURL(path.join(outdir, 'index.mjs')).href)) as {
@@ -98,6 +103,7 @@ describe('Bundle: unsubscribe as deployed', () => {
     expect(inputs.some((input) => input.includes('credential-provider-node'))).toBe(false);
     expect(inputs.some((input) => input.endsWith('functions/commons/lambda-credentials.ts'))).toBe(true);
     expect(response.statusCode).toBe(200);
+    expect(secrets.reads.get('bundle/unsubscribe')).toBe(1);
     const suppressions = new DynamoDbSuppressionList(table.documents, table.tableName);
     expect(await suppressions.check('bundle-shop', 'email', 'bundle@example.pl')).toBe(
       'unsubscribed by the customer',

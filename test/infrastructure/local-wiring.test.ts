@@ -161,14 +161,18 @@ const localEnvironmentOf = localEnvironments({
     sqs: 'http://127.0.0.1:4566',
     sns: 'http://127.0.0.1:4575',
     eventBridge: 'http://127.0.0.1:4010',
+    secrets: 'http://127.0.0.1:4014',
   },
   tableName: 'orders',
   queues: LOCAL_QUEUES,
   eventBusName: 'orders',
   shopRegistryTableName: 'orders-shops',
   shopCacheSeconds: 5,
-  unsubscribeSecret: 'local-unsubscribe-secret-0123456789abcdef',
-  rateLimitSalt: 'local-rate-limit-salt-0123456789',
+  secretArns: {
+    UNSUBSCRIBE_SECRET: 'arn:aws:secretsmanager:eu-central-1:000000000000:secret:unsubscribe-AbCdEf',
+    RATE_LIMIT_SALT: 'arn:aws:secretsmanager:eu-central-1:000000000000:secret:salt-AbCdEf',
+  },
+  secretCacheSeconds: 5,
   visibilityTimeoutSeconds: LOCAL_VISIBILITY_TIMEOUT_SECONDS,
 });
 

@@ -15,6 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SHOP_REGISTRY_SETTINGS } from '../../functions/adapters/dynamodb-shop-registry.js';
 import { OUTCOME_SOURCE } from '../../functions/adapters/eventbridge-outcome-publisher.js';
 import { orderTableDefinition } from '../../functions/adapters/order-table.js';
+import { SECRET_SETTINGS } from '../../functions/adapters/secrets-manager-secrets.js';
 import { FUNCTION_TIMEOUT_SECONDS, sdkTimeoutsFor } from '../../functions/commons/function-timeouts.js';
 import { ORDER_EVENT_SCHEMAS } from '../../functions/domain/order-events.js';
 import { orderEventPattern } from '../../lib/event-patterns.js';
@@ -130,6 +131,8 @@ describe('OrderNotificationsStack', () => {
       const named: [unknown, string][] = [
         [arnOf(store.table), 'table'],
         [arnOf(n.shopRegistry.table), 'shop registry'],
+        [refOf(n.unsubscribeSecret), 'unsubscribe secret'],
+        [refOf(n.rateLimitSalt), 'rate-limit salt'],
         [{ 'Fn::GetAtt': [logicalId(store.table), 'StreamArn'] }, 'table stream'],
         [stack.resolve(`${store.table.tableArn}/index/byTrackingToken`), 'index byTrackingToken'],
         [stack.resolve(`${store.table.tableArn}/index/byOrderNumber`), 'index byOrderNumber'],
@@ -257,6 +260,7 @@ describe('OrderNotificationsStack', () => {
         'ses:SendEmail on any SES configuration set if tagged for this deployment',
         'sns:Publish on *',
         'sns:CheckIfPhoneNumberIsOptedOut on *',
+        'secretsmanager:GetSecretValue on unsubscribe secret',
       ],
       feedback: [
         ...basics('feedback'),
@@ -274,11 +278,13 @@ describe('OrderNotificationsStack', () => {
         'dynamodb:GetItem on table if pk like ORDER#* | ORDERNUMBER#*',
         'dynamodb:UpdateItem on table if pk like RATE#*',
         'dynamodb:Query on index byTrackingToken',
+        'secretsmanager:GetSecretValue on rate-limit salt',
       ],
       unsubscribe: [
         ...basics('unsubscribe'),
         'dynamodb:GetItem on shop registry',
         'dynamodb:PutItem on table if pk like SUPPRESSION#*',
+        'secretsmanager:GetSecretValue on unsubscribe secret',
       ],
     };
 
@@ -510,7 +516,7 @@ describe('OrderNotificationsStack', () => {
       ).toEqual([]);
     });
 
-    it('read the shop registry through a 60-second cache, and get their secrets as deploy-time references', () => {
+    it('read the shop registry through a 60-second cache, and get their secrets’ ARNs, never their values', () => {
       const registryTable = refOf(n.shopRegistry.table);
       for (const fn of [
         n.ingest.ingestFunction,
@@ -523,20 +529,38 @@ describe('OrderNotificationsStack', () => {
         expect(environmentOf(fn).SHOP_CACHE_SECONDS).toBe('60');
         expect(environmentOf(fn)).not.toHaveProperty('SHOPS_CONFIG');
       }
-      const reference = (secret: IResource) => ({
-        'Fn::Join': ['', ['{{resolve:secretsmanager:', refOf(secret), ':SecretString:::}}']],
-      });
-      expect(environmentOf(n.pipeline.senderFunction).UNSUBSCRIBE_SECRET).toEqual(
-        reference(n.unsubscribeSecret),
+      // The ARN only: no value (no {{resolve:secretsmanager}} reference) in any function's configuration.
+      expect(environmentOf(n.pipeline.senderFunction).UNSUBSCRIBE_SECRET_ARN).toEqual(
+        refOf(n.unsubscribeSecret),
       );
-      expect(environmentOf(n.statusApi.unsubscribeFunction).UNSUBSCRIBE_SECRET).toEqual(
-        reference(n.unsubscribeSecret),
+      expect(environmentOf(n.statusApi.unsubscribeFunction).UNSUBSCRIBE_SECRET_ARN).toEqual(
+        refOf(n.unsubscribeSecret),
       );
-      expect(environmentOf(n.statusApi.statusFunction).RATE_LIMIT_SALT).toEqual(reference(n.rateLimitSalt));
+      expect(environmentOf(n.statusApi.statusFunction).RATE_LIMIT_SALT_ARN).toEqual(refOf(n.rateLimitSalt));
+      expect(JSON.stringify(resourcesOfType('AWS::Lambda::Function'))).not.toContain(
+        'resolve:secretsmanager',
+      );
     });
   });
 
   describe('secrets', () => {
+    it('are readable by the functions that use them, GetSecretValue on that secret only, and by no other', () => {
+      const secretStatements = (fn: ServiceFunction) =>
+        statementsOf(fn).filter((statement) => JSON.stringify(statement.Action).includes('secretsmanager:'));
+      for (const [fn, secret] of [
+        [n.pipeline.senderFunction, n.unsubscribeSecret],
+        [n.statusApi.unsubscribeFunction, n.unsubscribeSecret],
+        [n.statusApi.statusFunction, n.rateLimitSalt],
+      ] as const) {
+        expect(secretStatements(fn)).toEqual([
+          { Action: 'secretsmanager:GetSecretValue', Effect: 'Allow', Resource: refOf(secret) },
+        ]);
+      }
+      for (const fn of [n.ingest.ingestFunction, n.pipeline.plannerFunction]) {
+        expect(secretStatements(fn)).toEqual([]);
+      }
+    });
+
     it('are generated, long enough for the handlers, and retained', () => {
       for (const [secret, length] of [
         [n.unsubscribeSecret, 64],
@@ -1048,12 +1072,27 @@ const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.
 /** Shapes the handlers spread into their readConfig, by the name they import them as. */
 const SHARED_SHAPES: Record<string, Record<string, { safeParse(value: unknown): { success: boolean } }>> = {
   SHOP_REGISTRY_SETTINGS,
+  SECRET_SETTINGS,
 };
 
 const configVariables = (file: string): { name: string; optional: boolean }[] => {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
   const found: { name: string; optional: boolean }[] = [];
   const visit = (node: ts.Node) => {
+    // A secret read at cold start: RotatingSecret.load({ name: 'X', ... }) reads X_ARN.
+    if (ts.isCallExpression(node) && node.expression.getText(source) === 'RotatingSecret.load') {
+      const [options] = node.arguments;
+      const name =
+        options &&
+        ts.isObjectLiteralExpression(options) &&
+        options.properties.find(
+          (property): property is ts.PropertyAssignment =>
+            ts.isPropertyAssignment(property) && property.name.getText(source) === 'name',
+        )?.initializer;
+      if (!name || !ts.isStringLiteral(name))
+        throw new Error(`${file}: RotatingSecret.load without a literal name`);
+      found.push({ name: `${name.text}_ARN`, optional: false });
+    }
     if (ts.isCallExpression(node) && node.expression.getText(source) === 'readConfig') {
       const [shape] = node.arguments;
       if (shape && ts.isObjectLiteralExpression(shape)) {

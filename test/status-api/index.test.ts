@@ -11,16 +11,25 @@ import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order
 import { DynamoDbShopRegistry } from '../../functions/adapters/dynamodb-shop-registry.js';
 import { parseShopConfig } from '../../functions/domain/shop-config.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
+import { type SecretsLocal, startSecretsLocal } from '../../local/secrets-local.js';
 import { createOrderTable, createShopRegistryTable, type TestTable } from '../support/dynamodb.js';
 
 let table: TestTable;
 let shops: TestTable;
 let token: string;
+let secrets: SecretsLocal;
+const arns = { salt: '', tooShort: '', binaryLooking: '' };
 
 const ENV = () => ({
   ORDERS_TABLE_NAME: table.tableName,
   SHOP_REGISTRY_TABLE_NAME: shops.tableName,
-  RATE_LIMIT_SALT: 'index-test-salt-0001',
+  RATE_LIMIT_SALT_ARN: arns.salt,
+  AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint'),
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+  AWS_REGION: LOCAL_REGION,
+  AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+  POWERTOOLS_LOG_LEVEL: 'WARN',
 });
 
 const loadEntryPoint = async (env: Record<string, string | undefined>) => {
@@ -30,6 +39,10 @@ const loadEntryPoint = async (env: Record<string, string | undefined>) => {
 };
 
 beforeAll(async () => {
+  secrets = await startSecretsLocal();
+  arns.salt = secrets.createSecret('index/salt', 'index-test-salt-0001');
+  arns.tooShort = secrets.createSecret('index/short', 'tiny-value');
+  arns.binaryLooking = secrets.createSecret('index/json', '{"current":"index-test-salt-0001","next":"x"}');
   table = await createOrderTable();
   shops = await createShopRegistryTable();
   await new DynamoDbShopRegistry(shops.documents, shops.tableName).put({
@@ -45,6 +58,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await secrets.stop();
   await table.drop();
   await shops.drop();
 });
@@ -56,14 +70,7 @@ afterEach(() => {
 describe('Module: status-api/index', () => {
   it('serves an order with the clients and configuration from the environment', async () => {
     // Prepare
-    const { handler } = await loadEntryPoint({
-      ...ENV(),
-      AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint'),
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      POWERTOOLS_LOG_LEVEL: 'WARN',
-    });
+    const { handler } = await loadEntryPoint(ENV());
 
     // Act
     const found = (await handler(apiEvent(`/v1/orders/${token}`), lambdaContext('status-api'))) as Exclude<
@@ -80,10 +87,33 @@ describe('Module: status-api/index', () => {
     [{ SHOP_REGISTRY_TABLE_NAME: undefined }, 'SHOP_REGISTRY_TABLE_NAME'],
     [{ SHOP_CACHE_SECONDS: '3601' }, 'SHOP_CACHE_SECONDS'],
     [{ SHOP_CACHE_SECONDS: 'soon' }, 'SHOP_CACHE_SECONDS'],
-    [{ RATE_LIMIT_SALT: 'short' }, 'RATE_LIMIT_SALT'],
+    [{ RATE_LIMIT_SALT_ARN: undefined }, 'RATE_LIMIT_SALT_ARN: the ARN of the secret is not set'],
+    [{ SECRET_CACHE_SECONDS: '0' }, 'SECRET_CACHE_SECONDS'],
     [{ ORDERS_TABLE_NAME: undefined }, 'ORDERS_TABLE_NAME'],
     [{ LOOKUP_RATE_LIMIT: '0' }, 'LOOKUP_RATE_LIMIT'],
   ])('fails the cold start on bad configuration (%j)', async (change, message) => {
     await expect(loadEntryPoint({ ...ENV(), ...change })).rejects.toThrow(message);
   });
+
+  it.each([
+    [
+      'a key too short',
+      () => arns.tooShort,
+      'RATE_LIMIT_SALT: the secret must be at least 16 characters long',
+    ],
+    ['an unknown field', () => arns.binaryLooking, 'unknown field(s) next'],
+    [
+      'a secret that does not exist',
+      () => `${arns.salt.slice(0, -6)}Nope00`,
+      "can't find the specified secret",
+    ],
+  ])(
+    'fails the cold start on a secret with %s, naming the variable and the secret, never the value',
+    async (_, arn, message) => {
+      const failure = loadEntryPoint({ ...ENV(), RATE_LIMIT_SALT_ARN: arn() });
+      await expect(failure).rejects.toThrow(message);
+      await expect(failure).rejects.toThrow(`RATE_LIMIT_SALT_ARN: cannot use the secret ${arn()}`);
+      await expect(failure).rejects.not.toThrow(/tiny-value|index-test-salt/);
+    },
+  );
 });
