@@ -5,10 +5,11 @@
  */
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { FUNCTION_SECRETS } from '../functions/adapters/secrets-manager-secrets.js';
 import type { ServiceFunction } from './service-function.js';
 
 /** The secrets the functions read, by the name their configuration knows them by. */
-export type FunctionSecretName = 'UNSUBSCRIBE_SECRET' | 'RATE_LIMIT_SALT';
+export type FunctionSecretName = keyof typeof FUNCTION_SECRETS;
 
 /** `<NAME>_ARN`: the variable the function reads the secret's ARN from. */
 export const secretEnvironment = <N extends FunctionSecretName>(

@@ -117,6 +117,27 @@ export class RotatingSecret {
   }
 }
 
+/** The secrets the functions read, by the name their configuration knows them by, with their least length. */
+export const FUNCTION_SECRETS = {
+  /** Seals the unsubscribe links (functions/domain/signed-links.ts). */
+  UNSUBSCRIBE_SECRET: { minLength: 32 },
+  /** Keys the HMAC of client addresses in the rate-limit counters. */
+  RATE_LIMIT_SALT: { minLength: 16 },
+} as const;
+
+/** A function's secret at cold start: `<name>_ARN` from its environment, read with its SDK settings. */
+export const loadFunctionSecret = (
+  name: keyof typeof FUNCTION_SECRETS,
+  options: { readonly sdk: SdkClientConfig; readonly cacheSeconds: number; readonly logger: Logger },
+): Promise<RotatingSecret> =>
+  RotatingSecret.load({
+    provider: secretsProvider(options.sdk),
+    name,
+    minLength: FUNCTION_SECRETS[name].minLength,
+    cacheSeconds: options.cacheSeconds,
+    logger: options.logger,
+  });
+
 /** Middleware: refreshes the secrets (when due) before each invocation. */
 export const refreshSecrets = (...secrets: readonly RotatingSecret[]): MiddlewareObj => ({
   before: async () => {

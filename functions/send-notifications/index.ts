@@ -11,12 +11,7 @@ import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.j
 import { registryDirectory, SHOP_REGISTRY_SETTINGS } from '../adapters/dynamodb-shop-registry.js';
 import { DynamoDbSuppressionList } from '../adapters/dynamodb-suppression-list.js';
 import { EventBridgeOutcomePublisher } from '../adapters/eventbridge-outcome-publisher.js';
-import {
-  RotatingSecret,
-  refreshSecrets,
-  SECRET_SETTINGS,
-  secretsProvider,
-} from '../adapters/secrets-manager-secrets.js';
+import { loadFunctionSecret, refreshSecrets, SECRET_SETTINGS } from '../adapters/secrets-manager-secrets.js';
 import { SesEmailSender } from '../adapters/ses-email-sender.js';
 import { SnsPushSender } from '../adapters/sns-push-sender.js';
 import { SnsSmsSender } from '../adapters/sns-sms-sender.js';
@@ -70,10 +65,8 @@ const sqs = new SQSClient(sdk);
 const logger = createLogger('sender');
 
 /** Keys the unsubscribe links: read from Secrets Manager at cold start, refreshed at run time. */
-const unsubscribeSecret = await RotatingSecret.load({
-  provider: secretsProvider(sdk),
-  name: 'UNSUBSCRIBE_SECRET',
-  minLength: 32,
+const unsubscribeSecret = await loadFunctionSecret('UNSUBSCRIBE_SECRET', {
+  sdk,
   cacheSeconds: config.SECRET_CACHE_SECONDS,
   logger,
 });

@@ -10,12 +10,7 @@ import { DynamoDbNotificationLog } from '../adapters/dynamodb-notification-log.j
 import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.js';
 import { DynamoDbRateLimiter } from '../adapters/dynamodb-rate-limiter.js';
 import { registryDirectory, SHOP_REGISTRY_SETTINGS } from '../adapters/dynamodb-shop-registry.js';
-import {
-  RotatingSecret,
-  refreshSecrets,
-  SECRET_SETTINGS,
-  secretsProvider,
-} from '../adapters/secrets-manager-secrets.js';
+import { loadFunctionSecret, refreshSecrets, SECRET_SETTINGS } from '../adapters/secrets-manager-secrets.js';
 import { readConfig } from '../commons/config.js';
 import { createLogger } from '../commons/logging.js';
 import { DEFAULT_LOOKUP_MIN_RESPONSE_MS, DEFAULT_RATE_LIMITS, makeStatusApiHandler } from './status-api.js';
@@ -46,10 +41,8 @@ const clock = { now: () => new Date() };
 const logger = createLogger('statusApi');
 
 /** Keys the HMAC of client addresses in the rate-limit counters (RATE_LIMIT_SALT_ARN names it). */
-const rateLimitSalt = await RotatingSecret.load({
-  provider: secretsProvider(sdk),
-  name: 'RATE_LIMIT_SALT',
-  minLength: 16,
+const rateLimitSalt = await loadFunctionSecret('RATE_LIMIT_SALT', {
+  sdk,
   cacheSeconds: config.SECRET_CACHE_SECONDS,
   logger,
 });

@@ -4,12 +4,7 @@ import * as z from 'zod';
 import { documentClient, sdkClientConfig } from '../adapters/aws-clients.js';
 import { registryDirectory, SHOP_REGISTRY_SETTINGS } from '../adapters/dynamodb-shop-registry.js';
 import { DynamoDbSuppressionList } from '../adapters/dynamodb-suppression-list.js';
-import {
-  RotatingSecret,
-  refreshSecrets,
-  SECRET_SETTINGS,
-  secretsProvider,
-} from '../adapters/secrets-manager-secrets.js';
+import { loadFunctionSecret, refreshSecrets, SECRET_SETTINGS } from '../adapters/secrets-manager-secrets.js';
 import { readConfig } from '../commons/config.js';
 import { createLogger } from '../commons/logging.js';
 import { makeUnsubscribeHandler } from './unsubscribe.js';
@@ -29,10 +24,8 @@ const documents = documentClient(new DynamoDBClient(sdk));
 const logger = createLogger('unsubscribe');
 
 /** Opens the unsubscribe links: the current key and the previous ones (UNSUBSCRIBE_SECRET_ARN names it). */
-const unsubscribeSecret = await RotatingSecret.load({
-  provider: secretsProvider(sdk),
-  name: 'UNSUBSCRIBE_SECRET',
-  minLength: 32,
+const unsubscribeSecret = await loadFunctionSecret('UNSUBSCRIBE_SECRET', {
+  sdk,
   cacheSeconds: config.SECRET_CACHE_SECONDS,
   logger,
 });

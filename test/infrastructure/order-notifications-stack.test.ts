@@ -1079,18 +1079,11 @@ const configVariables = (file: string): { name: string; optional: boolean }[] =>
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
   const found: { name: string; optional: boolean }[] = [];
   const visit = (node: ts.Node) => {
-    // A secret read at cold start: RotatingSecret.load({ name: 'X', ... }) reads X_ARN.
-    if (ts.isCallExpression(node) && node.expression.getText(source) === 'RotatingSecret.load') {
-      const [options] = node.arguments;
-      const name =
-        options &&
-        ts.isObjectLiteralExpression(options) &&
-        options.properties.find(
-          (property): property is ts.PropertyAssignment =>
-            ts.isPropertyAssignment(property) && property.name.getText(source) === 'name',
-        )?.initializer;
+    // A secret read at cold start: loadFunctionSecret('X', ...) reads X_ARN.
+    if (ts.isCallExpression(node) && node.expression.getText(source) === 'loadFunctionSecret') {
+      const [name] = node.arguments;
       if (!name || !ts.isStringLiteral(name))
-        throw new Error(`${file}: RotatingSecret.load without a literal name`);
+        throw new Error(`${file}: loadFunctionSecret without a literal name`);
       found.push({ name: `${name.text}_ARN`, optional: false });
     }
     if (ts.isCallExpression(node) && node.expression.getText(source) === 'readConfig') {
