@@ -1,9 +1,9 @@
 /**
  * Secrets at run time: a function's environment names each secret by its ARN (`<NAME>_ARN`), the value is
  * read from Secrets Manager once at cold start (a value that cannot be read or is not a valid key ring
- * fails the cold start, naming the variable and the secret, never the value), and read again, at most
- * every SECRET_CACHE_SECONDS, before an invocation (`refreshSecrets`). A rotation (docs/deploy.md) is
- * live in every function within that time, without a deploy.
+ * fails the cold start, naming the variable and the secret, never the value), and read again in the
+ * background once SECRET_CACHE_SECONDS have passed (`refreshSecrets`). A rotation (docs/deploy.md) is
+ * live in every function within that time and one invocation, without a deploy.
  *
  * Reads go through Powertools Parameters' SecretsProvider (docs/architecture.md says why). A refresh that
  * fails keeps the value in force, logs a warning and waits another period before it tries again, so an
@@ -138,9 +138,13 @@ export const loadFunctionSecret = (
     logger: options.logger,
   });
 
-/** Middleware: refreshes the secrets (when due) before each invocation. */
+/**
+ * Middleware: starts a refresh of the secrets (when due) and lets the invocation go on with the values in
+ * force, so no invocation waits for Secrets Manager; the refreshed value serves the next invocations. A
+ * refresh cannot fail an invocation (RotatingSecret.refresh keeps the old value and warns).
+ */
 export const refreshSecrets = (...secrets: readonly RotatingSecret[]): MiddlewareObj => ({
-  before: async () => {
-    await Promise.all(secrets.map((secret) => secret.refresh()));
+  before: () => {
+    for (const secret of secrets) void secret.refresh();
   },
 });

@@ -340,16 +340,28 @@ describe('Local stack, end to end', () => {
     );
     secrets.destroy();
     await new Promise((resolve) => setTimeout(resolve, (LOCAL_SECRET_CACHE_SECONDS + 1) * 1000));
-    await put([toPutEventsEntry(placed(9102), stack.eventBusName)]);
-    const after = await unsubscribeToken(orderRef(9102).orderNumber);
+    // Each execution environment refreshes in the background at its first invocation after the period,
+    // so the first messages after it may still carry the old key: orders until one carries the new one.
+    let after: string | undefined;
+    for (let n = 9102; n < 9122 && !after; n++) {
+      await put([toPutEventsEntry(placed(n), stack.eventBusName)]);
+      const token = await unsubscribeToken(orderRef(n).orderNumber);
+      if (verifySubscription(newKey, token)) after = token;
+    }
     const open = (token: string) => fetch(`${stack.urls.api}/v1/unsubscribe?token=${token}`);
+    const opensWithin = async (token: string) =>
+      eventually(
+        async () => ((await open(token)).status === 200 ? true : undefined),
+        'the link to open',
+        15_000,
+      );
 
-    // Assess: the new link is sealed under the new key only, and both links open
-    expect(verifySubscription(newKey, after)).toMatchObject({ shopId: SHOP_ID, channel: 'email' });
-    expect(verifySubscription(oldKey, after)).toBeUndefined();
+    // Assess: new links are sealed under the new key only, and links of both keys open
+    expect(after).toBeDefined();
+    expect(verifySubscription(oldKey, after as string)).toBeUndefined();
     expect(verifySubscription(oldKey, before)).toBeDefined();
+    expect(await opensWithin(after as string)).toBe(true);
     expect((await open(before)).status).toBe(200);
-    expect((await open(after)).status).toBe(200);
-    expect((await open(`${after.slice(0, -4)}AAAA`)).status).toBe(400);
+    expect((await open(`${(after as string).slice(0, -4)}AAAA`)).status).toBe(400);
   }, 90_000);
 });
