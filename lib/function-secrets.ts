@@ -5,7 +5,7 @@
  */
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { FUNCTION_SECRETS } from '../functions/adapters/secrets-manager-secrets.js';
+import { type FUNCTION_SECRETS, secretArnVariable } from '../functions/adapters/secrets-manager-secrets.js';
 import type { ServiceFunction } from './service-function.js';
 
 /** The secrets the functions read, by the name their configuration knows them by. */
@@ -15,7 +15,8 @@ export type FunctionSecretName = keyof typeof FUNCTION_SECRETS;
 export const secretEnvironment = <N extends FunctionSecretName>(
   name: N,
   secret: ISecret,
-): Record<`${N}_ARN`, string> => ({ [`${name}_ARN`]: secret.secretArn }) as Record<`${N}_ARN`, string>;
+): Record<`${N}_ARN`, string> =>
+  ({ [secretArnVariable(name)]: secret.secretArn }) as Record<`${N}_ARN`, string>;
 
 /** Lets the function read the secret's value: GetSecretValue on it alone, and its key if it has one. */
 export const grantSecretValue = (fn: ServiceFunction, secret: ISecret): void => {
