@@ -68,7 +68,8 @@ const stylesheet = (brand: string): string => {
     '.facts div{display:grid;gap:0}',
     '.facts dt{color:var(--muted);font-size:.875rem}',
     '.facts dd{margin:0;font-weight:500;overflow-wrap:anywhere}',
-    '.facts.compact div{grid-template-columns:6.5rem 1fr;gap:.5rem}',
+    '.facts.compact{gap:.25rem}',
+    '.facts.compact div{grid-template-columns:7.5rem 1fr;gap:.5rem}',
     '.facts.compact dt{font-size:.875rem;padding-top:.1rem}',
     '.plain{list-style:none;margin:0;padding:0}',
     '.plain li{padding:.5rem 0;border-top:1px solid var(--line)}',
@@ -76,11 +77,20 @@ const stylesheet = (brand: string): string => {
     '.timeline{list-style:none;margin:0;padding:0 0 0 1rem;border-left:3px solid var(--line)}',
     '.timeline li{position:relative;padding:0 0 .75rem .5rem}',
     '.timeline li::before{content:"";position:absolute;left:-1.55rem;top:.35rem;width:.8rem;height:.8rem;border-radius:50%;background:var(--brand);border:2px solid var(--card)}',
-    '.timeline .label{display:block;font-weight:600}',
-    '.timeline time,.timeline .detail{display:block;font-size:.875rem;color:var(--muted)}',
+    '.timeline .label{font-weight:600}',
+    '.timeline time{font-size:.875rem;color:var(--muted);white-space:nowrap}',
+    '.timeline .detail{display:block;font-size:.875rem;color:var(--muted)}',
+    '.log{list-style:none;margin:0;padding:0;font-size:.875rem}',
+    '.log li{padding:.375rem 0;border-top:1px solid var(--line)}',
+    '.log li:first-child{border-top:0}',
+    '.log .outcome{font-weight:600}',
+    '.log time{color:var(--muted);white-space:nowrap}',
+    'summary{min-height:44px;padding:.6rem 0;color:var(--accent);cursor:pointer}',
+    '.links{list-style:none;margin:.5rem 0 0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}',
+    '.links a{display:inline-block;min-height:44px;padding:.6rem 0}',
     '.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}',
     'footer{padding:0 0 2rem;color:var(--muted);font-size:.875rem}',
-    '@media (min-width:36rem){h1{font-size:1.75rem}.facts div{grid-template-columns:13rem 1fr;gap:1rem}.facts dt{font-size:1rem}}',
+    '@media (min-width:36rem){h1{font-size:1.75rem}.facts div{grid-template-columns:13rem 1fr;gap:1rem}.facts dt{font-size:1rem}.facts.compact div{grid-template-columns:9rem 1fr}}',
   ].join('\n');
 };
 
@@ -114,14 +124,39 @@ const link = (url: string | undefined, text: string, className?: string): Interp
 const contactLink = (value: string | undefined, href: string | undefined): Interpolation =>
   value && (href ? html`<a href="${href}">${value}</a>` : value);
 
-const contactFacts = (contact: OrderView['shop']['contact'], t: (key: PageTextKey) => string): SafeHtml =>
-  facts([
-    [t('phone'), contactLink(contact.phone, telHref(contact.phone))],
-    [t('email'), contactLink(contact.email, mailtoHref(contact.email))],
-    [t('chat'), link(contact.chatUrl, t('chatLink'))],
-    [t('contactForm'), link(contact.contactFormUrl, t('contactFormLink'))],
-    [t('hours'), contact.hours],
-  ]);
+const contactFacts = (
+  contact: OrderView['shop']['contact'],
+  t: (key: PageTextKey) => string,
+  className = 'facts',
+): SafeHtml =>
+  facts(
+    [
+      [t('phone'), contactLink(contact.phone, telHref(contact.phone))],
+      [t('email'), contactLink(contact.email, mailtoHref(contact.email))],
+      [t('chat'), link(contact.chatUrl, t('chatLink'))],
+      [t('contactForm'), link(contact.contactFormUrl, t('contactFormLink'))],
+      [t('hours'), contact.hours],
+    ],
+    className,
+  );
+
+type Message = NonNullable<OrderView['notifications']>[number];
+
+/** Messages the log shows before folding the earlier ones away (a `<details>`: no script needed). */
+const LOG_VISIBLE = 5;
+
+/** The message log, newest first, one line per message; the earlier ones folded below the newest. */
+const messageLog = (messages: readonly Message[], t: (key: PageTextKey) => string): SafeHtml => {
+  const newestFirst = [...messages].sort((a, b) => (a.at.at < b.at.at ? 1 : a.at.at > b.at.at ? -1 : 0));
+  const line = (message: Message) =>
+    html`<li><span class="outcome">${message.outcome.label}</span>: ${message.about.label} · ${message.channel.label}${message.address && html` ${message.address}`} · ${when(message.at)}</li>`;
+  const shown = newestFirst.slice(0, LOG_VISIBLE);
+  const folded = newestFirst.slice(LOG_VISIBLE);
+  return html`<ul class="log">${shown.map(line)}</ul>${
+    folded.length > 0 &&
+    html`<details><summary>${fillText(t('notificationsEarlier'), { count: String(folded.length) })}</summary><ul class="log">${folded.map(line)}</ul></details>`
+  }`;
+};
 
 const section = (heading: string, id: string, body: Interpolation, className = 'card'): SafeHtml =>
   html`<section class="${className}" aria-labelledby="${id}"><h2 id="${id}">${heading}</h2>${body}</section>`;
@@ -341,7 +376,7 @@ ${view.status.code === 'delivered' ? undefined : link(view.shipment.trackingUrl,
       'timeline-heading',
       html`<ol class="timeline">${view.timeline.map(
         (entry) =>
-          html`<li><span class="label">${entry.label}</span>${entry.detail && html`<span class="detail">${entry.detail}</span>`}${when(entry.at)}</li>`,
+          html`<li><span class="label">${entry.label}</span> · ${when(entry.at)}${entry.detail && html`<span class="detail">${entry.detail}</span>`}</li>`,
       )}</ol>`,
     );
 
@@ -352,19 +387,7 @@ ${view.status.code === 'delivered' ? undefined : link(view.shipment.trackingUrl,
       'notifications-heading',
       view.notifications.length === 0
         ? html`<p>${t('notificationsEmpty')}</p>`
-        : html`<ul class="plain">${view.notifications.map(
-            (message) =>
-              html`<li>${facts(
-                [
-                  [t('notificationAbout'), message.about.label],
-                  [t('notificationChannel'), message.channel.label],
-                  [t('notificationAddress'), message.address],
-                  [t('notificationWhen'), when(message.at)],
-                  [t('notificationOutcome'), message.outcome.label],
-                ],
-                'facts compact',
-              )}</li>`,
-          )}</ul>`,
+        : messageLog(view.notifications, t),
     );
 
   const customer =
@@ -379,19 +402,20 @@ ${view.status.code === 'delivered' ? undefined : link(view.shipment.trackingUrl,
       ]),
     );
 
-  const contact = section(
-    t('contactHeading'),
-    'contact-heading',
-    html`<p>${fillText(t('contactIntro'), { shop: view.shop.name })}</p>${contactFacts(view.shop.contact, t)}`,
-  );
-
-  const help =
+  // What the customer may need next, right under the status and what to do: the shop's contact (unless
+  // the hold panel above already gives it) and the help links the next step points to.
+  const helpLinks =
     view.shop.links.length > 0 &&
-    section(
-      t('helpHeading'),
-      'help-heading',
-      html`<ul class="plain">${view.shop.links.map((entry) => html`<li>${link(entry.url, entry.label)}</li>`)}</ul>`,
-    );
+    html`<ul class="links">${view.shop.links.map((entry) => html`<li>${link(entry.url, entry.label)}</li>`)}</ul>`;
+  const contact = view.hold
+    ? helpLinks && section(t('helpHeading'), 'help-heading', helpLinks)
+    : section(
+        t('contactHeading'),
+        'contact-heading',
+        html`<p>${fillText(t('contactIntro'), { shop: view.shop.name })}</p>${contactFacts(view.shop.contact, t, 'facts compact')}${
+          helpLinks && html`<h3 id="help-heading">${t('helpHeading')}</h3>${helpLinks}`
+        }`,
+      );
 
   const main = html`<h1>${fillText(t('orderHeading'), { orderNumber: view.orderNumber })}</h1>
 <p class="muted">${t('placedOn')}: ${when(view.placedAt)}</p>
@@ -399,6 +423,7 @@ ${view.notice && html`<p class="card notice">${view.notice}</p>`}
 ${status}
 ${hold}
 ${payment}
+${contact}
 ${shipment}
 ${cancellation}
 ${returns}
@@ -407,9 +432,7 @@ ${delivery}
 ${items}
 ${timeline}
 ${notifications}
-${customer}
-${contact}
-${help}`;
+${customer}`;
 
   const page = layout({
     language: view.language,

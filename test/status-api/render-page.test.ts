@@ -100,6 +100,74 @@ describe('Function: renderTrackingPage', () => {
     expect(page.imageOrigins).toEqual([]);
   });
 
+  it('puts what to do, then the shop’s contact and help links, before the order’s details', () => {
+    // Prepare: a delivered order (next step: "use the links below") and a held one (the hold panel)
+    const delivered = buildOrderView({
+      history: replay(lifecycleEvents(orderRef(3), 'happyPath')),
+      notifications: [],
+      shop: shopConfig(),
+      language: 'pl',
+      now: new Date('2026-11-21T12:00:00Z'),
+    });
+    const ids = (page: string) =>
+      [...page.matchAll(/<section class="[^"]+" aria-labelledby="([^"]+)"/g)].map((m) => m[1]);
+
+    // Act
+    const deliveredPage = renderTrackingPage(delivered).html;
+    const heldPage = renderTrackingPage(view()).html;
+
+    // Assess: contact and help right under the status, the details after them
+    expect(ids(deliveredPage).slice(0, 3)).toEqual(['status-heading', 'contact-heading', 'shipment-heading']);
+    expect(deliveredPage).toMatch(
+      /id="contact-heading"[\s\S]*href="tel:\+48123456789"[\s\S]*id="help-heading"[\s\S]*href="https:\/\/podebem\.example\.pl\/zwroty"[\s\S]*id="shipment-heading"/,
+    );
+    // The hold panel carries the contact; below it only the help links, not the phone a second time
+    expect(ids(heldPage).slice(0, 3)).toEqual(['status-heading', 'hold-heading', 'help-heading']);
+    expect(heldPage.match(/href="tel:/g)).toHaveLength(1);
+  });
+
+  it('shows each message on one line, newest first, and folds all but the newest five', () => {
+    // Prepare: seven e-mails a minute apart, listed out of order
+    const records = [3, 0, 6, 1, 5, 2, 4].map((minute) =>
+      notification(orderRef(1), {
+        eventType: 'Order Placed',
+        eventId: `msg-${minute}`,
+        channel: minute % 2 === 0 ? 'email' : 'sms',
+        outcome: minute === 6 ? 'failed' : 'delivered',
+        address: minute % 2 === 0 ? 'z***@example.pl' : '+48 *** *** 567',
+        sentAt: `2026-11-20T09:0${minute}:00.000Z`,
+      }),
+    );
+    const page = renderTrackingPage(
+      buildOrderView({
+        history: replay(eventsUntil(orderRef(1), 'engravingHold', 'Order On Hold')),
+        notifications: records,
+        shop: shopConfig(),
+        language: 'pl',
+        now: new Date('2026-11-21T12:00:00Z'),
+      }),
+    ).html;
+
+    // Act
+    const log = /id="notifications-heading"[\s\S]*?<\/section>/.exec(page)?.[0] ?? '';
+    const lines = [...log.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => m[1] ?? '');
+    const [shown, folded] = log.split('<details>');
+
+    // Assess: one <li> per message, no nested lists or definition rows, newest (09:06, failed) first
+    expect(lines).toHaveLength(7);
+    expect(lines.every((line) => !/<(li|dl|dt|dd|br)/.test(line))).toBe(true);
+    expect(lines.map((line) => /datetime="([^"]+)"/.exec(line)?.[1])).toEqual(
+      [6, 5, 4, 3, 2, 1, 0].map((minute) => `2026-11-20T09:0${minute}:00.000Z`),
+    );
+    expect(lines[0]).toMatch(
+      /^<span class="outcome">Nie udało się wysłać<\/span>: Zamówienie złożone · E-mail z\*\*\*@example\.pl · <time/,
+    );
+    expect(lines[1]).toContain('SMS +48 *** *** 567');
+    expect(shown?.match(/<li>/g)).toHaveLength(5);
+    expect(folded).toContain('<summary>Wcześniejsze wiadomości (2)</summary>');
+    expect(folded?.match(/<li>/g)).toHaveLength(2);
+  });
+
   it('keeps text readable (WCAG AA) on every background it uses', () => {
     // Prepare
     const css = /<style>([\s\S]*?)<\/style>/.exec(renderTrackingPage(view()).html)?.[1] ?? '';

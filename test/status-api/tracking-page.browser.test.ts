@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderRef } from '../../fixtures/order-events.js';
+import { lifecycleEvents, orderRef } from '../../fixtures/order-events.js';
 import {
   eventsUntil,
+  notification,
   quietLogger,
   seedNotifications,
   seedOrder,
@@ -36,7 +37,7 @@ let gateway: HttpGateway;
 let logoServer: Server;
 let context: BrowserContext;
 let userDataDir: string;
-const tokens = { held: '', shipped: '' };
+const tokens = { held: '', shipped: '', delivered: '' };
 
 interface Visit {
   readonly page: Page;
@@ -72,6 +73,23 @@ beforeAll(async () => {
   tokens.held = await seedOrder(repository, eventsUntil(orderRef(401), 'engravingHold', 'Order On Hold'));
   tokens.shipped = await seedOrder(repository, eventsUntil(orderRef(402), 'happyPath', 'Order Shipped'));
   await seedNotifications(log, orderRef(402));
+  // A delivered order whose customer got a message on three channels for each of its seven events
+  const delivered = lifecycleEvents(orderRef(403), 'happyPath');
+  tokens.delivered = await seedOrder(repository, delivered);
+  for (const [index, event] of delivered.entries())
+    for (const channel of ['email', 'sms', 'push'] as const)
+      await log.create(
+        notification(orderRef(403), {
+          eventType: event.type,
+          eventId: event.eventId,
+          channel,
+          outcome: 'delivered',
+          address:
+            channel === 'email' ? 'z***@example.pl' : channel === 'sms' ? '+48 *** *** 567' : undefined,
+          createdAt: new Date(Date.parse(event.occurredAt) + 5_000).toISOString(),
+          sentAt: new Date(Date.parse(event.occurredAt) + 6_000 + index).toISOString(),
+        }),
+      );
 
   logoServer = createServer((request, response) => {
     if (request.url === '/logo.svg') response.writeHead(200, { 'content-type': 'image/svg+xml' }).end(LOGO);
@@ -175,6 +193,47 @@ describe('Page: tracking page in Chromium', () => {
     expect(bannerColour).toBe('rgb(46, 94, 58)');
     expect(logoWidth).toBe(120);
     expect(scripts).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('fits a phone (390 px): the shop’s contact and help on the first screen, the message log folded', async () => {
+    // Act
+    const { page, problems } = await visit(`${gateway.url}/t/${tokens.delivered}`);
+    // Evaluated in the page as strings: the project compiles without the DOM library.
+    const top = (selector: string) =>
+      page.evaluate<number>(
+        `document.querySelector('${selector}').getBoundingClientRect().top + window.scrollY`,
+      );
+    const screen = page.viewportSize()?.height ?? 0;
+
+    // Assess: nothing wider than the phone; what the customer may need within the first screen
+    expect(screen).toBe(844);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    expect(await top('a[href^="tel:"]')).toBeLessThan(screen);
+    expect(await top('a[href="https://podebem.example.pl/zwroty"]')).toBeLessThan(screen);
+    // 21 messages: five lines shown, sixteen folded, each line at most three text lines high
+    const log = page.locator('section[aria-labelledby="notifications-heading"]');
+    const lines = log.locator('li');
+    expect(await lines.count()).toBe(21);
+    expect(await log.locator('li:visible').count()).toBe(5);
+    const heights = await page.evaluate<number[]>(
+      `[...document.querySelectorAll('.log li')].slice(0, 5).map((li) => li.getBoundingClientRect().height)`,
+    );
+    const lineHeight = await page.evaluate<number>(
+      `parseFloat(getComputedStyle(document.querySelector('.log li')).lineHeight)`,
+    );
+    for (const height of heights) expect(height).toBeLessThanOrEqual(3 * lineHeight + 16);
+    await page.screenshot({
+      path: path.join(SCREENSHOTS, 'tracking-page-phone-delivered.png'),
+      fullPage: true,
+    });
+
+    // Act: the fold is a <details>, so it opens without JavaScript
+    await log.getByText('Wcześniejsze wiadomości (16)').click();
+
+    // Assess
+    expect(await log.locator('li:visible').count()).toBe(21);
     expect(problems).toEqual([]);
     await page.close();
   });
