@@ -59,6 +59,11 @@ export interface MonitoringProps {
   readonly plannerFunction: ServiceFunction;
   /** The sender, whose "notification job done" log lines give the failure rate. */
   readonly senderFunction: ServiceFunction;
+  /**
+   * The notification queue: a fair queue (each job's MessageGroupId is its shop), whose quiet-group
+   * metrics say whether shops without a backlog of their own are kept waiting.
+   */
+  readonly notificationQueue: IQueue;
   /** The public HTTP API. */
   readonly httpApi: IHttpApi;
   /**
@@ -88,6 +93,7 @@ const FIFTEEN_MINUTES = Duration.minutes(15);
  * - every dead-letter queue holding a message;
  * - every function's errors (whole failed invocations) and throttles;
  * - the planner falling behind the stream (iterator age);
+ * - the quiet shops' notification jobs waiting in the fair queue for 15 minutes on end;
  * - the share of notification jobs that end as `failed` (metric filters on the sender's log);
  * - the month's SMS spend nearing the account's limit;
  * - the share of API requests answered with a 5xx.
@@ -100,6 +106,7 @@ export class Monitoring extends Construct {
   readonly smsSpendAlarm: Alarm;
   readonly apiServerErrorRateAlarm: Alarm;
   readonly plannerIteratorAgeAlarm: Alarm;
+  readonly quietShopsBacklogAlarm: Alarm;
   /** Notification jobs done, and those done as `failed`, counted from the sender's log. */
   readonly notificationJobsDone: Metric;
   readonly notificationJobsFailed: Metric;
@@ -121,7 +128,10 @@ export class Monitoring extends Construct {
     }
 
     const created: Alarm[] = [];
-    const alarm = (alarmId: string, config: Omit<AlarmProps, 'evaluationPeriods'>) => {
+    const alarm = (
+      alarmId: string,
+      config: Omit<AlarmProps, 'evaluationPeriods'> & { readonly evaluationPeriods?: number },
+    ) => {
       const result = new Alarm(this, alarmId, {
         evaluationPeriods: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,
@@ -187,6 +197,35 @@ export class Monitoring extends Construct {
       alarmDescription:
         'The planner is more than 5 minutes behind the order table stream: notifications are late, and ' +
         'records older than 12 hours go to the planner failure queue.',
+    });
+
+    // SQS's fair-queue metrics (the queue is standard, every job carries its shop as MessageGroupId): a
+    // flash sale makes its shop a noisy group, which is expected and only charted; the alarm is on what
+    // fairness is for, the other (quiet) shops' jobs. Visible ones are ready and not yet received, so a
+    // deferred job (quiet hours: a delayed message) does not count, nor one a sender is working on. A
+    // minimum of at least one in each of three 5-minute periods means their backlog never emptied for
+    // 15 minutes: the sender as a whole is short of capacity, not one shop being loud.
+    const queueMetric = (metricName: string, statistic: string) =>
+      new Metric({
+        namespace: 'AWS/SQS',
+        metricName,
+        dimensionsMap: { QueueName: props.notificationQueue.queueName },
+        statistic,
+        period: FIVE_MINUTES,
+      });
+    const quietVisible = queueMetric('ApproximateNumberOfMessagesVisibleInQuietGroups', 'Minimum');
+    const quietOldest = queueMetric('ApproximateAgeOfOldestMessageInQuietGroups', 'Maximum');
+    const noisyGroups = queueMetric('ApproximateNumberOfNoisyGroups', 'Maximum');
+    this.quietShopsBacklogAlarm = alarm('QuietShopsBacklogAlarm', {
+      metric: quietVisible,
+      threshold: 1,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription:
+        "Notification jobs of shops without a backlog of their own (the fair queue's quiet groups) waited in " +
+        'the notification queue for 15 minutes on end: the sender is short of capacity for everyone, not ' +
+        "one shop being loud. See the sender's concurrency (senderMaxConcurrency), throttles and duration.",
     });
 
     // Two metric filters rather than metrics emitted by the code: the sender already logs one line per
@@ -298,6 +337,17 @@ export class Monitoring extends Construct {
       }),
       new GraphWidget({ title: 'Planner iterator age (ms)', left: [iteratorAge], width: 6 }),
       new SingleValueWidget({ title: 'SMS spend this month (USD)', metrics: [smsSpend], width: 6 }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Notification queue fairness',
+        left: [
+          quietVisible.with({ label: 'Quiet shops: jobs waiting (min)' }),
+          noisyGroups.with({ label: 'Noisy shops (max)' }),
+        ],
+        right: [quietOldest.with({ label: 'Quiet shops: oldest job (s)' })],
+        width: 24,
+      }),
     );
     this.dashboard.addWidgets(
       new GraphWidget({

@@ -262,6 +262,7 @@ export class OrderNotifications extends Construct {
       ],
       plannerFunction: pipeline.plannerFunction,
       senderFunction: pipeline.senderFunction,
+      notificationQueue: pipeline.notificationQueue,
       httpApi: statusApi.httpApi,
       smsMonthlySpendLimitUsd: props.smsMonthlySpendLimitUsd,
     });

@@ -970,6 +970,28 @@ describe('OrderNotificationsStack', () => {
       });
     });
 
+    it('fires when the quiet shops’ jobs wait in the fair queue for 15 minutes on end', () => {
+      expect(
+        resource('AWS::CloudWatch::Alarm', logicalId(n.monitoring.quietShopsBacklogAlarm)).Properties,
+      ).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisibleInQuietGroups',
+        Dimensions: [
+          {
+            Name: 'QueueName',
+            Value: { 'Fn::GetAtt': [logicalId(n.pipeline.notificationQueue), 'QueueName'] },
+          },
+        ],
+        Statistic: 'Minimum',
+        Period: 300,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    });
+
     it('notifies the alarm topic on alarm and on recovery, for every alarm', () => {
       expect(alarms().length).toBeGreaterThanOrEqual(6 + 12 + 4);
       for (const alarm of alarms()) {
