@@ -84,6 +84,11 @@ export class OrderNotificationsStack extends Stack {
       value: pipeline.notificationDeadLetterQueue.queueUrl,
       description: 'Notification jobs the sender gave up on, each with its reason in the message attributes',
     });
+    new CfnOutput(this, 'SesIdentityArn', {
+      value: this.notifications.sesIdentityArn,
+      description:
+        'The SES identity shops without their own send through; ORDER_NOTIFICATIONS_SES_IDENTITY for `shops put`',
+    });
     new CfnOutput(this, 'SesConfigurationSetName', {
       value: pipeline.configurationSet.configurationSetName,
       description: 'The SES configuration set every notification e-mail is sent with',

@@ -9,6 +9,7 @@ import {
   parseShopConfig,
   parseShopConfigs,
   type ShopConfig,
+  senderProblems,
 } from '../../functions/domain/shop-config.js';
 import {
   type ConfigChange,
@@ -40,6 +41,30 @@ export const readShopFile = async (context: CommandContext, file: string): Promi
     }
     throw error;
   }
+};
+
+/** The variable naming the deployment's SES identity (the stack output SesIdentityArn). */
+export const SES_IDENTITY_VARIABLE = 'ORDER_NOTIFICATIONS_SES_IDENTITY';
+
+/**
+ * Refuses shops whose sender SES would refuse in this deployment (functions/domain/shop-config.ts's
+ * `senderProblems`), naming the shop and the field. Without the deployment's identity it can only say it
+ * did not check; against the local stack (whose SES takes any sender) it says nothing.
+ */
+export const checkSenders = (context: CommandContext, file: string, configs: readonly ShopConfig[]): void => {
+  const identity = context.io.env[SES_IDENTITY_VARIABLE]?.trim();
+  if (!identity) {
+    const unchecked = configs.filter((config) => config.email).map((config) => config.shopId);
+    if (unchecked.length > 0 && !context.localStack())
+      context.out.warn(
+        `the senders (email.from) of ${unchecked.join(', ')} were not checked against the deployment's SES identity: set ${SES_IDENTITY_VARIABLE} to the stack output SesIdentityArn`,
+      );
+    return;
+  }
+  const problems = configs.flatMap((config) =>
+    senderProblems(config, identity).map((problem) => `${config.shopId}: ${problem}`),
+  );
+  if (problems.length > 0) throw usageError(`${file} has a sender SES would refuse`, problems);
 };
 
 /** Who writes: --by, else ORDER_NOTIFICATIONS_OPERATOR, else USER, else `cli`. */
@@ -144,6 +169,7 @@ interface PutOptions {
 
 const put = async (context: CommandContext, file: string, options: PutOptions): Promise<ExitCode> => {
   const configs = await readShopFile(context, file);
+  checkSenders(context, file, configs);
   const results: Array<Record<string, unknown>> = [];
   for (const config of configs) {
     const current = await context.shopRegistry().get(config.shopId);
@@ -197,6 +223,7 @@ const validate = async (context: CommandContext, file: string): Promise<ExitCode
   let configs: ShopConfig[];
   try {
     configs = await readShopFile(context, file);
+    checkSenders(context, file, configs);
   } catch (error) {
     if (!(error instanceof CliError) || !context.out.json) throw error;
     context.out.result({ file, valid: false, message: error.message, problems: error.problems });

@@ -59,6 +59,37 @@ export const senderCoveredBy = (from: string, identity: string): boolean => {
   return name.includes('@') ? address === name : domain === name || domain.endsWith(`.${name}`);
 };
 
+const SES_ARN = /^arn:(aws[a-z-]*):ses:([a-z0-9-]+):(\d{12}):identity\/.+$/;
+
+/**
+ * What SES would refuse about a shop's sender in a deployment whose own identity is `deployment` (its
+ * name, or better its ARN, the stack output SesIdentityArn): a shop without an identity of its own sends
+ * through the deployment's, which must cover its `from`; a shop's own identity must be in the
+ * deployment's partition, region and account (the sender's SES client and its IAM grant are). Each
+ * problem names the field. The tag that lets the sender use a shop's identity (docs/deploy.md) is not
+ * visible here: SES refuses an untagged one at send time, and the notification record says so.
+ */
+export const senderProblems = (shop: ShopConfig, deployment: string): string[] => {
+  const email = shop.email;
+  if (!email) return [];
+  if (!email.identityArn) {
+    return senderCoveredBy(email.from, deployment)
+      ? []
+      : [
+          `email.from: ${senderAddress(email.from)} is not covered by the deployment's SES identity ${deployment}; send from that domain or give the shop its own verified identity (email.identityArn)`,
+        ];
+  }
+  const own = SES_ARN.exec(email.identityArn);
+  const ours = SES_ARN.exec(deployment);
+  if (!own || !ours) return [];
+  const [, partition, region, account] = own;
+  return partition === ours[1] && region === ours[2] && account === ours[3]
+    ? []
+    : [
+        `email.identityArn: ${email.identityArn} is not in the deployment's region and account (${ours[2]}, ${ours[3]}); verify the shop's domain there`,
+      ];
+};
+
 /**
  * The default channel matrix: which order events the customer is told about, and where. E-mail for every
  * change worth a written record; SMS and push only when the customer must act or the parcel is close.

@@ -222,6 +222,54 @@ describe('Command: shops', () => {
     }
   });
 
+  it('refuses a sender the deployment’s SES identity does not cover, naming the shop and field, and writes nothing', async () => {
+    // Prepare
+    const deployed = {
+      ...env,
+      ORDER_NOTIFICATIONS_SES_IDENTITY: 'arn:aws:ses:eu-central-1:123456789012:identity/podebem.example.pl',
+    };
+    const outside = file(shop('sklep-obcy', { email: { from: 'Obcy <sklep@obcy.example.com>' } }));
+    const inside = file(
+      shop('sklep-swoj', { email: { from: 'Swój <zamowienia@sklep.podebem.example.pl>' } }),
+    );
+    const elsewhere = file(
+      shop('sklep-daleko', {
+        email: {
+          from: 'a@daleko.example.com',
+          identityArn: 'arn:aws:ses:us-east-1:123456789012:identity/daleko.example.com',
+        },
+      }),
+    );
+
+    // Act
+    const refused = await runCli(['shops', 'put', outside], deployed);
+    const validated = await runCli(['shops', 'validate', outside, '--json'], deployed);
+    const otherRegion = await runCli(['shops', 'put', elsewhere], deployed);
+    const accepted = await runCli(['shops', 'put', inside], deployed);
+    const unchecked = await cli('shops', 'put', outside);
+
+    // Assess
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('has a sender SES would refuse');
+    expect(refused.stderr).toContain(
+      "sklep-obcy: email.from: sklep@obcy.example.com is not covered by the deployment's SES identity",
+    );
+    expect(validated.code).toBe(2);
+    expect(validated.json()).toMatchObject({
+      valid: false,
+      problems: [expect.stringContaining('sklep-obcy: email.from')],
+    });
+    expect(otherRegion.code).toBe(2);
+    expect(otherRegion.stderr).toContain('sklep-daleko: email.identityArn: arn:aws:ses:us-east-1');
+    expect((await runCli(['shops', 'show', 'sklep-daleko'], deployed)).code).toBe(3);
+    expect(accepted.code).toBe(0);
+    // Without the deployment's identity the put goes through, and says what it could not check
+    expect(unchecked.code).toBe(0);
+    expect(unchecked.stderr).toContain(
+      "warning: the senders (email.from) of sklep-obcy were not checked against the deployment's SES identity: set ORDER_NOTIFICATIONS_SES_IDENTITY",
+    );
+  });
+
   it('says which option or variable names the registry when none does', async () => {
     const result = await runCli(['shops', 'list'], { ...env, SHOP_REGISTRY_TABLE_NAME: undefined });
 
