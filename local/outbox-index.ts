@@ -329,6 +329,13 @@ export const startOutboxIndex = async (deps: OutboxIndexDeps): Promise<OutboxInd
         }, pollMs)
       : undefined;
   timer?.unref();
+  // An e-mail is copied to the data dir as soon as SES has answered its SendEmail, not up to a poll later:
+  // aws-ses-v2-local keeps it in memory only, so a kill between the two would lose it from the outbox.
+  const stopOnSent = deps.ses.onSent(() => {
+    sync().catch((error: unknown) =>
+      console.error(`local outbox: sync failed (${error instanceof Error ? error.name : 'error'}), retrying`),
+    );
+  });
 
   const viewOf = (message: OutboxMessage): OutboxMessageView => {
     const { html: _html, ...rest } = message;
@@ -474,6 +481,7 @@ export const startOutboxIndex = async (deps: OutboxIndexDeps): Promise<OutboxInd
     },
     stop: () => {
       if (timer) clearInterval(timer);
+      stopOnSent();
       unsubscribe();
       if (fd !== undefined) closeSync(fd);
       fd = undefined;

@@ -18,6 +18,12 @@ export interface SesLocal {
   /** The raw MIME message of one e-mail, as SES would have sent it. */
   rawEmail(messageId: string): Promise<string>;
   clear(): Promise<void>;
+  /**
+   * Calls `listener` each time a SendEmail has been answered (the e-mail is in the store), so whoever
+   * keeps e-mails beyond this process (the outbox) takes them in at once rather than at its next poll.
+   * Returns the unsubscribe function.
+   */
+  onSent(listener: () => void): () => void;
   stop(): Promise<void>;
 }
 
@@ -35,6 +41,15 @@ export const startSesLocal = async (options: { readonly port?: number } = {}): P
   const port = options.port ?? (await freePort());
   const server: Server = await startServer({ port, host: '127.0.0.1' });
   const endpoint = `http://127.0.0.1:${port}`;
+  const listeners = new Set<() => void>();
+  server.on('request', (request, response) => {
+    // SES v2 SendEmail: POST /v2/email/outbound-emails; only an accepted one is in the store.
+    if (request.method !== 'POST' || !request.url?.startsWith('/v2/email/outbound-emails')) return;
+    response.on('finish', () => {
+      if (response.statusCode !== 200) return;
+      for (const listener of listeners) listener();
+    });
+  });
   const get = async (path: string) => {
     const response = await fetch(`${endpoint}${path}`);
     if (!response.ok) throw new Error(`local SES ${path}: HTTP ${response.status}`);
@@ -56,6 +71,10 @@ export const startSesLocal = async (options: { readonly port?: number } = {}): P
         body: { data: number[] };
       };
       return Buffer.from(eml.body.data).toString('utf8');
+    },
+    onSent: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     clear: async () => {
       await fetch(`${endpoint}/clear-store`, { method: 'POST' });

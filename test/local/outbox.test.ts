@@ -4,7 +4,7 @@
  * paging, the JSON API, held messages, what survives a restart, and that a refresh scans nothing.
  */
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -27,7 +27,7 @@ import {
 import { staticShopDirectory } from '../../functions/domain/shop-registry.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
 import { makeOutboxHandler } from '../../local/outbox.js';
-import { type OutboxIndex, startOutboxIndex } from '../../local/outbox-index.js';
+import { OUTBOX_EMAILS_FILE, type OutboxIndex, startOutboxIndex } from '../../local/outbox-index.js';
 import { applyQuietHours, QUIET_HOURS_ENV, quietHoursFromEnvironment } from '../../local/quiet-hours.js';
 import { type SesLocal, startSesLocal } from '../../local/ses-local.js';
 import { type SnsLocal, startSnsLocal } from '../../local/sns-local.js';
@@ -458,6 +458,24 @@ describe('Function: makeOutboxHandler', () => {
     expect(page.body.orders).toEqual([
       expect.objectContaining({ orderId: 'order-s', orderNumber: 'ZAM/4001' }),
     ]);
+  });
+
+  it('copies an e-mail to the data dir as soon as SES has answered it, without waiting for a poll', async () => {
+    // Prepare: this index never polls (pollMs 0); only SES's answer can trigger the copy
+    const file = path.join(dataDir, OUTBOX_EMAILS_FILE);
+
+    // Act
+    const { messageId } = await sendEmail('ewa@example.pl', 'Natychmiast');
+    const deadline = Date.now() + 5_000;
+    while (!(existsSync(file) && readFileSync(file, 'utf8').includes(messageId)) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    index.stop();
+    await ses.clear();
+    index = await startIndex();
+
+    // Assess: kept on disk, so a restart whose SES forgot it still lists it
+    expect(readFileSync(file, 'utf8')).toContain(messageId);
+    expect(index.message(messageId)).toMatchObject({ channel: 'email', to: 'ewa@example.pl' });
   });
 
   it('keeps e-mails, SMS and the orders’ links after a restart that emptied the local SES', async () => {
