@@ -228,6 +228,7 @@ export class NotificationPipeline extends Construct {
       environment: functionEnvironment('plan-notifications', {
         ORDERS_TABLE_NAME: props.table.tableName,
         NOTIFICATION_QUEUE_URL: this.notificationQueue.queueUrl,
+        EVENT_BUS_NAME: props.eventBus.eventBusName,
         ...props.shopRegistry.environment(),
       }),
     });
@@ -239,6 +240,8 @@ export class NotificationPipeline extends Construct {
     grantItemAccess(this.plannerFunction, props.table, PLANNER_TABLE_ACCESS);
     props.shopRegistry.grantRead(this.plannerFunction);
     grantSendMessage(this.plannerFunction, this.notificationQueue);
+    // Order Status Changed / Order Event Recorded for the shops' own systems (docs/integration-events.md).
+    grantPutEvents(this.plannerFunction, props.eventBus);
 
     // --- E-mail configuration set: feedback to EventBridge -------------------------------------------
     this.configurationSet = new ConfigurationSet(this, 'EmailConfigurationSet', {

@@ -213,7 +213,12 @@ export const FUNCTION_ENVIRONMENT = {
     'MAX_RECEIVE_COUNT',
     ...SHOP_REGISTRY_VARIABLES,
   ],
-  'plan-notifications': ['ORDERS_TABLE_NAME', 'NOTIFICATION_QUEUE_URL', ...SHOP_REGISTRY_VARIABLES],
+  'plan-notifications': [
+    'ORDERS_TABLE_NAME',
+    'NOTIFICATION_QUEUE_URL',
+    'EVENT_BUS_NAME',
+    ...SHOP_REGISTRY_VARIABLES,
+  ],
   'send-notifications': [
     'ORDERS_TABLE_NAME',
     'NOTIFICATION_QUEUE_URL',

@@ -298,7 +298,9 @@ export const startOutboxIndex = async (deps: OutboxIndexDeps): Promise<OutboxInd
   let running: Promise<void> | undefined;
   let again = false;
   /** One sync at a time; a call during one waits for the next, which sees everything up to the call. */
+  let stopped = false;
   const sync = async (): Promise<void> => {
+    if (stopped) return;
     if (running) {
       again = true;
       while (running) await running;
@@ -317,24 +319,23 @@ export const startOutboxIndex = async (deps: OutboxIndexDeps): Promise<OutboxInd
     return running;
   };
 
+  /** A sync cut short by `stop` (its stream reader closed under it) is no failure to report. */
+  const reportSyncFailure = (error: unknown) => {
+    if (!stopped)
+      console.error(`local outbox: sync failed (${error instanceof Error ? error.name : 'error'}), retrying`);
+  };
   const pollMs = deps.pollMs ?? 1000;
   const timer =
     pollMs > 0
       ? setInterval(() => {
-          sync().catch((error: unknown) =>
-            console.error(
-              `local outbox: sync failed (${error instanceof Error ? error.name : 'error'}), retrying`,
-            ),
-          );
+          sync().catch(reportSyncFailure);
         }, pollMs)
       : undefined;
   timer?.unref();
   // An e-mail is copied to the data dir as soon as SES has answered its SendEmail, not up to a poll later:
   // aws-ses-v2-local keeps it in memory only, so a kill between the two would lose it from the outbox.
   const stopOnSent = deps.ses.onSent(() => {
-    sync().catch((error: unknown) =>
-      console.error(`local outbox: sync failed (${error instanceof Error ? error.name : 'error'}), retrying`),
-    );
+    sync().catch(reportSyncFailure);
   });
 
   const viewOf = (message: OutboxMessage): OutboxMessageView => {
@@ -480,6 +481,7 @@ export const startOutboxIndex = async (deps: OutboxIndexDeps): Promise<OutboxInd
       return { ...perChannel, orders: orders.size, held };
     },
     stop: () => {
+      stopped = true;
       if (timer) clearInterval(timer);
       stopOnSent();
       unsubscribe();

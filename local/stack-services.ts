@@ -240,6 +240,7 @@ export const localEnvironments = (
     'plan-notifications': functionEnvironment('plan-notifications', {
       ORDERS_TABLE_NAME: tableName,
       NOTIFICATION_QUEUE_URL: queues.jobs,
+      EVENT_BUS_NAME: eventBusName,
       ...registry,
     }),
     'send-notifications': {

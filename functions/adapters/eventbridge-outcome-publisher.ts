@@ -1,59 +1,65 @@
+/**
+ * The events this product emits (functions/domain/integration-events.ts) onto the bus: one PutEvents per
+ * ten entries, every entry checked. A refused entry fails the call, so the caller's message or stream
+ * record is retried; the events carry ids for the consumers to deduplicate the redelivery by.
+ */
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { NotificationOutcome, NotificationRecord } from '../domain/notification-log.js';
-import type { OutcomePublisher } from '../domain/notification-ports.js';
+import {
+  INTEGRATION_EVENT_SOURCE,
+  type IntegrationEvent,
+  notificationOutcomeEvent,
+} from '../domain/integration-events.js';
+import type { NotificationRecord } from '../domain/notification-log.js';
+import type { IntegrationPublisher, OutcomePublisher } from '../domain/notification-ports.js';
 
-import { OUTCOME_SOURCE } from '../domain/order-events.js';
+export { INTEGRATION_EVENT_SOURCE as OUTCOME_SOURCE };
 
-export { OUTCOME_SOURCE };
+/** PutEvents takes at most 10 entries. */
+const PUT_EVENTS_BATCH = 10;
 
-const DETAIL_TYPE: Partial<Record<NotificationOutcome, string>> = {
-  sent: 'Notification Sent',
-  failed: 'Notification Failed',
-  skipped: 'Notification Suppressed',
-  superseded: 'Notification Suppressed',
-  bounced: 'Notification Failed',
-  complained: 'Notification Failed',
-};
-
-/** Outcomes back onto the bus for the shop's CRM and support tools: ids and outcomes, no contact data. */
-export class EventBridgeOutcomePublisher implements OutcomePublisher {
+export class EventBridgeIntegrationPublisher implements IntegrationPublisher {
   constructor(
     private readonly client: EventBridgeClient,
     private readonly eventBusName: string,
   ) {}
 
-  async publish(record: NotificationRecord, orderNumber: string): Promise<void> {
-    const detailType = DETAIL_TYPE[record.outcome];
-    if (!detailType) return;
-    const result = await this.client.send(
-      new PutEventsCommand({
-        Entries: [
-          {
+  async publish(events: readonly IntegrationEvent[]): Promise<void> {
+    for (let start = 0; start < events.length; start += PUT_EVENTS_BATCH) {
+      const batch = events.slice(start, start + PUT_EVENTS_BATCH);
+      const result = await this.client.send(
+        new PutEventsCommand({
+          Entries: batch.map((event) => ({
             EventBusName: this.eventBusName,
-            Source: OUTCOME_SOURCE,
-            DetailType: detailType,
-            Detail: JSON.stringify({
-              schemaVersion: 1,
-              shopId: record.shopId,
-              orderId: record.orderId,
-              orderNumber,
-              eventId: record.eventId,
-              eventType: record.eventType,
-              channel: record.channel,
-              template: record.template,
-              outcome: record.outcome,
-              reason: record.reason,
-              at: record.updatedAt,
-            }),
-          },
-        ],
-      }),
-    );
-    if (result.FailedEntryCount) {
-      const entry = result.Entries?.find((candidate) => candidate.ErrorCode);
-      throw new Error(
-        `EventBridge did not take the outcome event: ${entry?.ErrorCode}: ${entry?.ErrorMessage}`,
+            Source: INTEGRATION_EVENT_SOURCE,
+            DetailType: event.detailType,
+            Detail: JSON.stringify(event.detail),
+          })),
+        }),
       );
+      if (result.FailedEntryCount) {
+        const failed = (result.Entries ?? [])
+          .map((entry, index) => ({ entry, event: batch[index] }))
+          .filter(({ entry }) => entry.ErrorCode);
+        throw new Error(
+          `EventBridge did not take ${result.FailedEntryCount} of ${batch.length} events: ${failed
+            .map(({ entry, event }) => `${event?.detailType}: ${entry.ErrorCode}: ${entry.ErrorMessage}`)
+            .join('; ')}`,
+        );
+      }
     }
+  }
+}
+
+/** Outcomes back onto the bus for the shop's CRM and support tools: ids and outcomes, no contact data. */
+export class EventBridgeOutcomePublisher implements OutcomePublisher {
+  private readonly events: EventBridgeIntegrationPublisher;
+
+  constructor(client: EventBridgeClient, eventBusName: string) {
+    this.events = new EventBridgeIntegrationPublisher(client, eventBusName);
+  }
+
+  async publish(record: NotificationRecord, orderNumber: string): Promise<void> {
+    const event = notificationOutcomeEvent(record, orderNumber);
+    if (event) await this.events.publish([event]);
   }
 }

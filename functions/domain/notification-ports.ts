@@ -1,4 +1,6 @@
 /** What the notification sender needs from the outside world; adapters implement these. */
+
+import type { IntegrationEvent } from './integration-events.js';
 import type { Channel, NotificationRecord } from './notification-log.js';
 import type { NotificationJob } from './notification-planning.js';
 
@@ -77,6 +79,11 @@ export interface SuppressionList {
 export interface JobQueue {
   /** Queues jobs, optionally delayed (capped at the queue's maximum, 15 minutes on SQS). */
   enqueue(jobs: readonly NotificationJob[], delaySeconds?: number): Promise<void>;
+}
+
+/** The events for the shop's own systems (functions/domain/integration-events.ts), put on the bus. */
+export interface IntegrationPublisher {
+  publish(events: readonly IntegrationEvent[]): Promise<void>;
 }
 
 /** Notification Sent / Failed / Suppressed events for the shop's CRM and support tools. */

@@ -257,6 +257,20 @@ export const ShopConfigSchema = z.object({
     .partial()
     .default({ sms: ['email'], push: ['email'] })
     .describe('Where a notification goes when its channel cannot be used or fails permanently.'),
+  integrationEvents: z
+    .strictObject({
+      statusChanges: z.boolean().default(true).describe('Order Status Changed on every change of status.'),
+      timeline: z
+        .boolean()
+        .default(false)
+        .describe('Order Event Recorded for every event that took effect (payments, returns, complaints too).'),
+      customerContact: z
+        .boolean()
+        .default(false)
+        .describe("The customer's name, e-mail and phone in them (never push device tokens)."),
+    })
+    .default({ statusChanges: true, timeline: false, customerContact: false })
+    .describe('What goes on the bus for the shop’s own systems (docs/integration-events.md).'),
   templates: z
     .record(z.string(), z.strictObject({ pl: TemplateTextsSchema, en: TemplateTextsSchema }).partial())
     .optional()

@@ -4,6 +4,11 @@
  * Driven by the stored change itself, so a change that was stored is always notified and one that was
  * not, never. The state item carries the ids of its applied events; the difference between the old and
  * new image is what is new (a late Order Placed can apply several events at once).
+ *
+ * The same change goes on the bus for the shop's own systems (functions/domain/integration-events.ts):
+ * Order Status Changed, and Order Event Recorded where the shop asks for them, after the jobs are queued.
+ * A failure to publish fails the record, which is retried: the jobs again (the notification log lets each
+ * out once) and the events again (with the same ids, for consumers to deduplicate).
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -13,9 +18,10 @@ import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { orderOfStreamImage } from '../adapters/table-keys.js';
 import { logLambdaContext } from '../commons/logging.js';
+import { integrationEventsOf } from '../domain/integration-events.js';
 import { newlyApplied, planJobs } from '../domain/notification-planning.js';
-import type { JobQueue } from '../domain/notification-ports.js';
-import { replay } from '../domain/order-lifecycle.js';
+import type { IntegrationPublisher, JobQueue } from '../domain/notification-ports.js';
+import { type OrderState, type OrderStatus, replay } from '../domain/order-lifecycle.js';
 import type { OrderRepository } from '../domain/ports.js';
 import { type ShopDirectory, sendingShop } from '../domain/shop-registry.js';
 
@@ -23,11 +29,16 @@ export interface PlanDeps {
   readonly orders: OrderRepository;
   readonly shops: ShopDirectory;
   readonly jobs: JobQueue;
+  readonly integration: IntegrationPublisher;
   readonly logger: Logger;
 }
 
 interface StateImage {
   readonly appliedEventIds?: string[];
+  readonly status?: OrderStatus;
+  readonly version?: number;
+  readonly updatedAt?: string;
+  readonly state?: OrderState;
 }
 
 const imageOf = (image: Record<string, unknown> | undefined): StateImage | undefined =>
@@ -64,11 +75,27 @@ export const makePlanHandler = (deps: PlanDeps) => {
       deps.logger.warn('order of a shop that may not send', { reason: refusal, orderId: key.orderId });
     const jobs = planJobs(shop, events);
     await deps.jobs.enqueue(jobs);
+    const before = imageOf(record.dynamodb?.OldImage);
+    const published =
+      shop && after.state && after.version !== undefined && after.updatedAt
+        ? integrationEventsOf(
+            {
+              before: before?.status ? { status: before.status } : undefined,
+              after: after.state,
+              version: after.version,
+              changedAt: after.updatedAt,
+              applied: events,
+            },
+            shop.integrationEvents,
+          )
+        : [];
+    await deps.integration.publish(published);
     deps.logger.info('notifications planned', {
       shopId: key.shopId,
       orderId: key.orderId,
       events: events.map((event) => event.type),
       jobs: jobs.length,
+      integrationEvents: published.length,
     });
   };
 

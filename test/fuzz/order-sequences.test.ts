@@ -158,7 +158,14 @@ const ingest = () =>
     maxReceiveCount: MAX_RECEIVE_COUNT,
   });
 
-const planner = () => makePlanHandler({ orders: repository(), shops: directory, jobs, logger });
+const planner = () =>
+  makePlanHandler({
+    orders: repository(),
+    shops: directory,
+    jobs,
+    integration: { publish: async () => undefined },
+    logger,
+  });
 
 const sender = () =>
   makeSendHandler({

@@ -189,10 +189,13 @@ const runEveryHandler = async (): Promise<{
       },
     ],
   };
-  await makePlanHandler({ orders, shops, jobs, logger: createLogger('planner') })(
-    stream,
-    lambdaContext('planner'),
-  );
+  await makePlanHandler({
+    orders,
+    shops,
+    jobs,
+    integration: { publish: async () => undefined },
+    logger: createLogger('planner'),
+  })(stream, lambdaContext('planner'));
 
   // Sender: e-mail accepted, SMS refused by a provider whose message echoes the number, and an e-mail
   // whose provider keeps failing with the address in its message until the last delivery.

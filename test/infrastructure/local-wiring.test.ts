@@ -319,7 +319,7 @@ describe('The local wiring', () => {
       const values = { ORDERS_TABLE_NAME: 'orders', NOTIFICATION_QUEUE_URL: '', EXTRA: 'x' };
 
       expect(() => functionEnvironment('plan-notifications', values as never)).toThrow(
-        'environment of plan-notifications: NOTIFICATION_QUEUE_URL is missing or empty; SHOP_REGISTRY_TABLE_NAME is missing or empty; SHOP_CACHE_SECONDS is missing or empty; EXTRA is not one of its variables (lib/wiring.ts FUNCTION_ENVIRONMENT)',
+        'environment of plan-notifications: NOTIFICATION_QUEUE_URL is missing or empty; EVENT_BUS_NAME is missing or empty; SHOP_REGISTRY_TABLE_NAME is missing or empty; SHOP_CACHE_SECONDS is missing or empty; EXTRA is not one of its variables (lib/wiring.ts FUNCTION_ENVIRONMENT)',
       );
     });
 

@@ -241,6 +241,7 @@ describe('OrderNotificationsStack', () => {
         'dynamodb:GetItem on shop registry',
         'dynamodb:Query on table if pk like ORDER#*',
         'sqs:SendMessage on NotificationQueue',
+        'events:PutEvents on order bus',
       ],
       sender: [
         ...basics('sender'),

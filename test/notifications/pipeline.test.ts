@@ -25,12 +25,19 @@ import { exampleDetails, lifecycleEvents, orderRef, SHOP_ID, toEvent } from '../
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import { DynamoDbSuppressionList } from '../../functions/adapters/dynamodb-suppression-list.js';
-import { EventBridgeOutcomePublisher } from '../../functions/adapters/eventbridge-outcome-publisher.js';
+import {
+  EventBridgeIntegrationPublisher,
+  EventBridgeOutcomePublisher,
+} from '../../functions/adapters/eventbridge-outcome-publisher.js';
 import { SesEmailSender } from '../../functions/adapters/ses-email-sender.js';
 import { SnsPushSender } from '../../functions/adapters/sns-push-sender.js';
 import { SnsSmsSender } from '../../functions/adapters/sns-sms-sender.js';
 import { SqsDeadLetterSink } from '../../functions/adapters/sqs-dead-letters.js';
 import { SqsJobQueue } from '../../functions/adapters/sqs-job-queue.js';
+import {
+  OrderEventRecordedDetailSchema,
+  OrderStatusChangedDetailSchema,
+} from '../../functions/domain/integration-events.js';
 import { type NotificationJob, ORDER_WAIT } from '../../functions/domain/notification-planning.js';
 import type { OrderEvent } from '../../functions/domain/order-events.js';
 import { recordOrderEvent } from '../../functions/domain/record-order-event.js';
@@ -180,12 +187,13 @@ const record = async (...events: OrderEvent[]) => {
 };
 
 /** Stream -> planner -> queued jobs. */
-const plan = async (): Promise<NotificationJob[]> => {
+const plan = async (shops = staticShopDirectory([shop])): Promise<NotificationJob[]> => {
   const event = await stream.read();
   const response = await makePlanHandler({
     orders: repository(),
-    shops: staticShopDirectory([shop]),
+    shops,
     jobs: new SqsJobQueue(sqsClient, jobsQueue.url),
+    integration: new EventBridgeIntegrationPublisher(outcomes.client, 'orders'),
     logger,
   })(event, lambdaContext('plan'));
   expect(response.batchItemFailures).toEqual([]);
@@ -350,11 +358,78 @@ describe('Notification pipeline', () => {
       template: 'order-placed',
       language: 'pl',
     });
-    const published = await outcomes.delivered();
+    const published = (await outcomes.delivered()).filter((event) =>
+      event['detail-type'].startsWith('Notification'),
+    );
     expect(published).toMatchObject([
       { source: 'order-notifications', 'detail-type': 'Notification Sent', detail: { outcome: 'sent' } },
     ]);
     expect(JSON.stringify(published[0]?.detail)).not.toContain('zofia');
+  });
+
+  it('puts each status change on the bus for the shop’s systems, without contact data unless the shop opts in', async () => {
+    // Prepare
+    const ref = orderRef(240);
+    const [placed, paid, accepted] = lifecycleEvents(ref, 'happyPath') as [
+      OrderEvent,
+      OrderEvent,
+      OrderEvent,
+    ];
+    const sharing = staticShopDirectory([
+      { ...shop, integrationEvents: { statusChanges: true, timeline: true, customerContact: true } },
+    ]);
+    const busEvents = async () => {
+      const delivered = (await outcomes.delivered()).filter((event) =>
+        event['detail-type'].startsWith('Order'),
+      );
+      outcomes.clear();
+      return delivered;
+    };
+
+    // Act
+    await record(placed);
+    await plan();
+    const afterPlaced = await busEvents();
+    await record(paid);
+    await plan();
+    const afterPaid = await busEvents();
+    await record(accepted);
+    await plan(sharing);
+    const afterAccepted = await busEvents();
+
+    // Assess: placed, then no status change for the payment (the status stays placed)…
+    expect(afterPlaced).toMatchObject([
+      {
+        source: 'order-notifications',
+        'detail-type': 'Order Status Changed',
+        detail: {
+          id: `${SHOP_ID}/${ref.orderId}/v1`,
+          version: 1,
+          status: 'placed',
+          paymentStatus: 'awaiting',
+          causedBy: [{ eventId: placed.eventId, eventType: 'Order Placed' }],
+        },
+      },
+    ]);
+    expect(afterPlaced[0]?.detail).not.toHaveProperty('previousStatus');
+    expect(JSON.stringify(afterPlaced)).not.toMatch(/zofia|@example\.pl|\+48/i);
+    expect(OrderStatusChangedDetailSchema.safeParse(afterPlaced[0]?.detail).success).toBe(true);
+    expect(afterPaid).toEqual([]);
+    // …then, for a shop that shares its timeline and contact data, the entry and the change with the customer
+    expect(afterAccepted.map((event) => event['detail-type'])).toEqual([
+      'Order Event Recorded',
+      'Order Status Changed',
+    ]);
+    expect(afterAccepted[1]?.detail).toMatchObject({
+      version: 3,
+      status: 'accepted',
+      previousStatus: 'placed',
+      paymentStatus: 'paid',
+      customer: { name: expect.any(String), email: 'zofia.wasowska@example.pl' },
+    });
+    expect(afterAccepted[0]?.detail).toMatchObject({ eventId: accepted.eventId, status: 'accepted' });
+    expect(OrderEventRecordedDetailSchema.safeParse(afterAccepted[0]?.detail).success).toBe(true);
+    expect(OrderStatusChangedDetailSchema.safeParse(afterAccepted[1]?.detail).success).toBe(true);
   });
 
   it('tells every status change on the shop’s channels once, and nothing for preparation', async () => {
