@@ -170,7 +170,7 @@ ${heldSection}<section><h2>Messages (${messages.total})</h2><nav>${tabs}</nav><t
 
 const emailView = (deps: OutboxDeps, messageId: string): APIGatewayProxyResultV2 => {
   const email = deps.index.message(messageId);
-  if (!email || email.channel !== 'email') return notFound();
+  if (email?.channel !== 'email') return notFound();
   // The message's own HTML in a sandboxed frame: it can neither run scripts nor reach this page.
   return page(
     email.subject ?? '',
@@ -181,7 +181,7 @@ const emailView = (deps: OutboxDeps, messageId: string): APIGatewayProxyResultV2
 
 const emailBody = (deps: OutboxDeps, messageId: string): APIGatewayProxyResultV2 => {
   const email = deps.index.message(messageId);
-  if (!email || email.channel !== 'email') return notFound();
+  if (email?.channel !== 'email') return notFound();
   return {
     statusCode: 200,
     headers: {

@@ -263,7 +263,9 @@ export const ShopConfigSchema = z.object({
       timeline: z
         .boolean()
         .default(false)
-        .describe('Order Event Recorded for every event that took effect (payments, returns, complaints too).'),
+        .describe(
+          'Order Event Recorded for every event that took effect (payments, returns, complaints too).',
+        ),
       customerContact: z
         .boolean()
         .default(false)
