@@ -10,6 +10,12 @@ import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
 import { exampleDetails } from '../fixtures/order-events.js';
 import {
+  EMITTED_EVENT_SCHEMAS,
+  type EmittedEventType,
+  INTEGRATION_EVENT_SOURCE,
+  INTEGRATION_SCHEMA_VERSION,
+} from '../functions/domain/integration-events.js';
+import {
   DEFAULT_EVENT_SOURCE,
   EVENT_SCHEMA_VERSION,
   ORDER_EVENT_SCHEMAS,
@@ -24,7 +30,9 @@ type JsonSchema = z.core.JSONSchema.JSONSchema;
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SCHEMA_DIR = 'schemas/events';
+const EMITTED_DIR = 'schemas/emitted';
 const DOCS_FILE = 'docs/events.md';
+const EMITTED_DOCS_FILE = 'docs/integration-events.md';
 const LIFECYCLE_DOCS_FILE = 'docs/lifecycle.md';
 const SCHEMA_BASE_URL = 'https://order-notifications.dev/schemas/events/';
 const GENERATED_NOTE =
@@ -365,6 +373,148 @@ const renderDocs = (schemas: ReadonlyMap<OrderEventType, JsonSchema>): string =>
   return `${parts.map((part) => part.trim()).join('\n\n')}\n`;
 };
 
+/* Emitted events ---------------------------------------------------------------------------------- */
+
+const EMITTED_PURPOSES: Record<EmittedEventType, string> = {
+  'Notification Sent': 'A provider (SES, SNS) accepted a message to the customer.',
+  'Notification Failed':
+    'A message could not be delivered: refused by the provider, bounced, marked as spam, or given up on after its retries.',
+  'Notification Suppressed':
+    'A message was not sent on purpose: the customer did not choose the channel, unsubscribed or opted out, has no address for it, or the order moved on (superseded).',
+  'Order Status Changed':
+    "An order's status changed. One per stored change that moves the status (a payment or a return that leaves it where it was sends none), for every shop unless it turns `integrationEvents.statusChanges` off.",
+  'Order Event Recorded':
+    'An order event took effect (every timeline entry: payments, returns, complaints as well), with its own fields. Only for shops with `integrationEvents.timeline`.',
+};
+
+const emittedFileOf = (detailType: EmittedEventType, kind: 'schema' | 'openapi'): string =>
+  `${toKebabCase(detailType)}.${kind}.json`;
+
+const emittedJsonSchema = (detailType: EmittedEventType): JsonSchema => {
+  const { $schema, ...rest } = z.toJSONSchema(EMITTED_EVENT_SCHEMAS[detailType], {
+    io: 'output',
+    target: 'draft-2020-12',
+  });
+  return {
+    $schema,
+    $id: `https://order-notifications.dev/${EMITTED_DIR}/${emittedFileOf(detailType, 'schema')}`,
+    $comment: 'Generated from functions/domain/integration-events.ts by scripts/generate-event-schemas.ts.',
+    title: detailType,
+    description: `The \`detail\` of the EventBridge event with source "${INTEGRATION_EVENT_SOURCE}" and detail-type "${detailType}".`,
+    ...rest,
+  };
+};
+
+/** The OpenAPI 3 form the EventBridge Schema Registry takes (CreateSchema, Type OpenApi3): the whole event. */
+const emittedOpenApi = (detailType: EmittedEventType): Record<string, unknown> => {
+  const name = detailType.replace(/[^A-Za-z0-9]/g, '');
+  const detail = z.toJSONSchema(EMITTED_EVENT_SCHEMAS[detailType], { io: 'output', target: 'openapi-3.0' });
+  const { $schema: _unused, ...detailSchema } = detail as JsonSchema;
+  return {
+    openapi: '3.0.0',
+    info: { version: String(INTEGRATION_SCHEMA_VERSION), title: detailType },
+    paths: {},
+    components: {
+      schemas: {
+        AWSEvent: {
+          type: 'object',
+          required: [
+            'detail-type',
+            'resources',
+            'detail',
+            'id',
+            'source',
+            'time',
+            'region',
+            'version',
+            'account',
+          ],
+          'x-amazon-events-detail-type': detailType,
+          'x-amazon-events-source': INTEGRATION_EVENT_SOURCE,
+          properties: {
+            detail: { $ref: `#/components/schemas/${name}` },
+            account: { type: 'string' },
+            'detail-type': { type: 'string' },
+            id: { type: 'string' },
+            region: { type: 'string' },
+            resources: { type: 'array', items: { type: 'string' } },
+            source: { type: 'string' },
+            time: { type: 'string', format: 'date-time' },
+            version: { type: 'string' },
+          },
+        },
+        [name]: detailSchema,
+      },
+    },
+  };
+};
+
+const EMITTED_INTRO = `# Events the product emits: for the shop's own systems
+
+<!-- Generated from functions/domain/integration-events.ts by scripts/generate-event-schemas.ts. Do not edit by hand: change the schemas or the script and run \`npm run schemas\`. -->
+
+The backend puts these events on the same bus the producers write to, with source
+\`${INTEGRATION_EVENT_SOURCE}\`: a warehouse, accounting, CRM or support system subscribes to what it needs.
+They carry ids, statuses and what changed, **never customer contact data** unless the shop opts in
+(\`integrationEvents.customerContact\`: name, e-mail and phone; push device tokens never), and never
+anything from the notification log beyond the outcome and its reason.
+
+| Shop setting (\`integrationEvents\`) | Default | What it sends |
+| --- | --- | --- |
+| \`statusChanges\` | \`true\` | Order Status Changed |
+| \`timeline\` | \`false\` | Order Event Recorded, one per event that took effect |
+| \`customerContact\` | \`false\` | the customer's name, e-mail and phone in both |
+
+Notification Sent, Failed and Suppressed go out for every shop.
+
+## Delivery, duplicates and order
+
+At least once, in no guaranteed order, like every EventBridge delivery. The planner publishes after it
+queued the change's messages; when a publish fails, the stream record is retried and the events go out
+again **with the same \`id\`**: deduplicate by it. Order Status Changed carries the order's \`version\`
+(each stored change adds one): keep the highest you have seen, and ignore an older one arriving late.
+
+## Subscribing
+
+- **A rule on this bus** (same account): an event pattern on the source and detail-types, any target:
+
+  \`\`\`json
+  { "source": ["${INTEGRATION_EVENT_SOURCE}"], "detail-type": ["Order Status Changed"], "detail": { "shopId": ["sklep-pod-debem"] } }
+  \`\`\`
+
+  \`aws events put-rule --event-bus-name <EventBusName output> --name warehouse-status --event-pattern file://pattern.json\`, then
+  \`aws events put-targets\` with an SQS queue, a Lambda function or a Step Functions state machine.
+- **Another account** (the platform's own integration account): the same rule with the other account's
+  bus as target (\`arn:aws:events:<region>:<account>:event-bus/<name>\`) and a role allowed
+  \`events:PutEvents\` on it; that bus's resource policy must allow this account.
+- **An HTTP endpoint** (a CRM's webhook): an EventBridge API destination with its connection (API key,
+  OAuth or basic auth) as the rule's target; an input transformer can reshape the detail to what the
+  endpoint expects.
+
+Give each rule a dead-letter queue and a retry policy: what the target refuses ends there instead of
+being dropped.
+
+## Schemas
+
+Each detail-type has a JSON Schema (draft 2020-12) of its \`detail\` in [\`schemas/emitted/\`](../schemas/emitted/)
+and, beside it, the whole event in the OpenAPI 3 form the EventBridge Schema Registry takes
+(\`aws schemas create-schema --registry-name <yours> --schema-name order-notifications@OrderStatusChanged
+--type OpenApi3 --content file://schemas/emitted/order-status-changed.openapi.json\`), from which the
+registry generates code bindings. \`index.json\` lists them by detail-type.`;
+
+const renderEmittedDocs = (): string => {
+  const sections = (Object.keys(EMITTED_EVENT_SCHEMAS) as EmittedEventType[]).map((detailType) =>
+    [
+      `## ${detailType}`,
+      EMITTED_PURPOSES[detailType],
+      `JSON Schema: [\`${emittedFileOf(detailType, 'schema')}\`](../${EMITTED_DIR}/${emittedFileOf(detailType, 'schema')}); Schema Registry: [\`${emittedFileOf(detailType, 'openapi')}\`](../${EMITTED_DIR}/${emittedFileOf(detailType, 'openapi')})`,
+      '**Detail fields**',
+      renderFieldTable(emittedJsonSchema(detailType)),
+    ].join('\n\n'),
+  );
+  return `${[EMITTED_INTRO, ...sections].map((part) => part.trim()).join('\n\n')}\n`;
+};
+
 /** Every generated file, relative to the repo root, with its exact content. */
 const generateFiles = (): Map<string, string> => {
   const schemas = new Map(ORDER_EVENT_TYPES.map((detailType) => [detailType, buildJsonSchema(detailType)]));
@@ -377,6 +527,29 @@ const generateFiles = (): Map<string, string> => {
   );
   files.set(`${SCHEMA_DIR}/index.json`, formatJson(index));
   files.set(DOCS_FILE, renderDocs(schemas));
+  const emitted = Object.keys(EMITTED_EVENT_SCHEMAS) as EmittedEventType[];
+  for (const detailType of emitted) {
+    files.set(
+      `${EMITTED_DIR}/${emittedFileOf(detailType, 'schema')}`,
+      formatJson(emittedJsonSchema(detailType)),
+    );
+    files.set(
+      `${EMITTED_DIR}/${emittedFileOf(detailType, 'openapi')}`,
+      formatJson(emittedOpenApi(detailType)),
+    );
+  }
+  files.set(
+    `${EMITTED_DIR}/index.json`,
+    formatJson(
+      Object.fromEntries(
+        emitted.map((detailType) => [
+          detailType,
+          { jsonSchema: emittedFileOf(detailType, 'schema'), openApi: emittedFileOf(detailType, 'openapi') },
+        ]),
+      ),
+    ),
+  );
+  files.set(EMITTED_DOCS_FILE, renderEmittedDocs());
   files.set(LIFECYCLE_DOCS_FILE, renderLifecycleDocs());
   return files;
 };
@@ -388,11 +561,14 @@ const readIfExists = (file: string): Promise<string | undefined> =>
 
 /** Schema files of detail-types that no longer exist; left behind they would still look published. */
 const findLeftoverSchemas = async (files: ReadonlyMap<string, string>): Promise<string[]> => {
-  const present = await readdir(path.join(ROOT, SCHEMA_DIR)).catch(() => []);
-  return present
-    .map((name) => `${SCHEMA_DIR}/${name}`)
-    .filter((file) => file.endsWith('.json') && !files.has(file))
-    .sort();
+  const leftovers: string[] = [];
+  for (const dir of [SCHEMA_DIR, EMITTED_DIR]) {
+    const present = await readdir(path.join(ROOT, dir)).catch(() => []);
+    leftovers.push(
+      ...present.map((name) => `${dir}/${name}`).filter((file) => file.endsWith('.json') && !files.has(file)),
+    );
+  }
+  return leftovers.sort();
 };
 
 const checkFiles = async (files: ReadonlyMap<string, string>): Promise<string[]> => {

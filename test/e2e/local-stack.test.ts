@@ -15,6 +15,7 @@ import { lifecycleEvents, orderRef, SHOP_ID } from '../../fixtures/order-events.
 import { documentClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
+import { OrderStatusChangedDetailSchema } from '../../functions/domain/integration-events.js';
 import type { NotificationRecord } from '../../functions/domain/notification-log.js';
 import { ORDER_EVENT_TYPES, type OrderEvent } from '../../functions/domain/order-events.js';
 import { replay } from '../../functions/domain/order-lifecycle.js';
@@ -162,6 +163,68 @@ describe('Local stack, end to end', () => {
       await browser.close();
       await rm(profile, { recursive: true, force: true });
     }
+  });
+
+  it('puts the order’s status changes on the bus for a subscriber’s rule: every one, without contact data', async () => {
+    // Prepare: a warehouse system's rule on the bus, as docs/integration-events.md shows
+    const ref = orderRef(9005);
+    const received: Array<{ 'detail-type': string; detail: Record<string, unknown> }> = [];
+    stack.eventBridge.addRule({
+      name: 'warehouse-status',
+      eventBusName: stack.eventBusName,
+      pattern: {
+        source: ['order-notifications'],
+        'detail-type': ['Order Status Changed'],
+        detail: { orderId: [ref.orderId] },
+      },
+      target: async (event) => {
+        received.push(event);
+      },
+    });
+    const lifecycle = lifecycleEvents(ref, 'happyPath');
+
+    // Act: one event at a time, each stored before the next is sent
+    const documents = documentClient(
+      new DynamoDBClient({
+        endpoint: stack.urls.dynamodb,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+      }),
+    );
+    const orders = new DynamoDbOrderRepository(documents, stack.tableName);
+    for (const [index, event] of lifecycle.entries()) {
+      await put([toPutEventsEntry(event, stack.eventBusName)]);
+      await eventually(
+        async () =>
+          (await orders.load({ shopId: SHOP_ID, orderId: ref.orderId }))?.events.length === index + 1
+            ? true
+            : undefined,
+        `${event.type} stored`,
+      );
+    }
+    const changes = await eventually(async () => {
+      await stack.eventBridge.idle();
+      const unique = [...new Map(received.map((event) => [event.detail.id, event.detail])).values()];
+      return unique.some((detail) => detail.status === 'delivered') ? unique : undefined;
+    }, 'Order Status Changed for the delivery');
+
+    // Assess: placed, accepted, preparing, shipped, out for delivery, delivered (the payment moved no status)
+    const byVersion = [...changes].sort((a, b) => Number(a.version) - Number(b.version));
+    expect(byVersion.map((detail) => [detail.previousStatus, detail.status])).toEqual([
+      [undefined, 'placed'],
+      ['placed', 'accepted'],
+      ['accepted', 'preparing'],
+      ['preparing', 'shipped'],
+      ['shipped', 'out_for_delivery'],
+      ['out_for_delivery', 'delivered'],
+    ]);
+    expect(byVersion[1]).toMatchObject({
+      paymentStatus: 'paid',
+      causedBy: [{ eventType: 'Order Accepted' }],
+    });
+    for (const detail of changes) expect(OrderStatusChangedDetailSchema.safeParse(detail).success).toBe(true);
+    expect(JSON.stringify(received)).not.toMatch(/@example\.pl|\+48|device-/);
+    stack.eventBridge.removeRule('warehouse-status', stack.eventBusName);
   });
 
   it('sends an invalid event to the dead-letter queue with the reason, and stores nothing', async () => {
