@@ -48,6 +48,7 @@ export const EXAMPLE_SHOPS: readonly ShopConfigInput[] = [
     channels: { 'Order Preparing': [], 'Payment Received': ['email', 'push'] },
     quietHours: { start: '21:00', end: '08:00' },
     fallbacks: { sms: ['email'], push: ['email'], email: [] },
+    integrationEvents: { statusChanges: true, timeline: false, customerContact: false },
     templates: {
       'order-shipped': {
         pl: {
@@ -126,6 +127,13 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
   'fallbacks.sms': 'Channels to try instead of SMS.',
   'fallbacks.push': 'Channels to try instead of push.',
   'fallbacks.email': 'Channels to try instead of e-mail (usually none).',
+  integrationEvents:
+    'Optional. What goes on the bus for the shop’s own systems (warehouse, accounting, CRM); docs/integration-events.md.',
+  'integrationEvents.statusChanges': 'Order Status Changed on every change of status (default true).',
+  'integrationEvents.timeline':
+    'Order Event Recorded for every event that took effect, with its fields (default false).',
+  'integrationEvents.customerContact':
+    'The customer’s name, e-mail and phone in them (default false); push device tokens never.',
   templates:
     'Optional. The shop’s own wording per template id (order-shipped…) and language: subject, intro, sms, pushTitle, pushBody, in Mustache with the placeholders of docs/messages.md. Checked against the SMS and push limits.',
 };
