@@ -19,6 +19,11 @@ import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  DELIVERY_METRIC_NAMES,
+  DELIVERY_METRICS_NAMESPACE,
+} from '../functions/adapters/powertools-delivery-metrics.js';
+import { SERVICE_NAMES } from '../functions/commons/service-names.js';
 import type { ServiceFunction } from './service-function.js';
 
 /** A dead-letter queue to alarm on and chart. */
@@ -77,10 +82,16 @@ export interface MonitoringProps {
    * @default 10
    */
   readonly notificationFailureRatePercent?: number;
+  /**
+   * The p99 of the time from an event being stored to the provider's acceptance of its message (quiet
+   * hours left out), in seconds, over 15 minutes, that raises the time-to-send alarm.
+   * @default 120
+   */
+  readonly timeToProviderP99Seconds?: number;
 }
 
-/** Where the metric filters on the sender's log put their metrics. */
-export const NOTIFICATION_METRICS_NAMESPACE = 'OrderNotifications';
+/** Where the metric filters on the sender's log, and its EMF metrics, put their metrics. */
+export const NOTIFICATION_METRICS_NAMESPACE = DELIVERY_METRICS_NAMESPACE;
 /** The handled-message line of the sender (functions/send-notifications/send.ts, `handledMessage`). */
 const JOB_DONE_MESSAGE = 'notification job done';
 
@@ -94,6 +105,7 @@ const FIFTEEN_MINUTES = Duration.minutes(15);
  * - every function's errors (whole failed invocations) and throttles;
  * - the planner falling behind the stream (iterator age);
  * - the quiet shops' notification jobs waiting in the fair queue for 15 minutes on end;
+ * - the p99 of the time from a stored event to the provider's acceptance of its message;
  * - the share of notification jobs that end as `failed` (metric filters on the sender's log);
  * - the month's SMS spend nearing the account's limit;
  * - the share of API requests answered with a 5xx.
@@ -107,6 +119,7 @@ export class Monitoring extends Construct {
   readonly apiServerErrorRateAlarm: Alarm;
   readonly plannerIteratorAgeAlarm: Alarm;
   readonly quietShopsBacklogAlarm: Alarm;
+  readonly timeToProviderAlarm: Alarm;
   /** Notification jobs done, and those done as `failed`, counted from the sender's log. */
   readonly notificationJobsDone: Metric;
   readonly notificationJobsFailed: Metric;
@@ -124,6 +137,13 @@ export class Monitoring extends Construct {
     if (!(Number.isFinite(failureRate) && failureRate > 0 && failureRate <= 100)) {
       throw new Error(
         `${this.node.path}: notificationFailureRatePercent must be above 0 and at most 100, got ${failureRate}`,
+      );
+    }
+
+    const timeToSendSeconds = props.timeToProviderP99Seconds ?? 120;
+    if (!(Number.isFinite(timeToSendSeconds) && timeToSendSeconds > 0)) {
+      throw new Error(
+        `${this.node.path}: timeToProviderP99Seconds must be a positive number, got ${timeToSendSeconds}`,
       );
     }
 
@@ -228,8 +248,31 @@ export class Monitoring extends Construct {
         "one shop being loud. See the sender's concurrency (senderMaxConcurrency), throttles and duration.",
     });
 
-    // Two metric filters rather than metrics emitted by the code: the sender already logs one line per
-    // finished job with its outcome, so this needs no change to the functions and no EMF dependency.
+    // The sender's EMF metrics (functions/adapters/powertools-delivery-metrics.ts), under its service and
+    // function name. Quiet hours are left out of the time, so a morning's held SMS do not raise it.
+    // No label: a labelled metric becomes a metric-math alarm; the dashboard labels its own copies.
+    const timeToProviderP99 = new Metric({
+      namespace: NOTIFICATION_METRICS_NAMESPACE,
+      metricName: DELIVERY_METRIC_NAMES.timeToProvider,
+      dimensionsMap: {
+        service: SERVICE_NAMES.sender,
+        FunctionName: props.senderFunction.function.functionName,
+      },
+      statistic: 'p99',
+      period: FIFTEEN_MINUTES,
+    });
+    this.timeToProviderAlarm = alarm('TimeToProviderP99Alarm', {
+      metric: timeToProviderP99,
+      threshold: timeToSendSeconds * 1000,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription:
+        `The p99 of the time from a stored order event to the provider's acceptance of its message reached ` +
+        `${timeToSendSeconds} s over 15 minutes (quiet hours left out): customers hear late. See the planner's ` +
+        'iterator age, the notification queue (QuietShopsBacklogAlarm) and provider throttling in the sender log.',
+    });
+
+    // Two metric filters on the sender's "notification job done" lines, beside its EMF metrics: they count
+    // every finished job, dead-lettered ones included, which is what the failure rate is a share of.
     // The function's name (a field Powertools adds to every line) is the dimension, which keeps two
     // deployments in one account apart.
     const sender = props.senderFunction;
@@ -340,13 +383,21 @@ export class Monitoring extends Construct {
     );
     this.dashboard.addWidgets(
       new GraphWidget({
+        title: 'Time from stored event to provider (ms)',
+        left: [
+          timeToProviderP99.with({ statistic: 'p50', label: 'p50' }),
+          timeToProviderP99.with({ label: 'p99' }),
+        ],
+        width: 12,
+      }),
+      new GraphWidget({
         title: 'Notification queue fairness',
         left: [
           quietVisible.with({ label: 'Quiet shops: jobs waiting (min)' }),
           noisyGroups.with({ label: 'Noisy shops (max)' }),
         ],
         right: [quietOldest.with({ label: 'Quiet shops: oldest job (s)' })],
-        width: 24,
+        width: 12,
       }),
     );
     this.dashboard.addWidgets(

@@ -99,8 +99,8 @@ export interface ServiceFunctionProps {
 
 /**
  * A Node.js Lambda function with the service's defaults: Lambda's Node (lib/node-runtime.ts) on ARM64, the handler and the AWS SDK
- * bundled into one minified ESM file with source maps, JSON logs to a log group with a retention, X-Ray
- * tracing, and a role that starts with nothing but writing its own logs and traces.
+ * bundled into one minified ESM file with source maps, JSON logs to a log group with a retention, no
+ * tracing (nothing is instrumented), and a role that starts with nothing but writing its own logs.
  *
  * Grant it access like any function (`queue.grantSendMessages(serviceFunction)`); the underlying
  * `NodejsFunction` is `function` for event sources and metrics.
@@ -159,12 +159,16 @@ export class ServiceFunction extends Construct implements IGrantable {
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel[logLevel],
       systemLogLevelV2: SystemLogLevel.INFO,
-      tracing: Tracing.ACTIVE,
+      // Off: nothing in the code is instrumented (no Powertools Tracer), so active tracing recorded only
+      // Lambda's own segment per invocation: X-Ray cost and an xray:* on "*" grant for nothing the logs,
+      // the EMF metrics and the alarms do not already show. The tracer would add ~100 KB per bundle.
+      tracing: Tracing.DISABLED,
       environment: {
         ...props.environment,
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_LOG_LEVEL: logLevel,
+        POWERTOOLS_METRICS_DISABLED: 'false',
         [FUNCTION_TIMEOUT_VARIABLE]: String(timeout.toSeconds()),
       },
       bundling: { ...SERVICE_FUNCTION_BUNDLING },
@@ -177,16 +181,5 @@ export class ServiceFunction extends Construct implements IGrantable {
         'and CI run on, and the runtime and bundle target follow it. Moving to a newer runtime is a ' +
         'deliberate upgrade of that one pin, not a drift.',
     });
-
-    // The statement the CDK adds for Tracing.ACTIVE is the only one with Resource "*" (a test keeps it so).
-    const defaultPolicy = this.role.node.tryFindChild('DefaultPolicy');
-    if (defaultPolicy) {
-      Validations.of(defaultPolicy).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so ' +
-          'X-Ray requires Resource "*"; every other statement of this role names its resources.',
-      });
-    }
   }
 }

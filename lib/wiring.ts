@@ -188,6 +188,9 @@ export const SERVICE_FUNCTION_VARIABLES = [
   'NODE_OPTIONS',
   'POWERTOOLS_SERVICE_NAME',
   'POWERTOOLS_LOG_LEVEL',
+  // Powertools Metrics' switch: the EMF lines are the metrics on AWS; locally they would only flood the
+  // terminal, so the local stack turns them off unless asked (POWERTOOLS_METRICS_DISABLED=false npm start).
+  'POWERTOOLS_METRICS_DISABLED',
   FUNCTION_TIMEOUT_VARIABLE,
 ] as const;
 export const DEPLOYED_ONLY_VARIABLES: readonly string[] = ['NODE_OPTIONS'];

@@ -228,6 +228,7 @@ export const localEnvironments = (
     AWS_ENDPOINT_URL_EVENTBRIDGE: urls.eventBridge,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: urls.secrets,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
   };
   // Each function's own variables, by the names of lib/wiring.ts (functionEnvironment refuses others).
   const own: Record<FunctionName, Record<string, string>> = {

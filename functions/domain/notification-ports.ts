@@ -81,6 +81,25 @@ export interface JobQueue {
   enqueue(jobs: readonly NotificationJob[], delaySeconds?: number): Promise<void>;
 }
 
+/** One message settled by the sender: what the delivery metrics count and time. */
+export interface SettledMessage {
+  readonly channel: NotificationRecord['channel'];
+  readonly eventType: NotificationRecord['eventType'];
+  readonly outcome: NotificationRecord['outcome'];
+  /**
+   * Sent only: milliseconds from when the event was stored to the provider's acceptance, less any wait for
+   * the customer's quiet hours (the pipeline's own latency, what the time-to-send alarm watches).
+   */
+  readonly sinceStoredMs?: number | undefined;
+  /** Sent only: milliseconds from the event's occurredAt (the producer's clock) to the acceptance. */
+  readonly sinceOccurredMs?: number | undefined;
+}
+
+/** Business metrics of the sender (Powertools Metrics, EMF): counted and timed, never per shop. */
+export interface DeliveryMetrics {
+  settled(message: SettledMessage): void;
+}
+
 /** The events for the shop's own systems (functions/domain/integration-events.ts), put on the bus. */
 export interface IntegrationPublisher {
   publish(events: readonly IntegrationEvent[]): Promise<void>;

@@ -24,12 +24,14 @@ import {
   stillOnItsWay,
 } from './notification-planning.js';
 import {
+  type DeliveryMetrics,
   type EmailSender,
   type JobQueue,
   type LinkBuilder,
   type OutcomePublisher,
   PermanentDeliveryError,
   type PushSender,
+  type SettledMessage,
   type SmsSender,
   type SuppressionList,
 } from './notification-ports.js';
@@ -50,6 +52,8 @@ export interface SendNotificationDeps {
   readonly suppressions: SuppressionList;
   readonly jobs: JobQueue;
   readonly outcomes: OutcomePublisher;
+  /** @default none measured */
+  readonly metrics?: DeliveryMetrics | undefined;
   readonly links: LinkBuilder;
   readonly clock: Clock;
   /** How long a worker may hold a record in `sending`. @default 5 minutes */
@@ -246,7 +250,34 @@ export const processNotificationJob = async (
       return { kind: 'duplicate', outcome: (await deps.notifications.get(recordKey))?.outcome ?? outcome };
     const record = await deps.notifications.get(recordKey);
     if (record) await deps.outcomes.publish(record, history.state.orderNumber);
+    deps.metrics?.settled(
+      settledMessage(record ?? { ...recordKey, eventType: entry.event.type, outcome, ...changes }),
+    );
     return { kind: 'recorded', outcome, reason: changes.reason };
+  };
+
+  /** The measures of a settled record; times only for a sent one. */
+  const settledMessage = (
+    record: Pick<NotificationRecord, 'channel' | 'eventType' | 'outcome' | 'sentAt'>,
+  ): SettledMessage => {
+    const sentAt = record.outcome === 'sent' && record.sentAt ? Date.parse(record.sentAt) : undefined;
+    if (sentAt === undefined)
+      return { channel: record.channel, eventType: record.eventType, outcome: record.outcome };
+    const storedAt = Date.parse(
+      snapshot.events.find((stored) => stored.event.eventId === job.eventId)?.receivedAt ??
+        entry.event.occurredAt,
+    );
+    // Held for the customer's quiet hours (a deferral without an order wait): timed from when they ended.
+    const heldUntil =
+      heldForQuietHours?.deliverAfter !== undefined ? Date.parse(heldForQuietHours.deliverAfter) : Number.NaN;
+    const due = Number.isNaN(heldUntil) ? storedAt : Math.max(storedAt, heldUntil);
+    return {
+      channel: record.channel,
+      eventType: record.eventType,
+      outcome: record.outcome,
+      sinceStoredMs: Math.max(0, sentAt - due),
+      sinceOccurredMs: Math.max(0, sentAt - Date.parse(entry.event.occurredAt)),
+    };
   };
 
   const requeue = async (until: Date): Promise<SendResult> => {
@@ -269,6 +300,9 @@ export const processNotificationJob = async (
   // conditional on this worker's lease, so a worker that lost the record cannot overwrite it.
   const lease = new Date(deps.clock.now().getTime() + (deps.leaseMs ?? 300_000)).toISOString();
   let existing = await deps.notifications.get(recordKey);
+  /** The record as this delivery found it, when it was waiting for the end of quiet hours. */
+  const heldForQuietHours =
+    existing?.outcome === 'deferred' && existing.waitingSince === undefined ? existing : undefined;
   if (!existing) {
     const created = await deps.notifications.create({
       ...recordKey,

@@ -1,4 +1,5 @@
 /** Lambda entry point: the notification sender. Clients once per execution environment. */
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -11,6 +12,10 @@ import { DynamoDbOrderRepository } from '../adapters/dynamodb-order-repository.j
 import { registryDirectory, SHOP_REGISTRY_SETTINGS } from '../adapters/dynamodb-shop-registry.js';
 import { DynamoDbSuppressionList } from '../adapters/dynamodb-suppression-list.js';
 import { EventBridgeOutcomePublisher } from '../adapters/eventbridge-outcome-publisher.js';
+import {
+  DELIVERY_METRICS_NAMESPACE,
+  PowertoolsDeliveryMetrics,
+} from '../adapters/powertools-delivery-metrics.js';
 import { loadFunctionSecret, refreshSecrets, SECRET_SETTINGS } from '../adapters/secrets-manager-secrets.js';
 import { SesEmailSender } from '../adapters/ses-email-sender.js';
 import { SnsPushSender } from '../adapters/sns-push-sender.js';
@@ -19,6 +24,7 @@ import { SqsDeadLetterSink } from '../adapters/sqs-dead-letters.js';
 import { SqsJobQueue } from '../adapters/sqs-job-queue.js';
 import { readConfig } from '../commons/config.js';
 import { createLogger } from '../commons/logging.js';
+import { SERVICE_NAMES } from '../commons/service-names.js';
 import {
   DEFAULT_UNSUBSCRIBE_TTL_DAYS,
   MAX_UNSUBSCRIBE_TTL_DAYS,
@@ -82,6 +88,14 @@ export const handler = makeSendHandler({
     suppressions: new DynamoDbSuppressionList(documents, config.ORDERS_TABLE_NAME),
     jobs: new SqsJobQueue(sqs, config.NOTIFICATION_QUEUE_URL),
     outcomes: new EventBridgeOutcomePublisher(new EventBridgeClient(sdk), config.EVENT_BUS_NAME),
+    metrics: new PowertoolsDeliveryMetrics(
+      new Metrics({
+        namespace: DELIVERY_METRICS_NAMESPACE,
+        serviceName: SERVICE_NAMES.sender,
+        // Keeps two deployments in one account apart, as the log metric filters do (lib/monitoring.ts).
+        defaultDimensions: { FunctionName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'send-notifications' },
+      }),
+    ),
     links: signedLinks(unsubscribeSecret.keys, { clock, ttlDays: config.UNSUBSCRIBE_LINK_TTL_DAYS }),
     clock,
     leaseMs: config.NOTIFICATION_LEASE_SECONDS * 1000,

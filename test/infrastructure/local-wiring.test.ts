@@ -296,6 +296,7 @@ describe('The local wiring', () => {
           'FUNCTION_TIMEOUT_SECONDS',
           'NODE_OPTIONS',
           'POWERTOOLS_LOG_LEVEL',
+          'POWERTOOLS_METRICS_DISABLED',
           'POWERTOOLS_SERVICE_NAME',
         ].sort(),
       );

@@ -211,8 +211,6 @@ describe('OrderNotificationsStack', () => {
     const basics = (name: string) => [
       `logs:CreateLogStream on ${name} log group`,
       `logs:PutLogEvents on ${name} log group`,
-      'xray:PutTelemetryRecords on *',
-      'xray:PutTraceSegments on *',
     ];
     const consume = (queue: string) =>
       ['ChangeMessageVisibility', 'DeleteMessage', 'GetQueueAttributes', 'GetQueueUrl', 'ReceiveMessage'].map(
@@ -310,7 +308,7 @@ describe('OrderNotificationsStack', () => {
       }
     });
 
-    it('keeps sns:Publish on "*" in a policy of its own, apart from the X-Ray statements', () => {
+    it('keeps sns:Publish on "*" in a policy of its own, the only statement on "*"', () => {
       const policy = resource('AWS::IAM::Policy', logicalId(n.pipeline.senderSnsPolicy));
 
       expect(policy.Properties.PolicyDocument.Statement).toEqual([
@@ -459,12 +457,12 @@ describe('OrderNotificationsStack', () => {
         [n.statusApi.unsubscribeFunction, 'unsubscribe'],
       ] as const;
 
-    it('run Node 22 on ARM64 with tracing, source maps and JSON logs', () => {
+    it('run Node 22 on ARM64 without X-Ray (nothing is instrumented), with source maps and JSON logs', () => {
       for (const [fn, serviceName] of all()) {
+        expect(lambda(fn).Properties.TracingConfig).toBeUndefined();
         expect(lambda(fn).Properties).toMatchObject({
           Runtime: 'nodejs22.x',
           Architectures: ['arm64'],
-          TracingConfig: { Mode: 'Active' },
           LoggingConfig: { LogFormat: 'JSON', LogGroup: refOf(fn.logGroup) },
           Environment: {
             Variables: expect.objectContaining({
@@ -506,6 +504,7 @@ describe('OrderNotificationsStack', () => {
         'NODE_OPTIONS',
         'POWERTOOLS_SERVICE_NAME',
         'POWERTOOLS_LOG_LEVEL',
+        'POWERTOOLS_METRICS_DISABLED',
         'FUNCTION_TIMEOUT_SECONDS',
       ];
       const set = Object.keys(environmentOf(fn())).filter((name) => !shared.includes(name));
@@ -993,6 +992,23 @@ describe('OrderNotificationsStack', () => {
       });
     });
 
+    it('fires when the p99 of the time from a stored event to the provider reaches 2 minutes', () => {
+      expect(
+        resource('AWS::CloudWatch::Alarm', logicalId(n.monitoring.timeToProviderAlarm)).Properties,
+      ).toMatchObject({
+        Namespace: 'OrderNotifications',
+        MetricName: 'TimeToProvider',
+        Dimensions: expect.arrayContaining([
+          { Name: 'service', Value: 'notification-sender' },
+          { Name: 'FunctionName', Value: refOf(n.pipeline.senderFunction.function) },
+        ]),
+        ExtendedStatistic: 'p99',
+        Period: 900,
+        Threshold: 120_000,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    });
+
     it('notifies the alarm topic on alarm and on recovery, for every alarm', () => {
       expect(alarms().length).toBeGreaterThanOrEqual(6 + 12 + 4);
       for (const alarm of alarms()) {
@@ -1060,8 +1076,6 @@ describe('OrderNotificationsStack', () => {
 
       expect(acknowledged.sort()).toEqual(
         [
-          // X-Ray's PutTraceSegments and PutTelemetryRecords have no resource-level permissions.
-          ...functions.map((fn) => `AwsSolutions-IAM5[Resource::*] at ${fn}/Role/DefaultPolicy`),
           // SMS to a phone number has no ARN; CheckIfPhoneNumberIsOptedOut has no resource type.
           'AwsSolutions-IAM5[Resource::*] at NotificationPipeline/SenderSnsPolicy',
           // Shops' own identities and configuration sets: any tagged for this deployment.

@@ -39,6 +39,7 @@ import {
   OrderStatusChangedDetailSchema,
 } from '../../functions/domain/integration-events.js';
 import { type NotificationJob, ORDER_WAIT } from '../../functions/domain/notification-planning.js';
+import type { SettledMessage } from '../../functions/domain/notification-ports.js';
 import type { OrderEvent } from '../../functions/domain/order-events.js';
 import { recordOrderEvent } from '../../functions/domain/record-order-event.js';
 import type { SendNotificationDeps } from '../../functions/domain/send-notification.js';
@@ -536,11 +537,27 @@ describe('Notification pipeline', () => {
     // Act: the e-mails go at once (in lifecycle order), the SMS waits for the morning
     const requeued = await sendSettled(await plan());
     now = new Date('2026-11-21T07:00:30Z');
-    await send(requeued.map((queued) => queued.job));
+    const settled: SettledMessage[] = [];
+    await send(
+      requeued.map((queued) => queued.job),
+      1,
+      sendDeps({ metrics: { settled: (message) => settled.push(message) } }),
+    );
 
     // Assess
     expect(requeued.map((queued) => [queued.job.channel, queued.delay])).toEqual([['sms', 900]]);
     expect(await outcomeOf(ref.orderId, '-shipped', 'sms')).toMatchObject({ outcome: 'sent', attempts: 2 });
+    // Timed from the end of quiet hours (08:00 in Warsaw), not from the evening it was stored
+    const shipped = events[4] as OrderEvent;
+    expect(settled).toEqual([
+      {
+        channel: 'sms',
+        eventType: 'Order Shipped',
+        outcome: 'sent',
+        sinceStoredMs: 30_000,
+        sinceOccurredMs: Date.parse('2026-11-21T07:00:30Z') - Date.parse(shipped.occurredAt),
+      },
+    ]);
     expect(await outcomeOf(ref.orderId, '-shipped', 'email')).toMatchObject({ outcome: 'sent' });
   });
 
