@@ -14,8 +14,39 @@ import type { IntegrationPublisher, OutcomePublisher } from '../domain/notificat
 
 export { INTEGRATION_EVENT_SOURCE as OUTCOME_SOURCE };
 
-/** PutEvents takes at most 10 entries. */
-const PUT_EVENTS_BATCH = 10;
+/** PutEvents takes at most 10 entries, of at most 1 MiB together (Source, DetailType and Detail in UTF-8). */
+const PUT_EVENTS_ENTRIES = 10;
+const PUT_EVENTS_BYTES = 1024 * 1024;
+
+type Entry = {
+  EventBusName: string;
+  Source: string;
+  DetailType: string;
+  Detail: string;
+  event: IntegrationEvent;
+};
+
+const sizeOf = (entry: Entry): number =>
+  Buffer.byteLength(entry.Source) + Buffer.byteLength(entry.DetailType) + Buffer.byteLength(entry.Detail);
+
+/** The entries in requests PutEvents takes: up to 10 each, and up to its byte limit. */
+const batchesOf = (entries: readonly Entry[]): Entry[][] => {
+  const batches: Entry[][] = [];
+  let current: Entry[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = sizeOf(entry);
+    if (current.length > 0 && (current.length === PUT_EVENTS_ENTRIES || bytes + size > PUT_EVENTS_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+};
 
 export class EventBridgeIntegrationPublisher implements IntegrationPublisher {
   constructor(
@@ -24,21 +55,22 @@ export class EventBridgeIntegrationPublisher implements IntegrationPublisher {
   ) {}
 
   async publish(events: readonly IntegrationEvent[]): Promise<void> {
-    for (let start = 0; start < events.length; start += PUT_EVENTS_BATCH) {
-      const batch = events.slice(start, start + PUT_EVENTS_BATCH);
+    const entries = events.map(
+      (event): Entry => ({
+        EventBusName: this.eventBusName,
+        Source: INTEGRATION_EVENT_SOURCE,
+        DetailType: event.detailType,
+        Detail: JSON.stringify(event.detail),
+        event,
+      }),
+    );
+    for (const batch of batchesOf(entries)) {
       const result = await this.client.send(
-        new PutEventsCommand({
-          Entries: batch.map((event) => ({
-            EventBusName: this.eventBusName,
-            Source: INTEGRATION_EVENT_SOURCE,
-            DetailType: event.detailType,
-            Detail: JSON.stringify(event.detail),
-          })),
-        }),
+        new PutEventsCommand({ Entries: batch.map(({ event: _event, ...entry }) => entry) }),
       );
       if (result.FailedEntryCount) {
         const failed = (result.Entries ?? [])
-          .map((entry, index) => ({ entry, event: batch[index] }))
+          .map((entry, index) => ({ entry, event: batch[index]?.event }))
           .filter(({ entry }) => entry.ErrorCode);
         throw new Error(
           `EventBridge did not take ${result.FailedEntryCount} of ${batch.length} events: ${failed

@@ -5,7 +5,10 @@
 import { createServer } from 'node:net';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EventBridgeOutcomePublisher } from '../../functions/adapters/eventbridge-outcome-publisher.js';
+import {
+  EventBridgeIntegrationPublisher,
+  EventBridgeOutcomePublisher,
+} from '../../functions/adapters/eventbridge-outcome-publisher.js';
 import type { NotificationRecord } from '../../functions/domain/notification-log.js';
 import { orderEventPattern } from '../../lib/event-patterns.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
@@ -271,6 +274,56 @@ describe('Class: EventBridgeLocal', () => {
         'detail-type': 'Notification Sent',
         detail: { orderId: 'A-1', orderNumber: '1001', outcome: 'sent' },
       });
+    });
+  });
+
+  describe('Adapter: EventBridgeIntegrationPublisher', () => {
+    it('splits events into requests PutEvents takes, by count and by size, and delivers every one', async () => {
+      // Prepare: 25 events of about 300 KB each (a big Order Placed's fields): 3 fit in 1 MiB, 10 in a call
+      const delivered: BusEvent[] = [];
+      const calls: number[] = [];
+      bus.addRule({
+        name: 'ingest',
+        eventBusName: BUS,
+        pattern: { source: ['order-notifications'] },
+        target: async (event) => {
+          delivered.push(event);
+        },
+      });
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          calls.push(((args.input as { Entries?: unknown[] }).Entries ?? []).length);
+          return next(args);
+        },
+        { step: 'initialize', name: 'countEntries' },
+      );
+      const events = Array.from({ length: 25 }, (_, index) => ({
+        detailType: 'Order Event Recorded' as const,
+        detail: { id: `shop-1/A-1/evt-${index}`, event: { note: 'ż'.repeat(150_000) } },
+      }));
+
+      // Act
+      await new EventBridgeIntegrationPublisher(client, BUS).publish(events);
+      await bus.idle();
+      client.middlewareStack.remove('countEntries');
+
+      // Assess: no request over 1 MiB (the local bus refuses one as AWS does), none lost
+      expect(calls).toEqual([3, 3, 3, 3, 3, 3, 3, 3, 1]);
+      expect(delivered.map((event) => (event.detail as { id: string }).id).sort()).toEqual(
+        events.map((event) => event.detail.id).sort(),
+      );
+    });
+
+    it('fails with the bus’s reason when a request cannot be taken, so the caller retries or gives up', async () => {
+      // Prepare: one entry alone over the limit (no order event can make one: details are at most 64 KiB)
+      const events = [
+        { detailType: 'Order Status Changed' as const, detail: { note: 'x'.repeat(1_100_000) } },
+      ];
+
+      // Act & Assess
+      await expect(new EventBridgeIntegrationPublisher(client, BUS).publish(events)).rejects.toThrow(
+        /Total size of the entries in the request is over the limit/,
+      );
     });
   });
 
