@@ -467,6 +467,11 @@ anything from the notification log beyond the outcome and its reason.
 
 Notification Sent, Failed and Suppressed go out for every shop.
 
+Only the deployment's own functions put events with this source: no producer may be configured with it
+(the construct and the shop registry refuse \`${INTEGRATION_EVENT_SOURCE}\` as a producer source), and a
+producer's IAM policy names its own source only ([deploy.md](deploy.md#onboarding-a-shop)). A consumer
+in another account should still match on \`source\` and the bus it trusts.
+
 ## Delivery, duplicates and order
 
 At least once, in no guaranteed order, like every EventBridge delivery. The planner publishes after it
