@@ -52,10 +52,8 @@ export const makePlanHandler = (deps: PlanDeps) => {
     const key = orderOfStreamImage(record.dynamodb?.NewImage);
     const after = imageOf(record.dynamodb?.NewImage);
     if (!key || !after) return;
-    const fresh = newlyApplied(
-      imageOf(record.dynamodb?.OldImage)?.appliedEventIds,
-      after.appliedEventIds ?? [],
-    );
+    const before = imageOf(record.dynamodb?.OldImage);
+    const fresh = newlyApplied(before?.appliedEventIds, after.appliedEventIds ?? []);
     if (fresh.length === 0) return;
 
     const snapshot = await deps.orders.load(key);
@@ -75,7 +73,6 @@ export const makePlanHandler = (deps: PlanDeps) => {
       deps.logger.warn('order of a shop that may not send', { reason: refusal, orderId: key.orderId });
     const jobs = planJobs(shop, events);
     await deps.jobs.enqueue(jobs);
-    const before = imageOf(record.dynamodb?.OldImage);
     const published =
       shop && after.state && after.version !== undefined && after.updatedAt
         ? integrationEventsOf(
