@@ -105,29 +105,3 @@ export const readEventEntries = (text: string): EventEntry[] => {
     }
   });
 };
-
-/** EventBridge's size of a PutEvents entry: the UTF-8 lengths of its strings. */
-export const entrySize = (entry: { Source: string; DetailType: string; Detail: string }): number =>
-  Buffer.byteLength(entry.Source) + Buffer.byteLength(entry.DetailType) + Buffer.byteLength(entry.Detail);
-
-/** Batches of at most 10 entries and at most `maxBytes` (a single larger entry goes alone). */
-export const batchEntries = <T extends { Source: string; DetailType: string; Detail: string }>(
-  entries: readonly T[],
-  maxBytes: number,
-): T[][] => {
-  const batches: T[][] = [];
-  let current: T[] = [];
-  let size = 0;
-  for (const entry of entries) {
-    const bytes = entrySize(entry);
-    if (current.length > 0 && (current.length === 10 || size + bytes > maxBytes)) {
-      batches.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(entry);
-    size += bytes;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
-};

@@ -4,14 +4,14 @@
  */
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { Command } from 'commander';
+import { batchEntries } from '../../functions/adapters/put-events-batches.js';
 import { DEFAULT_EVENT_SOURCE } from '../../functions/domain/order-events.js';
 import type { CommandContext } from '../context.js';
-import { batchEntries, type EventEntry, readEventEntries } from '../event-file.js';
+import { type EventEntry, readEventEntries } from '../event-file.js';
 import { EXIT, type ExitCode, readTextInput, usageError } from '../io.js';
 import type { Action } from '../program.js';
 
 /** The request size limit EventBridge had before 2026 (256 KiB); safe in every region. */
-const MAX_REQUEST_BYTES = 256 * 1024;
 
 interface SendOptions {
   readonly bus?: string;
@@ -56,7 +56,7 @@ const send = async (context: CommandContext, file: string, options: SendOptions)
       DetailType: entry.detailType ?? '',
       Detail: entry.detailText ?? '{}',
     }));
-    const batches = batchEntries(prepared, MAX_REQUEST_BYTES);
+    const batches = batchEntries(prepared);
     const progress = context.out.progress('Sending', valid.length);
     let stopped: string | undefined;
     for (const batch of batches) {

@@ -1,7 +1,8 @@
 /**
- * The events this product emits (functions/domain/integration-events.ts) onto the bus: one PutEvents per
- * ten entries, every entry checked. A refused entry fails the call, so the caller's message or stream
- * record is retried; the events carry ids for the consumers to deduplicate the redelivery by.
+ * The events this product emits (functions/domain/integration-events.ts) onto the bus: as few PutEvents
+ * requests as its limits allow (./put-events-batches.ts), every entry checked. A refused entry fails the
+ * call, so the caller's message or stream record is retried; the events carry ids for the consumers to
+ * deduplicate the redelivery by.
  */
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
@@ -11,12 +12,9 @@ import {
 } from '../domain/integration-events.js';
 import type { NotificationRecord } from '../domain/notification-log.js';
 import type { IntegrationPublisher, OutcomePublisher } from '../domain/notification-ports.js';
+import { batchEntries } from './put-events-batches.js';
 
 export { INTEGRATION_EVENT_SOURCE as OUTCOME_SOURCE };
-
-/** PutEvents takes at most 10 entries, of at most 1 MiB together (Source, DetailType and Detail in UTF-8). */
-const PUT_EVENTS_ENTRIES = 10;
-const PUT_EVENTS_BYTES = 1024 * 1024;
 
 type Entry = {
   EventBusName: string;
@@ -24,28 +22,6 @@ type Entry = {
   DetailType: string;
   Detail: string;
   event: IntegrationEvent;
-};
-
-const sizeOf = (entry: Entry): number =>
-  Buffer.byteLength(entry.Source) + Buffer.byteLength(entry.DetailType) + Buffer.byteLength(entry.Detail);
-
-/** The entries in requests PutEvents takes: up to 10 each, and up to its byte limit. */
-const batchesOf = (entries: readonly Entry[]): Entry[][] => {
-  const batches: Entry[][] = [];
-  let current: Entry[] = [];
-  let bytes = 0;
-  for (const entry of entries) {
-    const size = sizeOf(entry);
-    if (current.length > 0 && (current.length === PUT_EVENTS_ENTRIES || bytes + size > PUT_EVENTS_BYTES)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(entry);
-    bytes += size;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
 };
 
 export class EventBridgeIntegrationPublisher implements IntegrationPublisher {
@@ -64,7 +40,7 @@ export class EventBridgeIntegrationPublisher implements IntegrationPublisher {
         event,
       }),
     );
-    for (const batch of batchesOf(entries)) {
+    for (const batch of batchEntries(entries)) {
       const result = await this.client.send(
         new PutEventsCommand({ Entries: batch.map(({ event: _event, ...entry }) => entry) }),
       );
