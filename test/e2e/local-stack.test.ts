@@ -42,6 +42,16 @@ const eventually = async <T>(
   }
 };
 
+/** The local stack's table through a document client, as the tests read what was stored. */
+const localDocuments = () =>
+  documentClient(
+    new DynamoDBClient({
+      endpoint: stack.urls.dynamodb,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    }),
+  );
+
 const put = async (entries: readonly PutEventsRequestEntry[]) => {
   for (let i = 0; i < entries.length; i += 10) {
     const result = await events.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) }));
@@ -83,13 +93,7 @@ describe('Local stack, end to end', () => {
     await put(arrivals.map((event) => toPutEventsEntry(event, stack.eventBusName)));
 
     // Assess: the order is stored as if the events had arrived in order
-    const documents = documentClient(
-      new DynamoDBClient({
-        endpoint: stack.urls.dynamodb,
-        region: LOCAL_REGION,
-        credentials: LOCAL_CREDENTIALS,
-      }),
-    );
+    const documents = localDocuments();
     const orders = new DynamoDbOrderRepository(documents, stack.tableName);
     const key = { shopId: SHOP_ID, orderId: ref.orderId };
     const snapshot = await eventually(async () => {
@@ -184,13 +188,7 @@ describe('Local stack, end to end', () => {
     const lifecycle = lifecycleEvents(ref, 'happyPath');
 
     // Act: one event at a time, each stored before the next is sent
-    const documents = documentClient(
-      new DynamoDBClient({
-        endpoint: stack.urls.dynamodb,
-        region: LOCAL_REGION,
-        credentials: LOCAL_CREDENTIALS,
-      }),
-    );
+    const documents = localDocuments();
     const orders = new DynamoDbOrderRepository(documents, stack.tableName);
     for (const [index, event] of lifecycle.entries()) {
       await put([toPutEventsEntry(event, stack.eventBusName)]);
@@ -275,13 +273,7 @@ describe('Local stack, end to end', () => {
         `invalid order event: detail-type: is not an order event type; expected one of: ${ORDER_EVENT_TYPES.join(', ')}`,
       );
     }
-    const documents = documentClient(
-      new DynamoDBClient({
-        endpoint: stack.urls.dynamodb,
-        region: LOCAL_REGION,
-        credentials: LOCAL_CREDENTIALS,
-      }),
-    );
+    const documents = localDocuments();
     const stored = await new DynamoDbOrderRepository(documents, stack.tableName).load({
       shopId: SHOP_ID,
       orderId: ref.orderId,
@@ -307,13 +299,7 @@ describe('Local stack, end to end', () => {
     expect(deadLetter.messageAttributes.reason?.StringValue).toBe(
       'shop sklep-nieznany is not configured in this deployment; nothing was stored',
     );
-    const documents = documentClient(
-      new DynamoDBClient({
-        endpoint: stack.urls.dynamodb,
-        region: LOCAL_REGION,
-        credentials: LOCAL_CREDENTIALS,
-      }),
-    );
+    const documents = localDocuments();
     const orders = new DynamoDbOrderRepository(documents, stack.tableName);
     expect(await orders.load({ shopId: 'sklep-nieznany', orderId: ref.orderId })).toBeUndefined();
     expect(await orders.findByOrderNumber('sklep-nieznany', ref.orderNumber)).toBeUndefined();
@@ -348,16 +334,7 @@ describe('Local stack, end to end', () => {
 
   it('answers HEAD on a tracking page like GET, without a body', async () => {
     // Prepare: the order the first test stored
-    const orders = new DynamoDbOrderRepository(
-      documentClient(
-        new DynamoDBClient({
-          endpoint: stack.urls.dynamodb,
-          region: LOCAL_REGION,
-          credentials: LOCAL_CREDENTIALS,
-        }),
-      ),
-      stack.tableName,
-    );
+    const orders = new DynamoDbOrderRepository(localDocuments(), stack.tableName);
     const token = (await orders.load({ shopId: SHOP_ID, orderId: orderRef(9001).orderId }))?.trackingToken;
     expect(token).toBeDefined();
 
