@@ -390,11 +390,24 @@ const EMITTED_PURPOSES: Record<EmittedEventType, string> = {
 const emittedFileOf = (detailType: EmittedEventType, kind: 'schema' | 'openapi'): string =>
   `${toKebabCase(detailType)}.${kind}.json`;
 
+/**
+ * The emitted events' schemas leave objects open (no `additionalProperties: false`, which zod's output
+ * mode writes): a field added within the same schemaVersion must not break a consumer that validates.
+ */
+const openForAdditions = <T>(schema: T): T => {
+  if (Array.isArray(schema)) return schema.map(openForAdditions) as T;
+  if (schema === null || typeof schema !== 'object') return schema;
+  return Object.fromEntries(
+    Object.entries(schema)
+      .filter(([key, value]) => !(key === 'additionalProperties' && value === false))
+      .map(([key, value]) => [key, openForAdditions(value)]),
+  ) as T;
+};
+
 const emittedJsonSchema = (detailType: EmittedEventType): JsonSchema => {
-  const { $schema, ...rest } = z.toJSONSchema(EMITTED_EVENT_SCHEMAS[detailType], {
-    io: 'output',
-    target: 'draft-2020-12',
-  });
+  const { $schema, ...rest } = openForAdditions(
+    z.toJSONSchema(EMITTED_EVENT_SCHEMAS[detailType], { io: 'output', target: 'draft-2020-12' }),
+  );
   return {
     $schema,
     $id: `https://order-notifications.dev/${EMITTED_DIR}/${emittedFileOf(detailType, 'schema')}`,
@@ -408,7 +421,9 @@ const emittedJsonSchema = (detailType: EmittedEventType): JsonSchema => {
 /** The OpenAPI 3 form the EventBridge Schema Registry takes (CreateSchema, Type OpenApi3): the whole event. */
 const emittedOpenApi = (detailType: EmittedEventType): Record<string, unknown> => {
   const name = detailType.replace(/[^A-Za-z0-9]/g, '');
-  const detail = z.toJSONSchema(EMITTED_EVENT_SCHEMAS[detailType], { io: 'output', target: 'openapi-3.0' });
+  const detail = openForAdditions(
+    z.toJSONSchema(EMITTED_EVENT_SCHEMAS[detailType], { io: 'output', target: 'openapi-3.0' }),
+  );
   const { $schema: _unused, ...detailSchema } = detail as JsonSchema;
   return {
     openapi: '3.0.0',
@@ -471,6 +486,9 @@ Only the deployment's own functions put events with this source: no producer may
 (the construct and the shop registry refuse \`${INTEGRATION_EVENT_SOURCE}\` as a producer source), and a
 producer's IAM policy names its own source only ([deploy.md](deploy.md#onboarding-a-shop)). A consumer
 in another account should still match on \`source\` and the bus it trusts.
+
+New fields may be added within a \`schemaVersion\` (the schemas leave objects open); a change that removes
+or redefines one comes with a new \`schemaVersion\`.
 
 ## Delivery, duplicates and order
 

@@ -491,7 +491,7 @@ export const processNotificationJob = async (
  * once). A `retrying` record is closed as retriable. Anything else is left as it is.
  */
 export const closeForDeadLetter = async (
-  deps: Pick<SendNotificationDeps, 'notifications' | 'outcomes' | 'clock'>,
+  deps: Pick<SendNotificationDeps, 'notifications' | 'outcomes' | 'clock' | 'metrics'>,
   job: NotificationJob,
   reason: string,
   expectedLease?: string,
@@ -526,6 +526,8 @@ export const closeForDeadLetter = async (
   if (!closed) return false;
   const updated = await deps.notifications.get(recordKey);
   if (updated) await deps.outcomes.publish(updated, orderNumber).catch(() => undefined);
+  // Counted like any failed message; not timed, as nothing reached the provider (or nobody knows).
+  deps.metrics?.settled({ channel: record.channel, eventType: record.eventType, outcome: 'failed' });
   return true;
 };
 

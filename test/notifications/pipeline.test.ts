@@ -857,7 +857,15 @@ describe('Notification pipeline', () => {
       );
 
       // Act
-      const last = await send(jobs, MAX_RECEIVE_COUNT, sendDeps({ suppressions: failingSuppressions }));
+      const settled: SettledMessage[] = [];
+      const last = await send(
+        jobs,
+        MAX_RECEIVE_COUNT,
+        sendDeps({
+          suppressions: failingSuppressions,
+          metrics: { settled: (message) => settled.push(message) },
+        }),
+      );
       const closed = await outcomeOf(ref.orderId, '-placed', 'email');
       await send(jobs, 1);
 
@@ -872,6 +880,8 @@ describe('Notification pipeline', () => {
         reason: 'dead-lettered after the last delivery: Throughput exceeds the current capacity',
       });
       expect(closed?.leaseUntil).toBeUndefined();
+      // Counted once as failed (the dead-letter hook finds it closed already), not timed
+      expect(settled).toEqual([{ channel: 'email', eventType: 'Order Placed', outcome: 'failed' }]);
       expect(await outcomeOf(ref.orderId, '-placed', 'email')).toMatchObject({
         outcome: 'sent',
         attempts: 2,
