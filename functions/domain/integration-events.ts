@@ -11,14 +11,18 @@
 import * as z from 'zod';
 import { CHANNELS, NOTIFICATION_OUTCOMES, type NotificationRecord } from './notification-log.js';
 import { ORDER_EVENT_TYPES, type OrderEvent, OUTCOME_SOURCE } from './order-events.js';
-import { FULFILMENT_STATUSES, type OrderState, type OrderStatus } from './order-lifecycle.js';
+import {
+  FULFILMENT_STATUSES,
+  type OrderState,
+  type OrderStatus,
+  PAYMENT_STATUSES,
+} from './order-lifecycle.js';
 
 export { OUTCOME_SOURCE as INTEGRATION_EVENT_SOURCE };
 
 export const INTEGRATION_SCHEMA_VERSION = 1;
 
-/** An order waiting for its Order Placed is not an order to the shop's systems yet: no status of its own. */
-const ORDER_STATUSES = FULFILMENT_STATUSES;
+// An order waiting for its Order Placed is not an order to the shop's systems yet: only fulfilment statuses.
 
 const isoTimestamp = z.string().describe('ISO 8601 timestamp.');
 const ids = {
@@ -65,9 +69,9 @@ export const OrderStatusChangedDetailSchema = z
         'Unique id of this change (shopId/orderId/v<version>): a redelivery carries the same id, so consumers deduplicate by it.',
       ),
     version: z.int().min(1).describe("The order's version after the change: later changes have higher ones."),
-    status: z.enum(ORDER_STATUSES),
-    previousStatus: z.enum(ORDER_STATUSES).optional().describe('Absent for a new order.'),
-    paymentStatus: z.enum(['awaiting', 'partially_paid', 'paid', 'partially_refunded', 'refunded']),
+    status: z.enum(FULFILMENT_STATUSES),
+    previousStatus: z.enum(FULFILMENT_STATUSES).optional().describe('Absent for a new order.'),
+    paymentStatus: z.enum(PAYMENT_STATUSES),
     changedAt: isoTimestamp.describe('When the backend stored the change.'),
     statusSince: isoTimestamp.optional().describe('occurredAt of the event that set the status.'),
     causedBy: z
@@ -86,7 +90,7 @@ export const OrderEventRecordedDetailSchema = z
     eventType: z.enum(ORDER_EVENT_TYPES),
     occurredAt: isoTimestamp,
     recordedAt: isoTimestamp.describe('When the backend stored it.'),
-    status: z.enum(ORDER_STATUSES).describe("The order's status after it."),
+    status: z.enum(FULFILMENT_STATUSES).describe("The order's status after it."),
     event: z
       .record(z.string(), z.unknown())
       .describe(

@@ -31,7 +31,14 @@ export type OrderStatus = 'awaiting_placement' | FulfilmentStatus;
  * - `paid`: at or above the total (paid at checkout, or payments that add up to it);
  * - `partially_refunded` / `refunded`: refunds were issued, less than / as much as was received.
  */
-export type PaymentStatus = 'awaiting' | 'partially_paid' | 'paid' | 'partially_refunded' | 'refunded';
+export const PAYMENT_STATUSES = [
+  'awaiting',
+  'partially_paid',
+  'paid',
+  'partially_refunded',
+  'refunded',
+] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 /** One Payment Received that counted towards the total. */
 export interface ReceivedPayment {
