@@ -4,6 +4,7 @@
  * field has a sensible default so a shop starts with a name, a sender and a base URL.
  */
 import * as z from 'zod';
+import { WooCommerceConnectorSchema } from './connectors/woocommerce.js';
 import { validateTemplateOverrides } from './messages/overrides.js';
 import {
   type OrderEventType,
@@ -273,6 +274,13 @@ export const ShopConfigSchema = z.object({
     })
     .default({ statusChanges: true, timeline: false, customerContact: false })
     .describe('What goes on the bus for the shop’s own systems (docs/integration-events.md).'),
+  connectors: z
+    .strictObject({ woocommerce: WooCommerceConnectorSchema })
+    .partial()
+    .optional()
+    .describe(
+      'The shop platforms whose own notifications the product takes (docs/connectors.md); each one’s webhook secret is in Secrets Manager, never here.',
+    ),
   templates: z
     .record(z.string(), z.strictObject({ pl: TemplateTextsSchema, en: TemplateTextsSchema }).partial())
     .optional()

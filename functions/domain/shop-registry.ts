@@ -4,6 +4,7 @@
  * item per shop, every earlier version kept); functions read it through a cached directory, operators
  * change it with the CLI. Design: docs/shop-registry.md.
  */
+import { WOOCOMMERCE_SOURCE } from './connectors/woocommerce.js';
 import { EventRefusedError } from './errors.js';
 import { DEFAULT_EVENT_SOURCE } from './order-events.js';
 import type { ShopConfig } from './shop-config.js';
@@ -70,9 +71,14 @@ export interface ShopRegistryStore extends ShopDirectory {
   list(options?: { readonly includeDeleted?: boolean }): Promise<RegisteredShop[]>;
 }
 
-/** The sources a shop's events may come from: its own, else the deployment's default producer source. */
-export const producerSourcesOf = (shop: ShopConfig): readonly string[] =>
-  shop.producers ?? [DEFAULT_EVENT_SOURCE];
+/**
+ * The sources a shop's events may come from: its own, else the deployment's default producer source, and
+ * the connector of each platform the shop has set up (which puts the translated events on the bus).
+ */
+export const producerSourcesOf = (shop: ShopConfig): readonly string[] => [
+  ...(shop.producers ?? [DEFAULT_EVENT_SOURCE]),
+  ...(shop.connectors?.woocommerce && !shop.producers?.includes(WOOCOMMERCE_SOURCE) ? [WOOCOMMERCE_SOURCE] : []),
+];
 
 /**
  * Why this deployment does not take events of the shop from this source now, or undefined when it does.
