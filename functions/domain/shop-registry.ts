@@ -77,7 +77,9 @@ export interface ShopRegistryStore extends ShopDirectory {
  */
 export const producerSourcesOf = (shop: ShopConfig): readonly string[] => [
   ...(shop.producers ?? [DEFAULT_EVENT_SOURCE]),
-  ...(shop.connectors?.woocommerce && !shop.producers?.includes(WOOCOMMERCE_SOURCE) ? [WOOCOMMERCE_SOURCE] : []),
+  ...(shop.connectors?.woocommerce && !shop.producers?.includes(WOOCOMMERCE_SOURCE)
+    ? [WOOCOMMERCE_SOURCE]
+    : []),
 ];
 
 /**
