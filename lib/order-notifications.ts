@@ -10,8 +10,10 @@ import { Monitoring } from './monitoring.js';
 import { NotificationPipeline, type PushPlatformApplications } from './notification-pipeline.js';
 import { OrderIngest } from './order-ingest.js';
 import { OrderStore } from './order-store.js';
+import { PlatformConnectors } from './platform-connectors.js';
 import { ShopRegistry, type ShopRegistryProps } from './shop-registry.js';
 import { StatusApi, type StatusApiThrottling } from './status-api.js';
+import { CONNECTOR_SOURCES } from './wiring.js';
 
 export interface OrderNotificationsProps {
   /**
@@ -110,6 +112,8 @@ export class OrderNotifications extends Construct {
   readonly rateLimitSalt: Secret;
   readonly pipeline: NotificationPipeline;
   readonly statusApi: StatusApi;
+  /** The shop platforms' webhooks in (WooCommerce). */
+  readonly connectors: PlatformConnectors;
   readonly monitoring: Monitoring;
   /** The shops served: the registry the functions read and the CLI writes. */
   readonly shopRegistry: ShopRegistry;
@@ -153,7 +157,11 @@ export class OrderNotifications extends Construct {
     this.ingest = new OrderIngest(this, 'OrderIngest', {
       table: this.store.table,
       eventBus: this.eventBus,
-      eventSources,
+      // The connectors put what they translate on the bus under their own sources, for this same ingest.
+      eventSources: [
+        ...eventSources,
+        ...CONNECTOR_SOURCES.filter((source) => !eventSources.includes(source)),
+      ],
       shopRegistry: this.shopRegistry,
       logRetention: props.logRetention,
       alarmTopic,
@@ -206,7 +214,16 @@ export class OrderNotifications extends Construct {
       logRetention: props.logRetention,
     });
 
-    const { ingest, pipeline, statusApi } = this;
+    this.connectors = new PlatformConnectors(this, 'PlatformConnectors', {
+      table: this.store.table,
+      eventBus: this.eventBus,
+      shopRegistry: this.shopRegistry,
+      httpApi: this.statusApi.httpApi,
+      stage: this.statusApi.stage,
+      logRetention: props.logRetention,
+    });
+
+    const { ingest, pipeline, statusApi, connectors } = this;
     this.monitoring = new Monitoring(this, 'Monitoring', {
       alarmTopic,
       deadLetterQueues: [
@@ -236,6 +253,13 @@ export class OrderNotifications extends Construct {
             'Notification jobs the sender gave up on: the reason is in each message attribute "reason".',
         },
         {
+          id: 'ConnectorDeadLetterQueue',
+          queue: connectors.deadLetterQueue,
+          description:
+            'Shop platform webhook deliveries that could not be translated: the platform field and the ' +
+            'problem are in each message attribute "reason" (docs/connectors.md).',
+        },
+        {
           id: 'FeedbackRuleDeadLetterQueue',
           queue: pipeline.feedbackRuleDeadLetterQueue,
           description: 'SES feedback events EventBridge could not deliver to the feedback function.',
@@ -259,6 +283,7 @@ export class OrderNotifications extends Construct {
         { id: 'FeedbackFunction', function: pipeline.feedbackFunction },
         { id: 'StatusFunction', function: statusApi.statusFunction },
         { id: 'UnsubscribeFunction', function: statusApi.unsubscribeFunction },
+        { id: 'WebhookFunction', function: connectors.webhookFunction },
       ],
       plannerFunction: pipeline.plannerFunction,
       senderFunction: pipeline.senderFunction,

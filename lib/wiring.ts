@@ -16,6 +16,7 @@ import {
   FUNCTION_TIMEOUT_VARIABLE,
 } from '../functions/commons/function-timeouts.js';
 import { SERVICE_NAMES } from '../functions/commons/service-names.js';
+import { WOOCOMMERCE_SOURCE } from '../functions/domain/connectors/woocommerce.js';
 import { ORDER_STATE_STREAM_FILTER } from './event-patterns.js';
 
 /** Every function of the backend, by the directory of its entry point (functions/<name>/index.ts). */
@@ -26,6 +27,7 @@ export const WIRED_FUNCTIONS = [
   'email-feedback',
   'status-api',
   'unsubscribe',
+  'connector-webhooks',
 ] as const;
 export type WiredFunction = (typeof WIRED_FUNCTIONS)[number];
 
@@ -37,7 +39,14 @@ export const FUNCTION_SERVICE_NAMES: Readonly<Record<WiredFunction, string>> = {
   'email-feedback': SERVICE_NAMES.feedback,
   'status-api': SERVICE_NAMES.statusApi,
   unsubscribe: SERVICE_NAMES.unsubscribe,
+  'connector-webhooks': SERVICE_NAMES.connectors,
 };
+
+/**
+ * The sources the platform connectors put translated events on the bus under: the ingest's rule takes
+ * them on top of the producers' (lib/order-notifications.ts, local/stack-services.ts).
+ */
+export const CONNECTOR_SOURCES: readonly string[] = [WOOCOMMERCE_SOURCE];
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Queues                                                                                            */
@@ -61,7 +70,8 @@ export type QueueRole =
   | 'orderEventsDeadLetters'
   | 'jobs'
   | 'jobsDeadLetters'
-  | 'plannerFailures';
+  | 'plannerFailures'
+  | 'connectorDeadLetters';
 
 export interface QueueWiring {
   /** The function whose event source the queue is: its timeout sets the visibility timeout. */
@@ -88,6 +98,8 @@ export const QUEUES: Readonly<Record<QueueRole, QueueWiring>> = {
   jobsDeadLetters: {},
   /** The on-failure destination of the planner's stream mapping. */
   plannerFailures: {},
+  /** Webhook deliveries the connectors could not translate (PlatformConnectors). */
+  connectorDeadLetters: {},
 };
 
 /** The visibility timeout of a queue that feeds a function: six times that function's timeout. */
@@ -236,6 +248,13 @@ export const FUNCTION_ENVIRONMENT = {
   'email-feedback': ['ORDERS_TABLE_NAME', 'EVENT_BUS_NAME'],
   'status-api': ['ORDERS_TABLE_NAME', ...SHOP_REGISTRY_VARIABLES, 'RATE_LIMIT_SALT_ARN'],
   unsubscribe: ['ORDERS_TABLE_NAME', ...SHOP_REGISTRY_VARIABLES, 'UNSUBSCRIBE_SECRET_ARN'],
+  'connector-webhooks': [
+    'ORDERS_TABLE_NAME',
+    'EVENT_BUS_NAME',
+    'CONNECTOR_DEAD_LETTER_QUEUE_URL',
+    'CONNECTOR_SECRETS_PREFIX',
+    ...SHOP_REGISTRY_VARIABLES,
+  ],
 } as const satisfies Record<WiredFunction, readonly string[]>;
 
 /**
@@ -248,6 +267,7 @@ export const LOCAL_TUNING_VARIABLES: Readonly<Partial<Record<WiredFunction, read
   'send-notifications': ['NOTIFICATION_LEASE_SECONDS', 'SECRET_CACHE_SECONDS'],
   'status-api': ['SECRET_CACHE_SECONDS'],
   unsubscribe: ['SECRET_CACHE_SECONDS'],
+  'connector-webhooks': ['SECRET_CACHE_SECONDS'],
 };
 
 /** A function's own configuration: exactly the names of FUNCTION_ENVIRONMENT, each with a value. */

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient } from '../functions/adapters/aws-clients.js';
+import { connectorSecretName } from '../functions/adapters/connector-adapters.js';
 import { DynamoDbShopRegistry } from '../functions/adapters/dynamodb-shop-registry.js';
 import { orderTableDefinition, shopRegistryTableDefinition } from '../functions/adapters/order-table.js';
 import {
@@ -23,6 +24,7 @@ import { parseShopConfigs, type ShopConfig, type ShopConfigInput } from '../func
 import { diffShopConfigs } from '../functions/domain/shop-registry.js';
 import { orderEventPattern } from '../lib/event-patterns.js';
 import {
+  CONNECTOR_SOURCES,
   DEFAULT_MAX_RECEIVE_COUNT,
   FUNCTION_SERVICE_NAMES,
   functionEnvironment,
@@ -52,6 +54,7 @@ export const FUNCTION_NAMES = [
   'send-notifications',
   'status-api',
   'unsubscribe',
+  'connector-webhooks',
 ] as const satisfies readonly WiredFunction[];
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
@@ -62,6 +65,7 @@ export const QUEUE_NAMES = {
   jobs: 'notification-jobs',
   jobsDeadLetters: 'notification-jobs-dead-letters',
   plannerFailures: 'planner-failures',
+  connectorDeadLetters: 'connector-dead-letters',
 } as const satisfies Record<QueueRole, string>;
 
 /** The SES configuration set the sender names locally (the local SES accepts any). */
@@ -278,6 +282,16 @@ export const localEnvironments = (
       }),
       ...secretCache,
     },
+    'connector-webhooks': {
+      ...functionEnvironment('connector-webhooks', {
+        ORDERS_TABLE_NAME: tableName,
+        EVENT_BUS_NAME: eventBusName,
+        CONNECTOR_DEAD_LETTER_QUEUE_URL: queues.connectorDeadLetters,
+        CONNECTOR_SECRETS_PREFIX: LOCAL_CONNECTOR_SECRETS_PREFIX,
+        ...registry,
+      }),
+      ...secretCache,
+    },
   };
 
   return (name) => ({
@@ -298,6 +312,12 @@ export const LOCAL_SHOP_CACHE_SECONDS = 5;
 
 /** How long the local functions keep a secret they read: a rotation shows within seconds. */
 export const LOCAL_SECRET_CACHE_SECONDS = 5;
+
+/** Where the local shops' webhook secrets are (the deployed stack's is `<stack name>/connectors/`). */
+export const LOCAL_CONNECTOR_SECRETS_PREFIX = 'order-notifications/connectors/';
+
+/** The webhook secret a local seed shop's WooCommerce is given: known, so the demo and tests can sign. */
+export const localWebhookSecret = (shopId: string): string => `local-woocommerce-secret-${shopId}`;
 
 /** The local Secrets Manager's name of each secret the functions read (the stack generates its own). */
 export const SECRET_NAMES = {
@@ -342,8 +362,15 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
   const visibility = options.visibilityTimeoutSeconds ?? LOCAL_VISIBILITY_TIMEOUT_SECONDS;
   const eventBusName = 'orders';
   // The default source and every producer a seed shop is bound to, as a deployment lists its platforms.
-  const eventSources = options.eventSources ?? [
-    ...new Set([DEFAULT_EVENT_SOURCE, ...(options.shops ?? []).flatMap((shop) => shop.producers ?? [])]),
+  // The connectors' sources after them, as the deployed rule has them (lib/order-notifications.ts).
+  const eventSources = [
+    ...new Set([
+      ...(options.eventSources ?? [
+        DEFAULT_EVENT_SOURCE,
+        ...(options.shops ?? []).flatMap((shop) => shop.producers ?? []),
+      ]),
+      ...CONNECTOR_SOURCES,
+    ]),
   ];
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -474,6 +501,16 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
         options.rateLimitSalt ?? 'local-rate-limit-salt-0123456789',
       ),
     };
+    // Each seed shop with a WooCommerce connector gets its webhook secret, as an operator creates it
+    // (docs/connectors.md); the value is the local one WooCommerce would be given (docs/local-stack.md).
+    for (const shop of parseShopConfigs(shops)) {
+      if (shop.connectors?.woocommerce) {
+        secrets.createSecret(
+          connectorSecretName(LOCAL_CONNECTOR_SECRETS_PREFIX, shop.shopId, 'woocommerce'),
+          localWebhookSecret(shop.shopId),
+        );
+      }
+    }
     const urls = {
       dynamodb: dynamodbEndpoint,
       ses: ses.endpoint,

@@ -201,6 +201,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       'unsubscribe',
       services.environmentOf('unsubscribe'),
     );
+    const webhooks = await loadHandler<APIGatewayProxyEventV2>(
+      'connector-webhooks',
+      services.environmentOf('connector-webhooks'),
+    );
 
     const mappings = await startEventSourceMappings(
       services,
@@ -244,10 +248,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       }),
     });
     stops.push(() => outboxServer.close());
-    // The routes the HTTP API has, and nothing else (lib/status-api.ts).
+    // The routes the HTTP API has, and nothing else (lib/status-api.ts, lib/platform-connectors.ts).
     api = async (event, context) => {
       if (event.rawPath === '/v1/unsubscribe')
         return (await unsubscribe(event, context)) as APIGatewayProxyResultV2;
+      if (event.rawPath.startsWith('/v1/webhooks/'))
+        return (await webhooks(event, context)) as APIGatewayProxyResultV2;
       return (await statusApi(event, context)) as APIGatewayProxyResultV2;
     };
 

@@ -20,6 +20,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { StoredOrderFacts } from '../domain/connectors/woocommerce.js';
 import type { OrderEvent } from '../domain/order-events.js';
 import type {
   AppendRequest,
@@ -140,6 +141,40 @@ export class DynamoDbOrderRepository implements OrderRepository {
       status: item.status,
       customer: item.state?.customer,
       country: item.state?.delivery?.country,
+    };
+  }
+
+  /**
+   * What a platform connector compares a snapshot with (functions/domain/connectors/): the status and the
+   * ids of the payments and refunds recorded, projected from the state item (no events, no personal data).
+   */
+  async loadConnectorFacts(key: OrderKey): Promise<StoredOrderFacts | undefined> {
+    const result = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: orderPk(key), sk: STATE_SK },
+        ProjectionExpression: '#status, #state.#payment.#received, #state.#payment.#refunds',
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          '#state': 'state',
+          '#payment': 'payment',
+          '#received': 'received',
+          '#refunds': 'refunds',
+        },
+      }),
+    );
+    const item = result.Item as
+      | {
+          status?: string;
+          state?: { payment?: { received?: { eventId?: string }[]; refunds?: { refundId?: string }[] } };
+        }
+      | undefined;
+    if (!item) return undefined;
+    const payment = item.state?.payment;
+    return {
+      status: item.status,
+      paymentEventIds: (payment?.received ?? []).flatMap((entry) => (entry.eventId ? [entry.eventId] : [])),
+      refundIds: (payment?.refunds ?? []).flatMap((entry) => (entry.refundId ? [entry.refundId] : [])),
     };
   }
 

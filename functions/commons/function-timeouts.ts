@@ -14,6 +14,7 @@ export const FUNCTION_TIMEOUT_SECONDS = {
   'email-feedback': 30,
   'status-api': 10,
   unsubscribe: 10,
+  'connector-webhooks': 10,
 } as const;
 
 export type TimedFunction = keyof typeof FUNCTION_TIMEOUT_SECONDS;

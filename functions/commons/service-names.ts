@@ -9,5 +9,6 @@ export const SERVICE_NAMES = {
   feedback: 'email-feedback',
   unsubscribe: 'unsubscribe',
   statusApi: 'order-status-api',
+  connectors: 'platform-connectors',
 } as const;
 export type ServiceName = keyof typeof SERVICE_NAMES;

@@ -70,6 +70,7 @@ const deployedQueue = (role: QueueRole): IQueue =>
     jobs: n.pipeline.notificationQueue,
     jobsDeadLetters: n.pipeline.notificationDeadLetterQueue,
     plannerFailures: n.pipeline.plannerFailureQueue,
+    connectorDeadLetters: n.connectors.deadLetterQueue,
   })[role];
 
 const deployedFunction = (name: WiredFunction): ServiceFunction =>
@@ -80,6 +81,7 @@ const deployedFunction = (name: WiredFunction): ServiceFunction =>
     'email-feedback': n.pipeline.feedbackFunction,
     'status-api': n.statusApi.statusFunction,
     unsubscribe: n.statusApi.unsubscribeFunction,
+    'connector-webhooks': n.connectors.webhookFunction,
   })[name];
 
 /** Local queue URLs that name their role, so a mapping's queue can be traced back to it. */
