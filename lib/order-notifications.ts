@@ -129,6 +129,12 @@ export class OrderNotifications extends Construct {
       sesIdentity.arn ??
       Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: sesIdentity.name });
     const eventSources = props.eventSources ?? [DEFAULT_EVENT_SOURCE];
+    // Checked here as well as in OrderIngest, which gets the connectors' sources on top of these.
+    if (eventSources.length === 0 || new Set(eventSources).size !== eventSources.length) {
+      throw new Error(
+        `${this.node.path}: eventSources must list each producer's source once, got ${JSON.stringify(eventSources)}`,
+      );
+    }
     if (props.alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.alarmEmail)) {
       throw new Error(
         `${this.node.path}: alarmEmail must be an e-mail address, got ${JSON.stringify(props.alarmEmail)}`,

@@ -9,7 +9,7 @@ import {
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { Grant } from 'aws-cdk-lib/aws-iam';
+import { Grant, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -71,6 +71,8 @@ export class PlatformConnectors extends Construct {
   /** Deliveries that could not be translated, with the WooCommerce field named in attribute `reason`. */
   readonly deadLetterQueue: Queue;
   readonly secretsPrefix: string;
+  /** GetSecretValue on the shops' webhook secrets (the prefix), on the webhook function's role. */
+  readonly secretsPolicy: Policy;
   readonly throttling: StatusApiThrottling;
 
   constructor(scope: Construct, id: string, props: PlatformConnectorsProps) {
@@ -122,18 +124,30 @@ export class PlatformConnectors extends Construct {
       resourceArns: [props.eventBus.eventBusArn],
       conditions: { StringEquals: { 'events:source': [...CONNECTOR_SOURCES] } },
     });
-    // The shops' webhook secrets and nothing else; no DescribeSecret, no ListSecrets.
-    Grant.addToPrincipal({
-      grantee: this.webhookFunction,
-      actions: ['secretsmanager:GetSecretValue'],
-      resourceArns: [
-        stack.formatArn({
-          service: 'secretsmanager',
-          resource: 'secret',
-          resourceName: `${this.secretsPrefix}*`,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    // The shops' webhook secrets and nothing else; no DescribeSecret, no ListSecrets. A policy of its own,
+    // so the acknowledgement of its wildcard covers this statement alone.
+    this.secretsPolicy = new Policy(this, 'WebhookSecretsPolicy', {
+      roles: [this.webhookFunction.role],
+      statements: [
+        new PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [
+            stack.formatArn({
+              service: 'secretsmanager',
+              resource: 'secret',
+              resourceName: `${this.secretsPrefix}*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ],
         }),
       ],
+    });
+    Validations.of(this.secretsPolicy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${this.secretsPrefix}*]`,
+      reason:
+        'Shops are onboarded without a deploy, each with a webhook secret of its own, so the secrets cannot be ' +
+        'listed here; the statement allows GetSecretValue under this deployment’s connector prefix only ' +
+        '(<prefix><shopId>/<platform>), and the function reads one only for a shop whose registry entry has the connector.',
     });
     Grant.addToPrincipal({
       grantee: this.webhookFunction,

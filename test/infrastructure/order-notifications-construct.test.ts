@@ -161,7 +161,10 @@ describe('OrderNotifications', () => {
       template.resourceCountIs('AWS::Events::EventBus', 1);
       template.hasResourceProperties('AWS::Events::Rule', {
         EventBusName: { Ref: logicalId(eventBus) },
-        EventPattern: { source: ['shop.podebem', 'platform.acme'] },
+        // The producers' sources, then the connectors' (which put what they translate on this bus).
+        EventPattern: {
+          source: ['shop.podebem', 'platform.acme', 'order-notifications.connector.woocommerce'],
+        },
       });
     });
 
@@ -194,7 +197,8 @@ describe('OrderNotifications', () => {
     it('keeps every log for the given retention', () => {
       const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
 
-      expect(groups).toHaveLength(7);
+      // Seven functions and the access logs.
+      expect(groups).toHaveLength(8);
       for (const group of groups) expect(group.Properties.RetentionInDays).toBe(90);
     });
 

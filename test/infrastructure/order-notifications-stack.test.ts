@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, type CfnElement, type IResource, type Stack, Validations } from 'aws-cdk-lib';
+import { App, ArnFormat, type CfnElement, type IResource, type Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -22,6 +22,7 @@ import { orderEventPattern } from '../../lib/event-patterns.js';
 import type { OrderNotifications } from '../../lib/order-notifications.js';
 import { OrderNotificationsStack } from '../../lib/order-notifications-stack.js';
 import { REPO_ROOT, type ServiceFunction } from '../../lib/service-function.js';
+import { CONNECTOR_SOURCES } from '../../lib/wiring.js';
 import { compilePattern } from '../../local/event-pattern.js';
 
 interface Statement {
@@ -150,6 +151,17 @@ describe('OrderNotificationsStack', () => {
         ],
         ['*', '*'],
         [
+          stack.resolve(
+            stack.formatArn({
+              service: 'secretsmanager',
+              resource: 'secret',
+              resourceName: `${n.connectors.secretsPrefix}*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ),
+          'the shops’ webhook secrets',
+        ],
+        [
           stack.resolve(stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })),
           'any SES identity',
         ],
@@ -167,6 +179,7 @@ describe('OrderNotificationsStack', () => {
         [pipeline.notificationQueue, 'NotificationQueue'],
         [pipeline.notificationDeadLetterQueue, 'NotificationDeadLetterQueue'],
         [pipeline.feedbackDeadLetterQueue, 'FeedbackDeadLetterQueue'],
+        [n.connectors.deadLetterQueue, 'ConnectorDeadLetterQueue'],
       ] as const) {
         named.push([arnOf(queue), name]);
       }
@@ -180,6 +193,7 @@ describe('OrderNotificationsStack', () => {
       { name: 'feedback', function: n.pipeline.feedbackFunction },
       { name: 'status', function: n.statusApi.statusFunction },
       { name: 'unsubscribe', function: n.statusApi.unsubscribeFunction },
+      { name: 'connectors', function: n.connectors.webhookFunction },
     ];
     /** `action on resource [if partition key like …]`, one line per action and resource. */
     const permissionsOf = (fn: ServiceFunction): string[] => {
@@ -188,7 +202,10 @@ describe('OrderNotificationsStack', () => {
         expect(statement.Effect).toBe('Allow');
         const condition = statement.Condition;
         let suffix = '';
-        if (condition?.StringEquals) {
+        if (condition?.StringEquals?.['events:source']) {
+          expect(Object.keys(condition)).toEqual(['StringEquals']);
+          suffix = ` if source is ${(condition.StringEquals['events:source'] as string[]).join(' | ')}`;
+        } else if (condition?.StringEquals) {
           // Tag-based: the resource must carry this deployment's tag, valued its configuration set's name.
           expect(condition).toEqual({
             StringEquals: { 'aws:ResourceTag/order-notifications': refOf(n.pipeline.configurationSet) },
@@ -285,6 +302,16 @@ describe('OrderNotificationsStack', () => {
         'dynamodb:PutItem on table if pk like SUPPRESSION#*',
         'secretsmanager:GetSecretValue on unsubscribe secret',
       ],
+      // Reads a state item's status, puts its own source's events, reads the shops' webhook secrets
+      // under the deployment's prefix: it writes no order, and no producer's source is open to it.
+      connectors: [
+        ...basics('connectors'),
+        'dynamodb:GetItem on shop registry',
+        'dynamodb:GetItem on table if pk like ORDER#*',
+        'events:PutEvents on order bus if source is order-notifications.connector.woocommerce',
+        'secretsmanager:GetSecretValue on the shops’ webhook secrets',
+        'sqs:SendMessage on ConnectorDeadLetterQueue',
+      ],
     };
 
     it.each(Object.keys(EXPECTED))('%s: exactly the expected actions on the expected resources', (name) => {
@@ -296,8 +323,8 @@ describe('OrderNotificationsStack', () => {
     it('gives every function a role of its own, with no managed or inline policies', () => {
       const roles = functions().map(({ function: fn }) => logicalId(fn.role));
 
-      expect(new Set(roles).size).toBe(6);
-      expect(resourcesOfType('AWS::IAM::Role')).toHaveLength(6);
+      expect(new Set(roles).size).toBe(7);
+      expect(resourcesOfType('AWS::IAM::Role')).toHaveLength(7);
       for (const id of roles) {
         const role = resource('AWS::IAM::Role', id);
         expect(role.Properties.ManagedPolicyArns).toBeUndefined();
@@ -349,7 +376,7 @@ describe('OrderNotificationsStack', () => {
   describe('queues', () => {
     it('encrypts every queue and refuses requests without TLS', () => {
       const queues = template.findResources('AWS::SQS::Queue');
-      expect(Object.keys(queues)).toHaveLength(8);
+      expect(Object.keys(queues)).toHaveLength(9);
       for (const [id, queue] of Object.entries(queues)) {
         expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
         const policies = resourcesOfType('AWS::SQS::QueuePolicy').filter(
@@ -379,8 +406,11 @@ describe('OrderNotificationsStack', () => {
       const fromShop = (detailType: string) => ({ source: 'shop.orders', 'detail-type': detailType });
       const misspelt = ['Order Exploded', 'order placed', 'Order Placed ', '', 'ORDER PLACED'];
 
-      expect(rule.Properties.EventPattern).toEqual(orderEventPattern('shop.orders'));
-      expect(rule.Properties.EventPattern).toEqual({ source: ['shop.orders'] });
+      // The producers' source, and the connectors' (what they translate goes through this ingest too).
+      expect(rule.Properties.EventPattern).toEqual(orderEventPattern(['shop.orders', ...CONNECTOR_SOURCES]));
+      expect(rule.Properties.EventPattern).toEqual({
+        source: ['shop.orders', 'order-notifications.connector.woocommerce'],
+      });
       expect([...Object.keys(ORDER_EVENT_SCHEMAS), ...misspelt].map(fromShop).every(matches)).toBe(true);
       expect(rule.Properties.EventBusName).toEqual(refOf(n.eventBus));
     });
@@ -478,8 +508,8 @@ describe('OrderNotificationsStack', () => {
     it('log to log groups of their own, kept for a month and deleted with the stack', () => {
       const groups = resourcesOfType('AWS::Logs::LogGroup');
 
-      // Six functions and the API's access log.
-      expect(groups).toHaveLength(7);
+      // Seven functions and the API's access log.
+      expect(groups).toHaveLength(8);
       for (const group of groups) {
         expect(group.Properties.RetentionInDays).toBe(30);
         expect(group.DeletionPolicy).toBe('Delete');
@@ -497,6 +527,7 @@ describe('OrderNotificationsStack', () => {
       ['email-feedback', () => n.pipeline.feedbackFunction],
       ['status-api', () => n.statusApi.statusFunction],
       ['unsubscribe', () => n.statusApi.unsubscribeFunction],
+      ['connector-webhooks', () => n.connectors.webhookFunction],
     ] as const)('%s gets the environment its index.ts reads', (directory, fn) => {
       const declared = configVariables(join(REPO_ROOT, 'functions', directory, 'index.ts'));
       // Set by ServiceFunction for every function; FUNCTION_TIMEOUT_SECONDS is read by aws-clients.ts.
@@ -760,6 +791,7 @@ describe('OrderNotificationsStack', () => {
       );
       const status = arnOf(n.statusApi.statusFunction.function);
       const unsubscribe = arnOf(n.statusApi.unsubscribeFunction.function);
+      const webhooks = arnOf(n.connectors.webhookFunction.function);
 
       expect(routes).toEqual({
         'GET /v1/orders/{token}': status,
@@ -774,6 +806,8 @@ describe('OrderNotificationsStack', () => {
         'HEAD /v1/unsubscribe': unsubscribe,
         'POST /v1/unsubscribe': unsubscribe,
         'ANY /v1/unsubscribe': unsubscribe,
+        'POST /v1/webhooks/{platform}/{shopId}': webhooks,
+        'ANY /v1/webhooks/{platform}/{shopId}': webhooks,
       });
     });
 
@@ -802,14 +836,18 @@ describe('OrderNotificationsStack', () => {
         AutoDeploy: true,
         DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
       });
+      // The webhooks have their own, so a shop's flash sale and the tracking pages do not share one.
       expect(stage().Properties.RouteSettings).toEqual({
         'POST /v1/lookup': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+        'POST /v1/webhooks/{platform}/{shopId}': { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
       });
       // CloudFormation rejects route settings for a route key that does not exist yet.
-      const [lookupRoute] = Object.entries(template.findResources('AWS::ApiGatewayV2::Route')).find(
-        ([, route]) => route.Properties.RouteKey === 'POST /v1/lookup',
-      ) ?? [''];
-      expect(stage().DependsOn).toContain(lookupRoute);
+      for (const key of ['POST /v1/lookup', 'POST /v1/webhooks/{platform}/{shopId}']) {
+        const [route] = Object.entries(template.findResources('AWS::ApiGatewayV2::Route')).find(
+          ([, candidate]) => candidate.Properties.RouteKey === key,
+        ) ?? [''];
+        expect(stage().DependsOn).toContain(route);
+      }
     });
 
     it('writes JSON access logs without the path or query string, which carry the tokens', () => {
@@ -851,8 +889,17 @@ describe('OrderNotificationsStack', () => {
           ...resourcesOfType('AWS::Lambda::EventInvokeConfig'),
         ].map((config) => config.Properties.DestinationConfig?.OnFailure?.Destination),
       ];
+      // Queues a function dead-letters to itself (its *DEAD_LETTER_QUEUE_URL), such as the connectors'.
+      const sinks = resourcesOfType('AWS::Lambda::Function').flatMap((fn) =>
+        Object.entries((fn.Properties.Environment?.Variables ?? {}) as Record<string, { Ref?: string }>)
+          .filter(([name, value]) => name.endsWith('DEAD_LETTER_QUEUE_URL') && value.Ref)
+          .map(([, value]) => String(value.Ref)),
+      );
       return [
-        ...new Set(arns.filter(Boolean).map((arn) => (arn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0])),
+        ...new Set([
+          ...arns.filter(Boolean).map((arn) => (arn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0]),
+          ...sinks,
+        ]),
       ];
     };
 
@@ -862,7 +909,7 @@ describe('OrderNotificationsStack', () => {
         (alarm) => alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible',
       );
 
-      expect(dlqs).toHaveLength(6);
+      expect(dlqs).toHaveLength(7);
       // The other two queues are the ingest and notification work queues, which are not dead-letter queues.
       expect(Object.keys(template.findResources('AWS::SQS::Queue'))).toHaveLength(dlqs.length + 2);
       expect(queueAlarms).toHaveLength(dlqs.length);
@@ -882,7 +929,7 @@ describe('OrderNotificationsStack', () => {
     it('fires on errors and throttles of every function', () => {
       const functionIds = Object.keys(template.findResources('AWS::Lambda::Function'));
 
-      expect(functionIds).toHaveLength(6);
+      expect(functionIds).toHaveLength(7);
       for (const metricName of ['Errors', 'Throttles']) {
         const watched = alarms().filter((alarm) => alarm.Properties.MetricName === metricName);
         expect(watched).toHaveLength(functionIds.length);
@@ -1072,6 +1119,7 @@ describe('OrderNotificationsStack', () => {
         'NotificationPipeline/FeedbackFunction',
         'StatusApi/StatusFunction',
         'StatusApi/UnsubscribeFunction',
+        'PlatformConnectors/WebhookFunction',
       ];
 
       expect(acknowledged.sort()).toEqual(
@@ -1088,6 +1136,9 @@ describe('OrderNotificationsStack', () => {
           'AwsSolutions-SQS3 at NotificationPipeline/PlannerFailureQueue',
           'AwsSolutions-SQS3 at NotificationPipeline/FeedbackRuleDeadLetterQueue',
           'AwsSolutions-SQS3 at NotificationPipeline/FeedbackDeadLetterQueue',
+          'AwsSolutions-SQS3 at PlatformConnectors/ConnectorDeadLetterQueue',
+          // The shops' webhook secrets: any under this deployment's connector prefix.
+          'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:OrderNotifications/connectors/*] at PlatformConnectors/WebhookSecretsPolicy',
           // Rotation would break sent links; the value is deployed into the functions' environment.
           'AwsSolutions-SMG4 at UnsubscribeSecret',
           'AwsSolutions-SMG4 at RateLimitSalt',
