@@ -21,6 +21,7 @@ import {
 } from '../../fixtures/woocommerce/index.js';
 import { documentClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
+import { runWooCommerceDemo } from '../../local/demo-woocommerce.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
 import { localWebhookSecret } from '../../local/stack-services.js';
@@ -221,6 +222,28 @@ describe('WooCommerce connector on the local stack', () => {
       async () =>
         (await eventTypes('4812')).filter((type) => type === 'Order Shipped').length === 2 ? true : undefined,
       'the second parcel',
+    );
+  });
+
+  it('npm run demo:woocommerce drives the route as a shop would: ping, placed, shipped, a replay', async () => {
+    const lines: string[] = [];
+    const results = await runWooCommerceDemo(stack.urls.api, {
+      shopId: SHOP,
+      orderId: 4900,
+      stepMs: 0,
+      log: (line) => lines.push(line),
+    });
+    expect(results.map((result) => [result.status, result.result])).toEqual([
+      [200, 'ping'],
+      [200, 'accepted'],
+      [200, 'accepted'],
+      // The replay may race the shipment's ingest: unchanged once it is stored, else the same ids again.
+      [200, expect.stringMatching(/^(unchanged|accepted)$/)],
+    ]);
+    expect(lines).toHaveLength(4);
+    await eventually(
+      async () => ((await eventTypes('4900')).includes('Order Shipped') ? true : undefined),
+      'the demo order shipped',
     );
   });
 });
