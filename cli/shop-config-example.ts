@@ -49,6 +49,15 @@ export const EXAMPLE_SHOPS: readonly ShopConfigInput[] = [
     quietHours: { start: '21:00', end: '08:00' },
     fallbacks: { sms: ['email'], push: ['email'], email: [] },
     integrationEvents: { statusChanges: true, timeline: false, customerContact: false },
+    connectors: {
+      woocommerce: {
+        statuses: { packed: 'preparing', completed: 'shipped' },
+        cancellationReason: 'other',
+        trackingUrls: { inpost: 'https://inpost.pl/sledzenie-przesylek?number={number}' },
+        timeZone: 'Europe/Warsaw',
+        smsToBillingPhone: false,
+      },
+    },
     templates: {
       'order-shipped': {
         pl: {
@@ -134,6 +143,18 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
     'Order Event Recorded for every event that took effect, with its fields (default false).',
   'integrationEvents.customerContact':
     'The customer’s name, e-mail and phone in them (default false); push device tokens never.',
+  connectors:
+    'Optional. The shop platforms whose notifications the product takes (docs/connectors.md); each webhook secret is in Secrets Manager, never here.',
+  'connectors.woocommerce':
+    'WooCommerce webhooks to POST /v1/webhooks/woocommerce/<shopId>; {} turns them on with the defaults.',
+  'connectors.woocommerce.statuses':
+    'What each WooCommerce status means, on top of the defaults (processing: accepted, completed: shipped, cancelled: cancelled, the rest ignored); custom statuses without "wc-".',
+  'connectors.woocommerce.cancellationReason': 'The reason a cancelled order is told with (default other).',
+  'connectors.woocommerce.trackingUrls':
+    'Tracking page per Shipment Tracking provider, with {number}, for parcels without their own link.',
+  'connectors.woocommerce.timeZone': 'The customers’ time zone (default Europe/Warsaw).',
+  'connectors.woocommerce.smsToBillingPhone':
+    'Tell customers by SMS at the billing phone (default false; only with that consent at checkout).',
   templates:
     'Optional. The shop’s own wording per template id (order-shipped…) and language: subject, intro, sms, pushTitle, pushBody, in Mustache with the placeholders of docs/messages.md. Checked against the SMS and push limits.',
 };

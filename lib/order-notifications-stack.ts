@@ -56,7 +56,7 @@ export class OrderNotificationsStack extends Stack {
       smsMonthlySpendLimitUsd: props.smsMonthlySpendLimitUsd,
       corsAllowedOrigins: props.corsAllowedOrigins,
     });
-    const { eventBus, store, ingest, pipeline, statusApi, monitoring } = this.notifications;
+    const { eventBus, store, ingest, pipeline, statusApi, monitoring, connectors } = this.notifications;
 
     new CfnOutput(this, 'EventBusName', {
       value: eventBus.eventBusName,
@@ -92,6 +92,16 @@ export class OrderNotificationsStack extends Stack {
     new CfnOutput(this, 'SesConfigurationSetName', {
       value: pipeline.configurationSet.configurationSetName,
       description: 'The SES configuration set every notification e-mail is sent with',
+    });
+    new CfnOutput(this, 'ConnectorSecretsPrefix', {
+      value: connectors.secretsPrefix,
+      description:
+        "Where each shop's webhook secret goes in Secrets Manager: <prefix><shopId>/woocommerce (docs/connectors.md)",
+    });
+    new CfnOutput(this, 'ConnectorDeadLetterQueueUrl', {
+      value: connectors.deadLetterQueue.queueUrl,
+      description:
+        'Webhook deliveries that could not be translated, each with its reason in the message attributes',
     });
     new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
   }

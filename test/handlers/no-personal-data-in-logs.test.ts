@@ -11,6 +11,7 @@ import type { APIGatewayProxyEventV2, DynamoDBStreamEvent, EventBridgeEvent } fr
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lambdaContext, sqsEvent } from '../../fixtures/lambda.js';
 import { eventBridgeEnvelope, lifecycleEvents, orderRef, SHOP_ID } from '../../fixtures/order-events.js';
+import { phpJson, wooHeaders, wooOrder } from '../../fixtures/woocommerce/index.js';
 import { DynamoDbNotificationLog } from '../../functions/adapters/dynamodb-notification-log.js';
 import { DynamoDbOrderRepository } from '../../functions/adapters/dynamodb-order-repository.js';
 import { DynamoDbRateLimiter } from '../../functions/adapters/dynamodb-rate-limiter.js';
@@ -19,6 +20,7 @@ import { encodeTag } from '../../functions/adapters/ses-email-sender.js';
 import type { DeadLetter, DeadLetterSink } from '../../functions/adapters/sqs-dead-letters.js';
 import { orderPk, STATE_SK } from '../../functions/adapters/table-keys.js';
 import { createLogger, redactContacts, SERVICE_NAMES } from '../../functions/commons/logging.js';
+import { makeWebhookHandler } from '../../functions/connector-webhooks/webhooks.js';
 import type { NotificationJob } from '../../functions/domain/notification-planning.js';
 import type { JobQueue, OutcomePublisher } from '../../functions/domain/notification-ports.js';
 import { parseShopConfigs } from '../../functions/domain/shop-config.js';
@@ -374,6 +376,57 @@ const runEveryHandler = async (): Promise<{
     'POST',
     JSON.stringify({ shopId: SHOP_ID, orderNumber: ref.orderNumber, contact: CUSTOMER_EMAIL }),
   );
+
+  // Connector webhooks: a WooCommerce delivery of this customer accepted, forged, untranslatable, refused
+  // by the contract, and one whose bus fails with an error that echoes the address.
+  const wooSecret = 'woo-secret-for-tests-0123456789';
+  const [wooShop] = parseShopConfigs([{ ...shop, shopId: 'sklep-woo', connectors: { woocommerce: {} } }]);
+  if (!wooShop) throw new Error('fixture shop');
+  let busFails = false;
+  const webhooks = makeWebhookHandler({
+    shops: staticShopDirectory([wooShop]),
+    secrets: { keys: async () => ({ current: wooSecret, previous: [] }) },
+    orders,
+    bus: {
+      put: async () => {
+        if (busFails) throw leaky;
+      },
+    },
+    deadLetters,
+    logger: createLogger('connectors'),
+  });
+  const customer = {
+    first_name: 'Zofia',
+    last_name: 'Wąsowska',
+    email: CUSTOMER_EMAIL,
+    phone: '+48 601 234 567',
+    city: 'Kraków',
+    postcode: '30-001',
+    country: 'PL',
+  };
+  const wooPayload = { ...wooOrder(), id: orderNumber, billing: customer, shipping: customer };
+  const deliveries: [unknown, string, boolean?][] = [
+    [wooPayload, wooSecret],
+    [wooPayload, 'not-the-secret-0123456789'],
+    [{ ...wooPayload, status: 'completed' }, wooSecret],
+    [{ ...wooPayload, billing: { ...customer, email: `${CUSTOMER_EMAIL} x` } }, wooSecret],
+    [wooPayload, wooSecret, true],
+  ];
+  for (const [payload, secret, failing] of deliveries) {
+    busFails = failing ?? false;
+    const body = phpJson(payload);
+    await webhooks({
+      version: '2.0',
+      rawPath: '/v1/webhooks/woocommerce/sklep-woo',
+      rawQueryString: '',
+      headers: wooHeaders(body, secret),
+      requestContext: {
+        http: { method: 'POST', path: '/v1/webhooks/woocommerce/sklep-woo', sourceIp: '203.0.113.12' },
+      },
+      body,
+      isBase64Encoded: false,
+    } as unknown as APIGatewayProxyEventV2);
+  }
 
   return {
     output: printed.join('\n'),
