@@ -8,6 +8,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
+import { MAX_WEBHOOK_BODY_BYTES } from '../functions/connector-webhooks/webhooks.js';
+import { SHOP_ID_MAX_LENGTH, SHOP_ID_PATTERN } from '../functions/domain/order-events.js';
 import { DEFAULT_UNSUBSCRIBE_TTL_DAYS } from '../functions/domain/signed-links.js';
 import {
   NOT_FOUND_MESSAGE,
@@ -61,6 +63,17 @@ const errorResponse = (description: string, extraHeaders: Record<string, unknown
   description,
   headers: { 'Cache-Control': { description: '`no-store`.', schema: { type: 'string' } }, ...extraHeaders },
   content: { 'application/json': { schema: ref('Error') } },
+});
+
+/** The webhook route's refusals: a message only (WooCommerce logs the body it got). */
+const webhookError = (description: string, extraHeaders: Record<string, unknown> = {}) => ({
+  description,
+  headers: { 'Cache-Control': { description: '`no-store`.', schema: { type: 'string' } }, ...extraHeaders },
+  content: {
+    'application/json': {
+      schema: { type: 'object', required: ['message'], properties: { message: { type: 'string' } } },
+    },
+  },
 });
 
 const htmlResponse = (description: string, extraHeaders: Record<string, unknown> = {}) => ({
@@ -263,6 +276,67 @@ const buildOpenApiDocument = () => ({
           ),
           '500': errorResponse('An unexpected error; the body never says more than that.'),
           '503': unavailable(errorResponse),
+        },
+      },
+    },
+    '/v1/webhooks/woocommerce/{shopId}': {
+      post: {
+        operationId: 'woocommerceWebhook',
+        summary: "A WooCommerce shop's order webhook (order.created, order.updated), and its creation ping",
+        description:
+          "For WooCommerce, not for people: the body is the order as WooCommerce's REST API v3 returns it, signed in X-WC-Webhook-Signature (base64 HMAC-SHA256 of the raw body under the shop's webhook secret). Every answer a delivery can get is 2xx unless it was not authenticated or could not be handed on, because WooCommerce disables a webhook after repeated failures and never retries one. See docs/connectors.md.",
+        parameters: [
+          {
+            name: 'shopId',
+            in: 'path',
+            required: true,
+            description: "The shop's id in this deployment's registry.",
+            schema: { type: 'string', pattern: SHOP_ID_PATTERN.source, maxLength: SHOP_ID_MAX_LENGTH },
+          },
+          ...['X-WC-Webhook-Signature', 'X-WC-Webhook-Topic', 'X-WC-Webhook-Delivery-ID'].map((name) => ({
+            name,
+            in: 'header',
+            required: false,
+            description: 'Set by WooCommerce on every delivery but the creation ping.',
+            schema: { type: 'string' },
+          })),
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': { schema: { type: 'object', description: 'A WooCommerce REST v3 order.' } },
+            'application/x-www-form-urlencoded': {
+              schema: { type: 'string', description: 'The creation ping: webhook_id=<n>.' },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description:
+              '`result`: `ping`, `accepted` (events put on the bus, with their types), `unchanged` (the store already says it all), `ignored` (not an order topic) or `dead-lettered` (with the WooCommerce field in `reason`).',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['result'],
+                  properties: {
+                    result: { enum: ['ping', 'accepted', 'unchanged', 'ignored', 'dead-lettered'] },
+                    events: { type: 'integer' },
+                    types: { type: 'array', items: { type: 'string' } },
+                    notes: { type: 'array', items: { type: 'string' } },
+                    reason: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+          '401': webhookError('The signature does not verify; nothing was read or stored.'),
+          '404': webhookError('The shop does not exist here or has no WooCommerce connector.'),
+          '405': webhookError('Only POST.', allow('POST')),
+          '413': webhookError(`The body is larger than ${MAX_WEBHOOK_BODY_BYTES} bytes.`),
+          '503': webhookError(
+            "The shop's webhook secret is not set up, or the events could not be handed on; nothing was recorded.",
+          ),
         },
       },
     },

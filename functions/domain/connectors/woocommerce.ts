@@ -471,7 +471,10 @@ const shippedOf = (
     if (!trackingUrl) {
       throw new Untranslatable(
         `${field}.custom_tracking_link`,
-        `no tracking link, and connectors.woocommerce.trackingUrls has none for provider ${JSON.stringify(item.tracking_provider)}`,
+        `no tracking link, and connectors.woocommerce.trackingUrls has none for ${
+          // Named when it is a provider's name; anything else is not echoed.
+          PROVIDER_SLUG.test(item.tracking_provider) ? `provider ${item.tracking_provider}` : 'its provider'
+        }`,
       );
     }
     const shippedAt =
