@@ -10,11 +10,12 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Grant, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, MetricFilter, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DELIVERY_METRICS_NAMESPACE } from '../functions/adapters/powertools-delivery-metrics.js';
 import { FUNCTION_TIMEOUT_SECONDS } from '../functions/commons/function-timeouts.js';
-import { WEBHOOK_ROUTE } from '../functions/connector-webhooks/webhooks.js';
+import { WEBHOOK_DELIVERY_MESSAGE, WEBHOOK_ROUTE } from '../functions/connector-webhooks/webhooks.js';
 import { grantItemAccess, type ItemAccess } from './order-table-access.js';
 import { ServiceFunction } from './service-function.js';
 import type { ShopRegistry } from './shop-registry.js';
@@ -39,6 +40,9 @@ export const CONNECTOR_TABLE_ACCESS: readonly ItemAccess[] = [
  * The webhook route's own throttling, apart from the status API's: a shop's flash sale is hundreds of
  * order updates a minute, and must not use up what the customers' tracking pages need (nor the reverse).
  */
+/** The namespace of the connectors' metrics (the notification metrics' own). */
+export const CONNECTOR_METRICS_NAMESPACE = DELIVERY_METRICS_NAMESPACE;
+
 export const DEFAULT_WEBHOOK_THROTTLING: StatusApiThrottling = { rateLimit: 100, burstLimit: 200 };
 
 export interface PlatformConnectorsProps {
@@ -74,6 +78,8 @@ export class PlatformConnectors extends Construct {
   /** GetSecretValue on the shops' webhook secrets (the prefix), on the webhook function's role. */
   readonly secretsPolicy: Policy;
   readonly throttling: StatusApiThrottling;
+  /** `WebhookDeliveries` by Platform and Result, counted from the function's log. */
+  readonly deliveriesFilter: MetricFilter;
 
   constructor(scope: Construct, id: string, props: PlatformConnectorsProps) {
     super(scope, id);
@@ -153,6 +159,17 @@ export class PlatformConnectors extends Construct {
       grantee: this.webhookFunction,
       actions: ['sqs:SendMessage'],
       resourceArns: [this.deadLetterQueue.queueArn],
+    });
+
+    // Every delivery counted by platform and result (accepted, unchanged, ignored, dead-lettered,
+    // unauthorized…), from the function's one log line per delivery: no metrics library in the bundle.
+    this.deliveriesFilter = new MetricFilter(this, 'WebhookDeliveriesFilter', {
+      logGroup: this.webhookFunction.logGroup,
+      filterPattern: FilterPattern.stringValue('$.message', '=', WEBHOOK_DELIVERY_MESSAGE),
+      metricNamespace: CONNECTOR_METRICS_NAMESPACE,
+      metricName: 'WebhookDeliveries',
+      metricValue: '1',
+      dimensions: { Platform: '$.platform', Result: '$.result' },
     });
 
     const integration = new HttpLambdaIntegration('WebhookIntegration', this.webhookFunction.function);

@@ -94,6 +94,9 @@ const deliveryIdOf = (event: APIGatewayProxyEventV2): string | undefined => {
   return id && /^[A-Za-z0-9]{1,64}$/.test(id) ? id : undefined;
 };
 
+/** The message of the one log line per delivery, which the CDK's metric filter counts by result. */
+export const WEBHOOK_DELIVERY_MESSAGE = 'webhook delivery';
+
 /** WooCommerce does not retry: the shop sends the order again by saving it (docs/connectors.md). */
 const UNAVAILABLE =
   'the delivery could not be handed on and was not recorded; save the order in WooCommerce again to resend it';
@@ -114,11 +117,11 @@ export const makeWebhookHandler = (deps: WebhookDeps) => {
         : result === 'dead-lettered' || result === 'unauthorized'
           ? 'warn'
           : 'info';
-    deps.logger[level]('webhook delivery', { result, statusCode: response.statusCode, ...fields });
+    deps.logger[level](WEBHOOK_DELIVERY_MESSAGE, { result, statusCode: response.statusCode, ...fields });
     return response;
   };
 
-  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  const handle = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const match = PATH.exec(event.rawPath);
     const platform = match?.[1];
     const shopId = match?.[2];
@@ -264,5 +267,17 @@ export const makeWebhookHandler = (deps: WebhookDeps) => {
         types,
       },
     );
+  };
+
+  // The registry, the store or Secrets Manager not answering: a 503 WooCommerce counts, not a bare 500.
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    try {
+      return await handle(event);
+    } catch (error) {
+      return finish('unavailable', json(503, { message: UNAVAILABLE }), {
+        path: PATH.test(event.rawPath) ? event.rawPath : 'other',
+        error: error instanceof Error ? error.name : 'unknown',
+      });
+    }
   };
 };

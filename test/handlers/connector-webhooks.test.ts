@@ -288,4 +288,28 @@ describe('the WooCommerce webhook route', () => {
     const response = await h.handle(request('x'.repeat(1024 * 1024 + 1), {}));
     expect(response.statusCode).toBe(413);
   });
+
+  it('503s, not a bare 500, when the registry or the store does not answer', async () => {
+    const logger = new Logger({ serviceName: 'platform-connectors', logLevel: 'SILENT' });
+    const failing = (where: 'shops' | 'orders') =>
+      makeWebhookHandler({
+        shops:
+          where === 'shops'
+            ? { get: () => Promise.reject(Object.assign(new Error('timeout'), { name: 'TimeoutError' })) }
+            : staticShopDirectory([shopWith({ woocommerce: {} })]),
+        secrets: { keys: async () => ({ current: SECRET, previous: [] }) },
+        orders: {
+          loadConnectorFacts: () =>
+            Promise.reject(Object.assign(new Error('x'), { name: 'ProvisionedThroughputExceededException' })),
+        },
+        bus: { put: async () => undefined },
+        deadLetters: { send: async () => undefined },
+        logger,
+      });
+    for (const where of ['shops', 'orders'] as const) {
+      const response = await failing(where)(signed(wooOrder()));
+      expect(response.statusCode, where).toBe(503);
+      expect(bodyOf(response).message).toContain('save the order in WooCommerce again');
+    }
+  });
 });

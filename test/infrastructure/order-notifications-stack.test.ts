@@ -942,6 +942,26 @@ describe('OrderNotificationsStack', () => {
       }
     });
 
+    it('counts every webhook delivery by platform and result, from the webhook function’s log', () => {
+      const filter = resourcesOfType('AWS::Logs::MetricFilter').find(
+        (candidate) => candidate.Properties.MetricTransformations[0].MetricName === 'WebhookDeliveries',
+      );
+      expect(filter?.Properties).toMatchObject({
+        LogGroupName: { Ref: logicalId(n.connectors.webhookFunction.logGroup) },
+        FilterPattern: '{ $.message = "webhook delivery" }',
+        MetricTransformations: [
+          {
+            MetricNamespace: 'OrderNotifications',
+            MetricValue: '1',
+            Dimensions: [
+              { Key: 'Platform', Value: '$.platform' },
+              { Key: 'Result', Value: '$.result' },
+            ],
+          },
+        ],
+      });
+    });
+
     it('fires when 10% of the notification jobs fail, counted from the sender log', () => {
       const filters = resourcesOfType('AWS::Logs::MetricFilter');
       const failed = filters.find(
