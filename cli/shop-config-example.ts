@@ -49,6 +49,7 @@ export const EXAMPLE_SHOPS: readonly ShopConfigInput[] = [
     quietHours: { start: '21:00', end: '08:00' },
     fallbacks: { sms: ['email'], push: ['email'], email: [] },
     integrationEvents: { statusChanges: true, timeline: false, customerContact: false },
+    consumerRights: { withdrawal: true, complaintAnswer: true },
     connectors: {
       woocommerce: {
         statuses: { packed: 'preparing', completed: 'shipped' },
@@ -143,6 +144,12 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
     'Order Event Recorded for every event that took effect, with its fields (default false).',
   'integrationEvents.customerContact':
     'The customer’s name, e-mail and phone in them (default false); push device tokens never.',
+  consumerRights:
+    'Statutory deadlines (Polish consumer law) shown to the customer on the tracking page; docs/lifecycle.md.',
+  'consumerRights.withdrawal':
+    'The 14-day withdrawal window after delivery, and the refund deadline of a return (default false).',
+  'consumerRights.complaintAnswer':
+    'By when the shop must answer an open complaint (14 days), and that an unanswered one counts as accepted (default false).',
   connectors:
     'Optional. The shop platforms whose notifications the product takes (docs/connectors.md); each webhook secret is in Secrets Manager, never here.',
   'connectors.woocommerce':

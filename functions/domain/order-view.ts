@@ -15,6 +15,13 @@
  */
 
 import * as z from 'zod';
+import {
+  calendarDay,
+  complaintAnswerLastDay,
+  isRunning,
+  refundLastDay,
+  withdrawalLastDay,
+} from './consumer-deadlines.js';
 import { isErasedCustomer } from './erased-customer.js';
 import {
   formatDate,
@@ -68,6 +75,12 @@ const labelled = <K extends string>(codes: [K, ...K[]], description: string) =>
 export const LocalizedDateTimeSchema = z.object({
   at: z.iso.datetime({ offset: true }).describe('The instant, ISO 8601, as the shop reported it.'),
   text: z.string().describe("The instant in the response language and the customer's time zone."),
+});
+
+/** A statutory deadline: its last day, and the sentence the customer reads about it. */
+const DeadlineSchema = z.object({
+  date: z.iso.date(),
+  text: z.string(),
 });
 
 export const LocalizedDateSchema = z.object({
@@ -179,6 +192,9 @@ export const OrderViewSchema = z
           .optional()
           .describe('While out for delivery, when the carrier expects to arrive.'),
         deliveredTo: labelled(keysOf(TEXTS.deliveryLocations), 'Where the parcel was left.').optional(),
+        withdrawalUntil: DeadlineSchema.optional().describe(
+          'The last day to withdraw from the purchase without a reason (14 days from delivery), while it runs; only when the shop shows consumer rights.',
+        ),
       })
       .optional(),
     hold: z
@@ -251,6 +267,9 @@ export const OrderViewSchema = z
           requestedAt: LocalizedDateTimeSchema,
           receivedAt: LocalizedDateTimeSchema.optional(),
           refundedAt: LocalizedDateTimeSchema.optional(),
+          refundBy: DeadlineSchema.optional().describe(
+            'By when the shop must refund (14 days from the request, not before it has the goods back); until refunded, when the shop shows consumer rights.',
+          ),
         }),
       )
       .optional(),
@@ -264,6 +283,9 @@ export const OrderViewSchema = z
           resolvedAt: LocalizedDateTimeSchema.optional(),
           outcome: labelled(keysOf(TEXTS.complaintOutcomes), 'The decision.').optional(),
           remedy: labelled(keysOf(TEXTS.remedies), 'What the shop does about it.').optional(),
+          answerBy: DeadlineSchema.optional().describe(
+            'By when the shop must answer an open complaint (14 days), with what follows if it does not; not for warranty claims.',
+          ),
         }),
       )
       .optional(),
@@ -362,12 +384,6 @@ export const maskAddress = (address: string | undefined): string | undefined => 
 
 const firstName = (name: string): string => name.trim().split(/\s+/)[0] ?? '';
 
-/** The calendar date of an instant in a time zone, as YYYY-MM-DD. */
-const calendarDay = (instant: Date, timeZone: string): string =>
-  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    instant,
-  );
-
 const daysBetween = (fromDay: string, toDay: string): number =>
   Math.round((Date.parse(`${toDay}T00:00:00Z`) - Date.parse(`${fromDay}T00:00:00Z`)) / DAY_MS);
 
@@ -396,6 +412,15 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
     if (Number.isNaN(at.getTime())) return iso;
     return new Intl.DateTimeFormat(TIME_LOCALE[language], { timeStyle: 'short', timeZone }).format(at);
   };
+  /**
+   * A statutory deadline as shown: its last day and the sentence with the date in it. `onlyWhileRunning`:
+   * left out once the day has passed (a withdrawal window that closed is no longer the customer's
+   * concern); a refund or an answer that is overdue stays, since it is still owed.
+   */
+  const deadline = (lastDay: string | undefined, text: string, onlyWhileRunning = true) =>
+    lastDay && (!onlyWhileRunning || isRunning(lastDay, now, timeZone))
+      ? { date: lastDay, text: fillText(text, { date: formatDate(lastDay, language, timeZone) }) }
+      : undefined;
   const applied = history.timeline.filter((entry) => entry.outcome.kind === 'applied');
   const reduced = isReducedView(history, shop, now, input.lastChangedAt);
 
@@ -466,6 +491,12 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
       deliveryWindow: window
         ? { ...window, text: `${formatDateTime(window.from, language, timeZone)}–${time(window.to)}` }
         : undefined,
+      withdrawalUntil: deadline(
+        shop.consumerRights.withdrawal && state.status === 'delivered' && state.shipment.deliveredAt
+          ? withdrawalLastDay(state.shipment.deliveredAt, timeZone)
+          : undefined,
+        texts.page.withdrawalUntil,
+      ),
       deliveredTo:
         deliveredEvent?.type === 'Order Delivered' && deliveredEvent.location
           ? {
@@ -555,6 +586,15 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
       requestedAt: instant(entry.requestedAt),
       receivedAt: entry.receivedAt ? instant(entry.receivedAt) : undefined,
       refundedAt: entry.refundedAt ? instant(entry.refundedAt) : undefined,
+      // While the refund is outstanding; once refunded, the date it happened says it all.
+      refundBy:
+        shop.consumerRights.withdrawal && entry.status !== 'refunded'
+          ? deadline(
+              refundLastDay(entry.requestedAt, entry.receivedAt, timeZone),
+              texts.page.refundDueBy,
+              false,
+            )
+          : undefined,
     })),
     complaints: state.complaints.map((complaint) => ({
       id: complaint.complaintId,
@@ -566,6 +606,14 @@ export const buildOrderView = (input: OrderViewInput): OrderView => {
         code: complaint.outcome,
         label: labelOf(texts.complaintOutcomes, complaint.outcome),
       },
+      answerBy:
+        shop.consumerRights.complaintAnswer && complaint.kind === 'complaint' && complaint.status === 'open'
+          ? deadline(
+              complaintAnswerLastDay(complaint.openedAt, timeZone),
+              texts.page.complaintAnswerBy,
+              false,
+            )
+          : undefined,
       remedy:
         complaint.remedy && complaint.remedy !== 'none'
           ? { code: complaint.remedy, label: labelOf(texts.remedies, complaint.remedy) }

@@ -274,6 +274,23 @@ export const ShopConfigSchema = z.object({
     })
     .default({ statusChanges: true, timeline: false, customerContact: false })
     .describe('What goes on the bus for the shop’s own systems (docs/integration-events.md).'),
+  consumerRights: z
+    .strictObject({
+      withdrawal: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Show the 14-day withdrawal window from delivery, and the refund deadline of a return (Polish consumer law, docs/lifecycle.md).',
+        ),
+      complaintAnswer: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Show by when the shop must answer an open complaint (14 days), and that an unanswered one counts as accepted.',
+        ),
+    })
+    .default({ withdrawal: false, complaintAnswer: false })
+    .describe('Statutory deadlines shown to the customer on the tracking page and in the JSON view.'),
   connectors: z
     .strictObject({ woocommerce: WooCommerceConnectorSchema })
     .partial()

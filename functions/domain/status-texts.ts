@@ -124,6 +124,12 @@ export const PAGE_TEXT_KEYS = [
   'resolvedOn',
   'decision',
   'remedy',
+  'withdrawal',
+  'withdrawalUntil',
+  'refundDue',
+  'refundDueBy',
+  'answerDue',
+  'complaintAnswerBy',
   'notificationsHeading',
   'notificationsEmpty',
   'notificationsEarlier',
@@ -374,6 +380,15 @@ export const STATUS_TEXTS: Readonly<Record<Language, StatusTexts>> = {
       resolvedOn: 'Data rozpatrzenia',
       decision: 'Decyzja',
       remedy: 'Sposób załatwienia',
+      withdrawal: 'Odstąpienie od umowy',
+      withdrawalUntil:
+        'Możesz odstąpić od umowy bez podania przyczyny do {date} (14 dni od dostawy); wystarczy, że wyślesz oświadczenie przed końcem tego dnia.',
+      refundDue: 'Zwrot pieniędzy',
+      refundDueBy:
+        'Sklep musi zwrócić Ci pieniądze najpóźniej {date} (14 dni od zgłoszenia zwrotu; może poczekać, aż otrzyma towar).',
+      answerDue: 'Termin odpowiedzi',
+      complaintAnswerBy:
+        'Sklep musi odpowiedzieć na reklamację do {date} (14 dni od jej otrzymania). Jeśli nie odpowie w tym terminie, reklamację uważa się za uznaną.',
       notificationsHeading: 'Wiadomości wysłane do Ciebie',
       notificationsEmpty: 'Sklep nie wysłał Ci jeszcze żadnych wiadomości o tym zamówieniu.',
       notificationsEarlier: 'Wcześniejsze wiadomości ({count})',
@@ -598,6 +613,15 @@ export const STATUS_TEXTS: Readonly<Record<Language, StatusTexts>> = {
       resolvedOn: 'Decided on',
       decision: 'Decision',
       remedy: 'Remedy',
+      withdrawal: 'Withdrawal',
+      withdrawalUntil:
+        'You may withdraw from the purchase without giving a reason until {date} (14 days from delivery); it is enough to send your statement before that day ends.',
+      refundDue: 'Refund',
+      refundDueBy:
+        'The shop must refund you by {date} (14 days from your return request; it may wait until it has the goods back).',
+      answerDue: 'Answer due',
+      complaintAnswerBy:
+        'The shop must answer your complaint by {date} (14 days from receiving it). If it does not answer by then, the complaint counts as accepted.',
       notificationsHeading: 'Messages sent to you',
       notificationsEmpty: 'The shop has not sent you any messages about this order yet.',
       notificationsEarlier: 'Earlier messages ({count})',
