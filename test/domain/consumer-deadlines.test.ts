@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { messageInput, shop as messageShop } from '../../fixtures/messages.js';
 import { lifecycleEvents, orderRef } from '../../fixtures/order-events.js';
 import { shopConfig } from '../../fixtures/status-api.js';
 import {
@@ -8,6 +9,8 @@ import {
   refundLastDay,
   withdrawalLastDay,
 } from '../../functions/domain/consumer-deadlines.js';
+import { formatDate } from '../../functions/domain/i18n.js';
+import { renderEmail, renderSms } from '../../functions/domain/messages/index.js';
 import type { OrderEvent } from '../../functions/domain/order-events.js';
 import { replay } from '../../functions/domain/order-lifecycle.js';
 import { buildOrderView } from '../../functions/domain/order-view.js';
@@ -79,5 +82,33 @@ describe('Statutory deadlines on the order view and the tracking page', () => {
     expect(open.complaints?.[0]?.answerBy?.text).toContain('uważa się za uznaną');
     expect(view(events).complaints?.[0]?.answerBy).toBeUndefined();
     expect(view(events.slice(0, 5), off).complaints?.[0]?.answerBy).toBeUndefined();
+  });
+});
+
+describe('Statutory deadlines in the delivered message', () => {
+  it('the delivered e-mail gives the last day to withdraw when the shop shows consumer rights, in both languages', () => {
+    for (const [language, words] of [
+      ['pl', 'możesz odstąpić od umowy bez podania przyczyny do'],
+      ['en', 'you may withdraw from the purchase without giving a reason until'],
+    ] as const) {
+      const input = messageInput('Order Delivered', {
+        language,
+        shop: messageShop({ consumerRights: { withdrawal: true } }),
+      });
+      const deliveredOn = withdrawalLastDay(input.event.occurredAt, input.timeZone) ?? '';
+      const email = renderEmail(input);
+      expect(email.text.toLowerCase()).toContain(words);
+      expect(email.text).toContain(formatDate(deliveredOn, language, input.timeZone));
+      // Not in the SMS or the push, whose length is counted; and only when the shop turns it on.
+      expect(renderSms(input).text.toLowerCase()).not.toContain(words);
+      expect(renderEmail(messageInput('Order Delivered', { language })).text.toLowerCase()).not.toContain(
+        words,
+      );
+    }
+    // Only the delivered message says it.
+    const shipped = messageInput('Order Shipped', {
+      shop: messageShop({ consumerRights: { withdrawal: true } }),
+    });
+    expect(renderEmail(shipped).text).not.toContain('odstąpić');
   });
 });

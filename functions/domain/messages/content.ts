@@ -1,3 +1,4 @@
+import { withdrawalLastDay } from '../consumer-deadlines.js';
 import type { CopyContext, MessageCopy, Writer } from './copy-model.js';
 import { type Formats, formatsFor, type MessageFacts, messageFacts } from './facts.js';
 import type { MessageInput } from './message-input.js';
@@ -23,6 +24,10 @@ export const prepareMessage = (input: MessageInput): PreparedMessage => {
     language: input.language,
     facts,
     formats,
+    withdrawalUntil:
+      input.shop.consumerRights.withdrawal && input.event.type === 'Order Delivered'
+        ? withdrawalLastDay(input.event.occurredAt, input.timeZone)
+        : undefined,
   };
   // The writer for the event's own type: TypeScript cannot correlate the two unions by itself.
   const write = WRITERS[input.language][input.event.type] as Writer[keyof Writer] as (

@@ -70,6 +70,11 @@ export interface CopyContext<T extends OrderEventType = OrderEventType> {
   readonly language: Language;
   readonly facts: MessageFacts;
   readonly formats: Formats;
+  /**
+   * The last day to withdraw (YYYY-MM-DD), for the delivered message of a shop that shows consumer
+   * rights (functions/domain/consumer-deadlines.ts); undefined otherwise.
+   */
+  readonly withdrawalUntil?: string | undefined;
 }
 
 /** What the blocks every message shares need: the context without the event's own fields. */

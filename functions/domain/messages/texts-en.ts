@@ -351,7 +351,7 @@ export const ENGLISH: Writer = {
     };
   },
 
-  'Order Delivered': ({ event, facts, shop }) => {
+  'Order Delivered': ({ event, facts, shop, formats, withdrawalUntil }) => {
     const n = facts.orderNumber;
     const where = event.location ? L.deliveryLocation[event.location] : 'delivered';
     const links = afterSalesLinks(shop, 'en');
@@ -362,6 +362,10 @@ export const ENGLISH: Writer = {
       blocks: present([
         p(`Order ${n} has been ${where}.`),
         p('We hope you love it. Thank you for shopping with us!'),
+        withdrawalUntil &&
+          p(
+            `If something is not right, you may withdraw from the purchase without giving a reason until ${formats.date(withdrawalUntil)} (14 days from delivery).`,
+          ),
         links.length > 0 && {
           kind: 'links',
           title: 'After your purchase',

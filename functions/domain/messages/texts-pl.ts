@@ -370,7 +370,7 @@ export const POLISH: Writer = {
     };
   },
 
-  'Order Delivered': ({ event, facts, shop }) => {
+  'Order Delivered': ({ event, facts, shop, formats, withdrawalUntil }) => {
     const n = facts.orderNumber;
     const where = event.location ? L.deliveryLocation[event.location] : 'dostarczone';
     const links = afterSalesLinks(shop, 'pl');
@@ -381,6 +381,10 @@ export const POLISH: Writer = {
       blocks: present([
         p(`Zamówienie ${n} zostało ${where}.`),
         p('Mamy nadzieję, że wszystko się podoba. Dziękujemy za zakupy!'),
+        withdrawalUntil &&
+          p(
+            `Jeśli coś nie pasuje, możesz odstąpić od umowy bez podania przyczyny do ${formats.date(withdrawalUntil)} (14 dni od dostawy).`,
+          ),
         links.length > 0 && {
           kind: 'links',
           title: 'Przydatne po zakupie',
