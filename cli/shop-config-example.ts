@@ -145,7 +145,7 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
   'integrationEvents.customerContact':
     'The customer’s name, e-mail and phone in them (default false); push device tokens never.',
   consumerRights:
-    'Statutory deadlines (Polish consumer law) shown to the customer on the tracking page; docs/lifecycle.md.',
+    'Statutory deadlines (Polish consumer law) shown to the customer on the tracking page; docs/consumer-rights.md.',
   'consumerRights.withdrawal':
     'The 14-day withdrawal window after delivery, and the refund deadline of a return (default false).',
   'consumerRights.complaintAnswer':

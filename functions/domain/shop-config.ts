@@ -280,7 +280,7 @@ export const ShopConfigSchema = z.object({
         .boolean()
         .default(false)
         .describe(
-          'Show the 14-day withdrawal window from delivery, and the refund deadline of a return (Polish consumer law, docs/lifecycle.md).',
+          'Show the 14-day withdrawal window from delivery, and the refund deadline of a return (Polish consumer law, docs/consumer-rights.md).',
         ),
       complaintAnswer: z
         .boolean()

@@ -37,7 +37,10 @@ let gateway: HttpGateway;
 let logoServer: Server;
 let context: BrowserContext;
 let userDataDir: string;
-const tokens = { held: '', shipped: '', delivered: '' };
+const tokens = { held: '', shipped: '', delivered: '', deadlines: '' };
+
+/** A shop that shows its customers their statutory deadlines (consumerRights). */
+const RIGHTS_SHOP = 'sklep-z-prawami';
 
 interface Visit {
   readonly page: Page;
@@ -91,6 +94,15 @@ beforeAll(async () => {
         }),
       );
 
+  // Delivered yesterday, with a complaint opened today, at a shop that shows consumer rights.
+  tokens.deadlines = await seedOrder(
+    repository,
+    eventsUntil(orderRef(404), 'complaint', 'Complaint Opened').map((event) => ({
+      ...event,
+      shopId: RIGHTS_SHOP,
+    })),
+  );
+
   logoServer = createServer((request, response) => {
     if (request.url === '/logo.svg') response.writeHead(200, { 'content-type': 'image/svg+xml' }).end(LOGO);
     else response.writeHead(404).end();
@@ -105,6 +117,7 @@ beforeAll(async () => {
       notifications: log,
       shops: staticShopDirectory([
         shopConfig({ brand: { primaryColor: '#2e5e3a', logoUrl: `http://127.0.0.1:${logoPort}/logo.svg` } }),
+        shopConfig({ shopId: RIGHTS_SHOP, consumerRights: { withdrawal: true, complaintAnswer: true } }),
       ]),
       clock,
       rateLimiter: new DynamoDbRateLimiter(table.documents, table.tableName, 'browser-test-salt-01', clock),
@@ -193,6 +206,24 @@ describe('Page: tracking page in Chromium', () => {
     expect(bannerColour).toBe('rgb(46, 94, 58)');
     expect(logoWidth).toBe(120);
     expect(scripts).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the statutory deadlines on a phone: the withdrawal window and the complaint’s answer date', async () => {
+    // Act
+    const { page, problems } = await visit(`${gateway.url}/t/${tokens.deadlines}`);
+
+    // Assess: both deadlines with their dates, readable on a 390 px screen, nothing wider than it
+    const body = (await page.locator('main').innerText()).replace(/\s+/g, ' ');
+    expect(body).toContain('Możesz odstąpić od umowy bez podania przyczyny do 4 grudnia 2026');
+    expect(body).toContain('Sklep musi odpowiedzieć na reklamację do 4 grudnia 2026');
+    expect(body).toContain('reklamację uważa się za uznaną');
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await page.screenshot({
+      path: path.join(SCREENSHOTS, 'tracking-page-phone-deadlines.png'),
+      fullPage: true,
+    });
     expect(problems).toEqual([]);
     await page.close();
   });
