@@ -227,7 +227,9 @@ export class StatusApi extends Construct {
       reason:
         'Public by design: customers open these links from e-mails and SMS without an account. The ' +
         'credential is in the link (a 192-bit tracking token, an HMAC-signed unsubscribe token); the lookup ' +
-        'needs the order number plus the e-mail or phone on the order, and is rate limited per client.',
+        'needs the order number plus the e-mail or phone on the order, and is rate limited per client. The ' +
+        "platform webhook route (lib/platform-connectors.ts) authenticates each delivery by the platform's " +
+        "HMAC signature under the shop's own secret, before anything is read from it.",
     });
 
     this.accessLogGroup = new LogGroup(this, 'AccessLogs', {
