@@ -18,6 +18,7 @@ import {
   STACK_FILE_VARIABLE,
   writeStackFile,
 } from '../../local/stack-discovery.js';
+import { eventually } from '../support/eventually.js';
 import { type CliEnv, runCli } from './harness.js';
 
 let stack: LocalStack;
@@ -33,16 +34,6 @@ const deadPid = (): number => {
 
 /** What an operator's shell holds when it names no AWS target: only where the file is. */
 const bare = (stackFile: string): CliEnv => ({ [STACK_FILE_VARIABLE]: stackFile });
-
-const eventually = async <T>(probe: () => Promise<T | undefined>, what: string): Promise<T> => {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-};
 
 beforeAll(async () => {
   // Free ports for everything: nothing is on the defaults, so only the file can tell where it runs.

@@ -25,6 +25,7 @@ import { runWooCommerceDemo } from '../../local/demo-woocommerce.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
 import { localWebhookSecret } from '../../local/stack-services.js';
+import { eventually } from '../support/eventually.js';
 
 const SHOP = 'sklep-woo';
 const SECRET = localWebhookSecret(SHOP);
@@ -32,16 +33,6 @@ const SECRET = localWebhookSecret(SHOP);
 let stack: LocalStack;
 let orders: DynamoDbOrderRepository;
 let dir: string;
-
-const eventually = async <T>(probe: () => Promise<T | undefined>, what: string): Promise<T> => {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-};
 
 const post = async (body: string, headers: Record<string, string>, shopId = SHOP) => {
   const response = await fetch(`${stack.urls.api}/v1/webhooks/woocommerce/${shopId}`, {

@@ -24,23 +24,10 @@ import { toPutEventsEntry } from '../../local/demo.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
 import { LOCAL_SECRET_CACHE_SECONDS, SECRET_NAMES } from '../../local/stack-services.js';
+import { eventually } from '../support/eventually.js';
 
 let stack: LocalStack;
 let events: EventBridgeClient;
-
-const eventually = async <T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-};
 
 /** The local stack's table through a document client, as the tests read what was stored. */
 const localDocuments = () =>

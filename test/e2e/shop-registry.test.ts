@@ -17,6 +17,7 @@ import type { OrderEvent } from '../../functions/domain/order-events.js';
 import { toPutEventsEntry } from '../../local/demo.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
+import { eventually } from '../support/eventually.js';
 
 let stack: LocalStack;
 let events: EventBridgeClient;
@@ -31,19 +32,6 @@ const shop = (shopId: string, name: string, producers?: string[]) => ({
   quietHours: null,
   ...(producers ? { producers } : {}),
 });
-
-const eventually = async <T>(
-  probe: () => Promise<T | undefined> | T | undefined,
-  what: string,
-): Promise<T> => {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-};
 
 /** The placement of order n of a shop, put on the bus by a producer's source. */
 const placeFrom = async (source: string, shopId: string, n: number): Promise<OrderEvent> => {
