@@ -490,7 +490,8 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
       ? configured.map((shop) => ({ ...shop, statusPage: { ...shop.statusPage, baseUrl } }))
       : configured;
     const shopRegistry = new DynamoDbShopRegistry(documentClient(dynamo), shopRegistryTableName);
-    await seedShops(shopRegistry, parseShopConfigs(shops), 'npm start (seed file)');
+    const seeded = parseShopConfigs(shops);
+    await seedShops(shopRegistry, seeded, 'npm start (seed file)');
     const secretArns = {
       UNSUBSCRIBE_SECRET: secrets.createSecret(
         SECRET_NAMES.UNSUBSCRIBE_SECRET,
@@ -503,7 +504,7 @@ export const startLocalServices = async (options: LocalServicesOptions = {}): Pr
     };
     // Each seed shop with a WooCommerce connector gets its webhook secret, as an operator creates it
     // (docs/connectors.md); the value is the local one WooCommerce would be given (docs/local-stack.md).
-    for (const shop of parseShopConfigs(shops)) {
+    for (const shop of seeded) {
       if (shop.connectors?.woocommerce) {
         secrets.createSecret(
           connectorSecretName(LOCAL_CONNECTOR_SECRETS_PREFIX, shop.shopId, 'woocommerce'),

@@ -12,16 +12,17 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type {
   ConnectorEvent,
   ConnectorEventBus,
   ConnectorSecrets,
   WebhookPlatform,
 } from '../domain/connectors/ports.js';
-import { type KeyRing, parseKeyRing } from '../domain/key-ring.js';
+import type { KeyRing } from '../domain/key-ring.js';
 import type { Clock } from '../domain/ports.js';
-import { batchEntries } from './put-events-batches.js';
+import { putAllEntries } from './put-events-batches.js';
+import { readKeyRing } from './secrets-manager-secrets.js';
 
 /** The shortest webhook secret taken (WooCommerce generates 50 characters when asked). */
 export const MIN_WEBHOOK_SECRET_LENGTH = 16;
@@ -63,9 +64,7 @@ export class SecretsManagerConnectorSecrets implements ConnectorSecrets {
     if (cached && now - cached.readAt < this.options.cacheSeconds * 1000) return cached.ring;
     let ring: KeyRing | undefined;
     try {
-      const value = await this.provider.get(name, { forceFetch: true });
-      if (typeof value !== 'string') throw new Error('the secret holds no SecretString');
-      ring = parseKeyRing(value, { name, minLength: MIN_WEBHOOK_SECRET_LENGTH });
+      ring = await readKeyRing(this.provider, name, { name, minLength: MIN_WEBHOOK_SECRET_LENGTH });
     } catch (error) {
       if (!isNotFound(error) && cached?.ring) {
         // An outage keeps the secret in force, as the functions' own secrets do.
@@ -94,21 +93,15 @@ export class EventBridgeConnectorBus implements ConnectorEventBus {
     private readonly eventBusName: string,
   ) {}
 
-  async put(source: string, events: readonly ConnectorEvent[]): Promise<void> {
-    const entries = events.map((event) => ({
-      EventBusName: this.eventBusName,
-      Source: source,
-      DetailType: event.detailType,
-      Detail: JSON.stringify(event.detail),
-    }));
-    for (const batch of batchEntries(entries)) {
-      const result = await this.client.send(new PutEventsCommand({ Entries: batch }));
-      if (result.FailedEntryCount) {
-        const codes = (result.Entries ?? []).flatMap((entry) => (entry.ErrorCode ? [entry.ErrorCode] : []));
-        throw new Error(
-          `EventBridge did not take ${result.FailedEntryCount} of ${batch.length} events: ${codes.join(', ')}`,
-        );
-      }
-    }
+  put(source: string, events: readonly ConnectorEvent[]): Promise<void> {
+    return putAllEntries(
+      this.client,
+      events.map((event) => ({
+        EventBusName: this.eventBusName,
+        Source: source,
+        DetailType: event.detailType,
+        Detail: JSON.stringify(event.detail),
+      })),
+    );
   }
 }

@@ -4,7 +4,7 @@
  * call, so the caller's message or stream record is retried; the events carry ids for the consumers to
  * deduplicate the redelivery by.
  */
-import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import {
   INTEGRATION_EVENT_SOURCE,
   type IntegrationEvent,
@@ -12,17 +12,9 @@ import {
 } from '../domain/integration-events.js';
 import type { NotificationRecord } from '../domain/notification-log.js';
 import type { IntegrationPublisher, OutcomePublisher } from '../domain/notification-ports.js';
-import { batchEntries } from './put-events-batches.js';
+import { putAllEntries } from './put-events-batches.js';
 
 export { INTEGRATION_EVENT_SOURCE as OUTCOME_SOURCE };
-
-type Entry = {
-  EventBusName: string;
-  Source: string;
-  DetailType: string;
-  Detail: string;
-  event: IntegrationEvent;
-};
 
 export class EventBridgeIntegrationPublisher implements IntegrationPublisher {
   constructor(
@@ -30,31 +22,16 @@ export class EventBridgeIntegrationPublisher implements IntegrationPublisher {
     private readonly eventBusName: string,
   ) {}
 
-  async publish(events: readonly IntegrationEvent[]): Promise<void> {
-    const entries = events.map(
-      (event): Entry => ({
+  publish(events: readonly IntegrationEvent[]): Promise<void> {
+    return putAllEntries(
+      this.client,
+      events.map((event) => ({
         EventBusName: this.eventBusName,
         Source: INTEGRATION_EVENT_SOURCE,
         DetailType: event.detailType,
         Detail: JSON.stringify(event.detail),
-        event,
-      }),
+      })),
     );
-    for (const batch of batchEntries(entries)) {
-      const result = await this.client.send(
-        new PutEventsCommand({ Entries: batch.map(({ event: _event, ...entry }) => entry) }),
-      );
-      if (result.FailedEntryCount) {
-        const failed = (result.Entries ?? [])
-          .map((entry, index) => ({ entry, event: batch[index]?.event }))
-          .filter(({ entry }) => entry.ErrorCode);
-        throw new Error(
-          `EventBridge did not take ${result.FailedEntryCount} of ${batch.length} events: ${failed
-            .map(({ entry, event }) => `${event?.detailType}: ${entry.ErrorCode}: ${entry.ErrorMessage}`)
-            .join('; ')}`,
-        );
-      }
-    }
   }
 }
 

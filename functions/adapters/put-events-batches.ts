@@ -1,8 +1,13 @@
 /**
  * One home for EventBridge PutEvents' request limits, for every caller that puts several entries: the
- * integration-event publisher (functions/adapters/eventbridge-outcome-publisher.ts) and the CLI's
- * `events send` (cli/commands/events-send.ts).
+ * integration-event publisher (functions/adapters/eventbridge-outcome-publisher.ts), the connectors'
+ * bus (functions/adapters/connector-adapters.ts) and the CLI's `events send` (cli/commands/events-send.ts).
  */
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
 
 /** Entries per PutEvents request. */
 export const PUT_EVENTS_MAX_ENTRIES = 10;
@@ -42,4 +47,28 @@ export const batchEntries = <T extends SizedEntry>(
   }
   if (current.length > 0) batches.push(current);
   return batches;
+};
+
+/**
+ * Puts every entry, in as few requests as the limits allow, and fails if EventBridge did not take any one
+ * of them, naming its detail-type and error code (never its detail): the caller's message or delivery is
+ * then retried, and the entries carry ids for the consumers to deduplicate the redelivery by.
+ */
+export const putAllEntries = async (
+  client: EventBridgeClient,
+  entries: readonly (PutEventsRequestEntry & SizedEntry)[],
+): Promise<void> => {
+  for (const batch of batchEntries(entries)) {
+    const result = await client.send(new PutEventsCommand({ Entries: batch }));
+    if (result.FailedEntryCount) {
+      const failed = (result.Entries ?? [])
+        .map((entry, index) => ({ entry, sent: batch[index] }))
+        .filter(({ entry }) => entry.ErrorCode);
+      throw new Error(
+        `EventBridge did not take ${result.FailedEntryCount} of ${batch.length} events: ${failed
+          .map(({ entry, sent }) => `${sent?.DetailType}: ${entry.ErrorCode}: ${entry.ErrorMessage}`)
+          .join('; ')}`,
+      );
+    }
+  }
 };

@@ -53,6 +53,22 @@ const SYSTEM_CLOCK: Clock = { now: () => new Date() };
 const problemOf = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
+/**
+ * The key ring a secret holds now, read past the provider's cache (the caller keeps the value and decides
+ * when to read again). Fails on a binary or empty secret and on a value that is not a key ring.
+ */
+export const readKeyRing = async (
+  provider: SecretsProvider,
+  secretId: string,
+  options: { readonly name: string; readonly minLength: number },
+): Promise<KeyRing> => {
+  const value = await provider.get(secretId, { forceFetch: true });
+  if (typeof value !== 'string') {
+    throw new Error('the secret holds no SecretString (a binary secret or no value)');
+  }
+  return parseKeyRing(value, options);
+};
+
 /** A secret read at cold start and refreshed at run time; `keys` gives the key ring in force. */
 export class RotatingSecret {
   private ring: KeyRing;
@@ -87,13 +103,8 @@ export class RotatingSecret {
     return new RotatingSecret(options, secretId, ring, clock);
   }
 
-  private static async read(options: LoadSecretOptions, secretId: string): Promise<KeyRing> {
-    // forceFetch: this class keeps the value and decides when to read again, not the provider's cache.
-    const value = await options.provider.get(secretId, { forceFetch: true });
-    if (typeof value !== 'string') {
-      throw new Error('the secret holds no SecretString (a binary secret or no value)');
-    }
-    return parseKeyRing(value, { name: options.name, minLength: options.minLength });
+  private static read(options: LoadSecretOptions, secretId: string): Promise<KeyRing> {
+    return readKeyRing(options.provider, secretId, { name: options.name, minLength: options.minLength });
   }
 
   /** The key ring in force: synchronous, for the code that signs and verifies. */

@@ -35,6 +35,7 @@ import {
 import { acceptedKeys } from '../domain/key-ring.js';
 import { parseOrderEvent } from '../domain/order-events.js';
 import type { ShopDirectory } from '../domain/shop-registry.js';
+import { header, jsonResponse } from '../status-api/http.js';
 
 /** The route's path; `{platform}` and `{shopId}` are the segments after `/v1/webhooks/`. */
 export const WEBHOOK_ROUTE = '/v1/webhooks/{platform}/{shopId}';
@@ -64,33 +65,21 @@ export type WebhookResult =
   | 'too-large'
   | 'unavailable';
 
+/** The API's JSON response (its security and no-store headers), with any headers of the route's own. */
 const json = (
   statusCode: number,
   body: Record<string, unknown>,
   headers: Record<string, string> = {},
-): APIGatewayProxyStructuredResultV2 => ({
-  statusCode,
-  headers: {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    ...headers,
-  },
-  body: JSON.stringify(body),
-});
-
-const headerOf = (event: APIGatewayProxyEventV2, name: string): string | undefined => {
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
+): APIGatewayProxyStructuredResultV2 => {
+  const response = jsonResponse(statusCode, body);
+  return { ...response, headers: { ...response.headers, ...headers } };
 };
 
 const PATH = /^\/v1\/webhooks\/([a-z0-9-]{1,32})\/([a-z0-9][a-z0-9-]{0,63})\/?$/;
 
 /** The delivery id as WooCommerce makes it (a 32-character hash); anything else is not logged. */
 const deliveryIdOf = (event: APIGatewayProxyEventV2): string | undefined => {
-  const id = headerOf(event, 'x-wc-webhook-delivery-id');
+  const id = header(event, 'x-wc-webhook-delivery-id');
   return id && /^[A-Za-z0-9]{1,64}$/.test(id) ? id : undefined;
 };
 
@@ -151,7 +140,7 @@ export const makeWebhookHandler = (deps: WebhookDeps) => {
       );
     }
 
-    const signature = headerOf(event, 'x-wc-webhook-signature');
+    const signature = header(event, 'x-wc-webhook-signature');
     if (isWooCommercePing(raw.toString('utf8'), signature)) {
       return finish('ping', json(200, { result: 'ping' }), fields);
     }
@@ -168,7 +157,7 @@ export const makeWebhookHandler = (deps: WebhookDeps) => {
     }
 
     // Authenticated from here on: the headers are WooCommerce's.
-    const topicHeader = headerOf(event, 'x-wc-webhook-topic') ?? '';
+    const topicHeader = header(event, 'x-wc-webhook-topic') ?? '';
     const topic = TOPIC.test(topicHeader) ? topicHeader : 'unknown';
     const deliveryId = deliveryIdOf(event);
     Object.assign(fields, { topic, ...(deliveryId ? { deliveryId } : {}) });

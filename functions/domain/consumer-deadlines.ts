@@ -16,6 +16,8 @@
  * cywilny, art. 111 § 2): the deadline is the end of the last day, shown as that date.
  */
 
+import { calendarDay } from './time-zones.js';
+
 export const CONSUMER_DEADLINE_DAYS = {
   withdrawal: 14,
   refundAfterWithdrawal: 14,
@@ -23,12 +25,6 @@ export const CONSUMER_DEADLINE_DAYS = {
 } as const;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** The calendar date of an instant in a time zone, as YYYY-MM-DD. */
-export const calendarDay = (instant: Date, timeZone: string): string =>
-  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    instant,
-  );
 
 /** The last day of a term of `days` days that starts with the event at `at` (YYYY-MM-DD), or undefined. */
 export const lastDayOf = (at: string, days: number, timeZone: string): string | undefined => {

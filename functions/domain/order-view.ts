@@ -15,13 +15,7 @@
  */
 
 import * as z from 'zod';
-import {
-  calendarDay,
-  complaintAnswerLastDay,
-  isRunning,
-  refundLastDay,
-  withdrawalLastDay,
-} from './consumer-deadlines.js';
+import { complaintAnswerLastDay, isRunning, refundLastDay, withdrawalLastDay } from './consumer-deadlines.js';
 import { isErasedCustomer } from './erased-customer.js';
 import {
   formatDate,
@@ -53,6 +47,7 @@ import {
   type StatusTexts,
   statusTexts,
 } from './status-texts.js';
+import { calendarDay } from './time-zones.js';
 
 /* ------------------------------------------------------------------------------------------------ */
 /* The contract                                                                                      */

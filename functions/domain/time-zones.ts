@@ -17,3 +17,9 @@ export const isTimeZone = (timeZone: string): boolean => {
   knownTimeZones.add(timeZone);
   return true;
 };
+
+/** The calendar date of an instant in a time zone, as YYYY-MM-DD. */
+export const calendarDay = (instant: Date, timeZone: string): string =>
+  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    instant,
+  );

@@ -441,6 +441,10 @@ const placedOf = (
   };
 };
 
+/** A zod issue's path as it follows a field name: `.line_items[0].name`. */
+const pathSuffix = (path: readonly PropertyKey[]): string =>
+  path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('');
+
 const trackingItemsOf = (order: WooCommerceOrder) => {
   const meta = order.meta_data.find((entry) => entry.key === SHIPMENT_TRACKING_META);
   if (!meta) return [];
@@ -448,7 +452,7 @@ const trackingItemsOf = (order: WooCommerceOrder) => {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Untranslatable(
-      `meta_data.${SHIPMENT_TRACKING_META}${issue?.path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('') ?? ''}`,
+      `meta_data.${SHIPMENT_TRACKING_META}${pathSuffix(issue?.path ?? [])}`,
       issue?.message ?? 'is not a list of tracking items',
     );
   }
@@ -583,11 +587,7 @@ export const translateWooCommerceOrder = (
     const issue = parsed.error.issues[0];
     return {
       kind: 'untranslatable',
-      field:
-        issue?.path
-          .map((key) => (typeof key === 'number' ? `[${key}]` : String(key)))
-          .join('.')
-          .replace(/\.\[/g, '[') || 'body',
+      field: pathSuffix(issue?.path ?? []).replace(/^\./, '') || 'body',
       problem: issue?.message ?? 'is not a WooCommerce order',
     };
   }
